@@ -1,0 +1,151 @@
+"""Login with lock-out, password changes and API tokens."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import authenticate, password_validation
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from safecampus.core import audit
+from safecampus.core.errors import DomainError, Invalid
+from safecampus.core.validators import normalise
+
+from .backends import find_user
+from .models import ApiToken, LoginAttempt, User
+
+
+class LoginFailed(DomainError):
+    status = 401
+
+
+class LockedOut(DomainError):
+    status = 429
+
+    def __init__(self, minutes: int) -> None:
+        super().__init__(
+            ngettext(
+                "Too many failed sign-in attempts. Please try again in %(n)d minute.",
+                "Too many failed sign-in attempts. Please try again in %(n)d minutes.",
+                minutes,
+            )
+            % {"n": minutes}
+        )
+        self.minutes = minutes
+
+
+def _window_start() -> dt.datetime:
+    return timezone.now() - dt.timedelta(minutes=settings.LOGIN_FAILURE_WINDOW_MINUTES)
+
+
+def _minutes_left(failures: list[dt.datetime], limit: int) -> int:
+    """Minutes until the oldest failure that keeps the count at the limit leaves the window."""
+    relevant = sorted(failures)[-limit]
+    end = relevant + dt.timedelta(minutes=settings.LOGIN_FAILURE_WINDOW_MINUTES)
+    return max(1, int((end - timezone.now()).total_seconds() // 60) + 1)
+
+
+def check_lockout(identifier: str, address: str | None, user: User | None) -> None:
+    since = _window_start()
+    recent = LoginAttempt.objects.filter(at__gte=since, success=False)
+    account = recent.filter(user=user) if user else recent.filter(identifier=identifier)
+    account_times = list(account.values_list("at", flat=True))
+    if len(account_times) >= settings.LOGIN_FAILURE_LIMIT:
+        raise LockedOut(_minutes_left(account_times, settings.LOGIN_FAILURE_LIMIT))
+    if address:
+        address_times = list(recent.filter(address=address).values_list("at", flat=True))
+        if len(address_times) >= settings.LOGIN_ADDRESS_FAILURE_LIMIT:
+            raise LockedOut(_minutes_left(address_times, settings.LOGIN_ADDRESS_FAILURE_LIMIT))
+
+
+def login_user(identifier: str, password: str, *, address: str | None, request: Any = None) -> User:
+    """Check credentials with lock-out; record the attempt. Raises LoginFailed or LockedOut."""
+    identifier = normalise(identifier)[:150]
+    user = find_user(identifier) if identifier else None
+    check_lockout(identifier.lower(), address, user)
+    authenticated = authenticate(request, username=identifier, password=password or "") if identifier else None
+    with transaction.atomic():
+        LoginAttempt.objects.create(
+            identifier=identifier.lower(), address=address, user=user, success=authenticated is not None
+        )
+        if authenticated is None:
+            if user is not None:
+                audit.record(None, "auth.login_failed", user, unit=_home_unit(user))
+            raise LoginFailed(_("The username/phone or password is not correct."))
+        audit.record(authenticated, "auth.login", authenticated, unit=_home_unit(authenticated))
+    return authenticated
+
+
+def _home_unit(user: User):
+    m = user.memberships.filter(is_active=True).select_related("unit").order_by("id").first()
+    return m.unit if m else None
+
+
+@transaction.atomic
+def change_password(user: User, *, old_password: str, new_password: str) -> User:
+    if not user.check_password(old_password or ""):
+        raise Invalid(_("Your current password is not correct."), field="old_password")
+    if old_password == new_password:
+        raise Invalid(_("The new password must differ from the current one."), field="new_password")
+    try:
+        password_validation.validate_password(new_password or "", user)
+    except ValidationError as exc:
+        raise Invalid(" ".join(str(m) for m in exc.messages), field="new_password") from None
+    user.set_password(new_password)
+    user.must_change_password = False
+    user.password_changed_at = timezone.now()
+    user.save(update_fields=["password", "must_change_password", "password_changed_at"])
+    audit.record(user, "auth.password_changed", user, unit=_home_unit(user))
+    return user
+
+
+def _digest(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+@transaction.atomic
+def issue_token(user: User) -> str:
+    key = secrets.token_urlsafe(32)
+    ApiToken.objects.create(
+        user=user,
+        key_hash=_digest(key),
+        expires_at=timezone.now() + dt.timedelta(hours=settings.API_TOKEN_TTL_HOURS),
+    )
+    audit.record(user, "auth.token_issued", user, unit=_home_unit(user))
+    return key
+
+
+def user_for_token(key: str) -> User | None:
+    if not key or len(key) > 200:
+        return None
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(key_hash=_digest(key), revoked=False, expires_at__gt=timezone.now())
+        .first()
+    )
+    if token is None or not token.user.is_active:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at > dt.timedelta(minutes=5):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user
+
+
+def generate_initial_password() -> str:
+    """Readable random password: no 0/O/1/l/I confusion, with upper, lower and digits."""
+    alphabet_upper = "ABCDEFGHJKLMNPQRSTUVWXYZ"
+    alphabet_lower = "abcdefghijkmnpqrstuvwxyz"
+    digits = "23456789"
+    chars = [secrets.choice(alphabet_upper), secrets.choice(alphabet_lower), secrets.choice(digits)]
+    pool = alphabet_upper + alphabet_lower + digits
+    chars += [secrets.choice(pool) for _ in range(7)]
+    secrets.SystemRandom().shuffle(chars)
+    return "".join(chars)

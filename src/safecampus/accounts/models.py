@@ -1,0 +1,152 @@
+"""Real-name users, login attempts (for lock-out) and API tokens."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.db import models
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from safecampus.core import crypto
+from safecampus.core.roles import Perm, role_allows
+from safecampus.core.scoping import active_memberships, scope_q
+
+
+class UserQuerySet(models.QuerySet):
+    def visible_to(self, user: Any) -> UserQuerySet:
+        """People with a membership where the viewer may see users; always oneself."""
+        from safecampus.core.models import Membership
+
+        if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        paths = sorted(
+            {m.unit.path for m in active_memberships(user) if role_allows(m.role, Perm.VIEW_USERS)}
+        )
+        if not paths:
+            return self.filter(pk=user.pk)
+        in_scope = Membership.objects.filter(user=OuterRef("pk")).filter(scope_q(paths, "unit__path"))
+        return self.filter(Exists(in_scope) | models.Q(pk=user.pk))
+
+
+class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
+    use_in_migrations = True
+
+    def create_user(self, username: str, password: str | None = None, **extra: Any) -> User:
+        user = self.model(username=username, **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, username: str, password: str | None = None, **extra: Any) -> User:
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        extra.setdefault("name", username)
+        return self.create_user(username, password, **extra)
+
+    def get_by_natural_key(self, username: str) -> User:
+        return self.get(username__iexact=username)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    username = models.CharField(_("username"), max_length=64, unique=True)
+    name = models.CharField(_("real name"), max_length=60)
+    phone_enc = models.TextField(blank=True, editable=False)
+    phone_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    id_card_enc = models.TextField(blank=True, editable=False)
+    id_card_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    is_active = models.BooleanField(_("active"), default=True)
+    is_staff = models.BooleanField(_("operator (Django admin)"), default=False)
+    must_change_password = models.BooleanField(default=False)
+    password_changed_at = models.DateTimeField(null=True, blank=True)
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "username"
+    REQUIRED_FIELDS = ["name"]
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["phone_hash"], condition=~models.Q(phone_hash=""), name="uniq_user_phone"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.username})" if self.name else self.username
+
+    @property
+    def display_name(self) -> str:
+        return self.name or self.username
+
+    # Personal data: encrypted at rest, looked up by keyed hash, masked by default.
+    @property
+    def phone(self) -> str:
+        return crypto.decrypt(self.phone_enc)
+
+    @phone.setter
+    def phone(self, value: str) -> None:
+        self.phone_enc = crypto.encrypt(value)
+        self.phone_hash = crypto.lookup_hash(value)
+
+    @property
+    def phone_masked(self) -> str:
+        return crypto.mask_phone(self.phone)
+
+    @property
+    def id_card(self) -> str:
+        return crypto.decrypt(self.id_card_enc)
+
+    @id_card.setter
+    def id_card(self, value: str) -> None:
+        self.id_card_enc = crypto.encrypt(value)
+        self.id_card_hash = crypto.lookup_hash(value)
+
+    @property
+    def id_card_masked(self) -> str:
+        return crypto.mask_id_card(self.id_card)
+
+    def audit_snapshot(self) -> dict[str, Any]:
+        return {
+            "username": self.username,
+            "name": self.name,
+            "phone": self.phone_masked,
+            "is_active": self.is_active,
+            "must_change_password": self.must_change_password,
+        }
+
+
+class LoginAttempt(models.Model):
+    """Every login attempt, kept for lock-out decisions and review."""
+
+    identifier = models.CharField(max_length=150)
+    address = models.GenericIPAddressField(null=True, blank=True)
+    user = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    success = models.BooleanField(default=False)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["identifier", "at"]),
+            models.Index(fields=["address", "at"]),
+            models.Index(fields=["user", "at"]),
+        ]
+
+
+class ApiToken(models.Model):
+    """A Bearer token for API clients; only its SHA-256 is stored."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked = models.BooleanField(default=False)

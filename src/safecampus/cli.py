@@ -1,0 +1,184 @@
+"""The `safecampus` command: serve, demo, audit verify, policy, manage."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+
+def _setup() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "safecampus.settings")
+    import django
+
+    django.setup()
+
+
+def _manage(*args: str) -> None:
+    from django.core.management import call_command
+
+    call_command(*args)
+
+
+def _ensure_var() -> None:
+    from django.conf import settings
+
+    Path(settings.VAR_DIR).mkdir(parents=True, exist_ok=True)
+    Path(settings.MEDIA_ROOT).mkdir(parents=True, exist_ok=True)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    _setup()
+    _ensure_var()
+    _manage("migrate", "--noinput", "-v", "0")
+    from safecampus.demo import load_demo
+    from safecampus.demo.region import DEMO_PASSWORD, account_lines
+
+    load_demo()
+    print("Demo region loaded (idempotent). Accounts, password " + DEMO_PASSWORD + ":")
+    print("\n".join(account_lines()))
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    _setup()
+    _ensure_var()
+    from django.conf import settings
+
+    _manage("migrate", "--noinput", "-v", "0")
+    if not settings.DEBUG:
+        _manage("collectstatic", "--noinput", "-v", "0")
+    from safecampus.accounts.models import User
+    from safecampus.demo.region import DEMO_PASSWORD, account_lines
+
+    if User.objects.filter(username__startswith="demo_").exists():
+        print(f"Demo accounts (password {DEMO_PASSWORD}):")
+        print("\n".join(account_lines()))
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "safecampus.settings"}
+    procs = [
+        subprocess.Popen([sys.executable, "-m", "safecampus.cli", "manage", "run_huey"], env=env),  # noqa: S603
+        subprocess.Popen(  # noqa: S603
+            [sys.executable, "-m", "gunicorn", "safecampus.wsgi:application", "--bind", f"{args.host}:{args.port}",
+             "--workers", str(args.workers), "--threads", "4", "--access-logfile", "-", "--timeout", "120"],
+            env=env,
+        ),
+    ]
+    print(f"SafeCampus serving on http://{args.host}:{args.port}/ (Ctrl+C to stop)", flush=True)
+
+    def stop(*_: object) -> None:
+        for p in procs:
+            if p.poll() is None:
+                p.terminate()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    try:
+        while all(p.poll() is None for p in procs):
+            time.sleep(0.5)
+    finally:
+        stop()
+        for p in procs:
+            try:
+                p.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                p.kill()
+    return max((p.returncode or 0) for p in procs if p.returncode and p.returncode > 0) if any(
+        p.returncode and p.returncode > 0 and p.returncode != -signal.SIGTERM for p in procs) else 0
+
+
+def cmd_audit_verify(args: argparse.Namespace) -> int:
+    _setup()
+    from safecampus.core.audit import verify_chain
+
+    result = verify_chain()
+    if result.ok:
+        print(f"audit chain ok: {result.checked} events verified")
+        return 0
+    print(f"audit chain BROKEN at event #{result.bad_event_id}: {result.reason} "
+          f"({result.checked} events read)", file=sys.stderr)
+    return 1
+
+
+def cmd_policy(args: argparse.Namespace) -> int:
+    _setup()
+    from safecampus.core.errors import DomainError
+    from safecampus.core.models import Unit
+    from safecampus.core.policy import load_policy, parse_policy_file, policy_for, sync_default_policy
+
+    unit = None
+    if args.unit:
+        unit = Unit.objects.filter(code=args.unit).first()
+        if unit is None:
+            print(f"error: no unit with code {args.unit!r}", file=sys.stderr)
+            return 2
+    if args.action == "show":
+        print(json.dumps(policy_for(unit), ensure_ascii=False, indent=2, default=str))
+        return 0
+    if unit is None or not args.file:
+        print("error: policy load needs --unit CODE and FILE", file=sys.stderr)
+        return 2
+    from safecampus.accounts.models import User
+
+    sync_default_policy()
+    operator = User.objects.filter(is_superuser=True, is_active=True).order_by("id").first()
+    try:
+        text = Path(args.file).read_text(encoding="utf-8")
+        values, version, effective = parse_policy_file(text)
+        if not version or not effective:
+            print("error: the file needs version and effective_from", file=sys.stderr)
+            return 1
+        row = load_policy(unit, values, actor=operator, version=version, effective_from=effective,
+                          source=Path(args.file).name)
+    except (OSError, UnicodeDecodeError) as exc:
+        print(f"error: cannot read {args.file}: {exc}", file=sys.stderr)
+        return 1
+    except DomainError as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        return 1
+    print(f"policy {row.version} for {unit.code} effective {row.effective_from}")
+    return 0
+
+
+def cmd_manage(args: argparse.Namespace) -> int:
+    _setup()
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["safecampus manage", *args.rest])
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="safecampus", description="SafeCampus school safety platform")
+    sub = parser.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser("serve", help="migrate, then run the job worker and the web server")
+    serve.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+    serve.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+    serve.add_argument("--workers", type=int, default=int(os.environ.get("WEB_WORKERS", "2")))
+    serve.set_defaults(func=cmd_serve)
+    sub.add_parser("demo", help="load the demo region (idempotent)").set_defaults(func=cmd_demo)
+    audit = sub.add_parser("audit", help="audit trail tools")
+    audit_sub = audit.add_subparsers(dest="audit_command", required=True)
+    audit_sub.add_parser("verify", help="verify the hash chain").set_defaults(func=cmd_audit_verify)
+    policy = sub.add_parser("policy", help="show or load regional policy")
+    policy.add_argument("action", choices=["show", "load"])
+    policy.add_argument("file", nargs="?")
+    policy.add_argument("--unit", help="unit code")
+    policy.set_defaults(func=cmd_policy)
+    manage = sub.add_parser("manage", help="any Django management command", add_help=False)
+    manage.add_argument("rest", nargs=argparse.REMAINDER)
+    manage.set_defaults(func=cmd_manage)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return int(args.func(args) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,113 @@
+"""Roles, declared once: who they are, where they may be held and what each may do.
+
+A role is held through a membership (user, unit, role). Permissions are plain strings
+("org.manage_units"); `has_perm_at` answers whether a user may do something at a unit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    # Bureau roles (province, city, county and their departments)
+    BUREAU_ADMIN = "bureau_admin", _("Bureau administrator")
+    SAFETY_OFFICER = "safety_officer", _("Safety officer (inspector)")
+    LEADER = "leader", _("Bureau leader (read-only)")
+    # School roles
+    SCHOOL_ADMIN = "school_admin", _("School administrator")
+    PRINCIPAL = "principal", _("Principal")
+    SAFETY_STAFF = "safety_staff", _("Safety office staff")
+    HEAD_TEACHER = "head_teacher", _("Head teacher")
+    TEACHER = "teacher", _("Teacher")
+    GUARD = "guard", _("Security guard")
+    DOCTOR = "doctor", _("School doctor")
+    COUNSELLOR = "counsellor", _("Psychological counsellor")
+    STUDENT = "student", _("Student")
+    PARENT = "parent", _("Parent")
+
+
+class Perm:
+    VIEW_UNITS = "org.view_units"
+    MANAGE_UNITS = "org.manage_units"
+    EDIT_OWN_UNIT = "org.edit_own_unit"
+    VIEW_USERS = "accounts.view_users"
+    MANAGE_USERS = "accounts.manage_users"
+    VIEW_AUDIT = "audit.view"
+    MANAGE_POLICY = "policy.manage"
+
+
+BUREAU = "bureau"
+SCHOOL = "school"
+
+
+@dataclass(frozen=True)
+class RoleSpec:
+    role: Role
+    level: str  # BUREAU or SCHOOL: where the role may be held
+    rank: int  # a manager may grant roles of equal or lower rank only
+    perms: frozenset[str]
+
+
+_ALL_VIEW = {Perm.VIEW_UNITS}
+_MANAGER = {
+    Perm.VIEW_UNITS,
+    Perm.MANAGE_UNITS,
+    Perm.EDIT_OWN_UNIT,
+    Perm.VIEW_USERS,
+    Perm.MANAGE_USERS,
+    Perm.VIEW_AUDIT,
+}
+
+ROLE_SPECS: dict[str, RoleSpec] = {
+    spec.role.value: spec
+    for spec in [
+        RoleSpec(Role.BUREAU_ADMIN, BUREAU, 100, frozenset(_MANAGER | {Perm.MANAGE_POLICY})),
+        RoleSpec(Role.SAFETY_OFFICER, BUREAU, 90, frozenset(_MANAGER)),
+        RoleSpec(Role.LEADER, BUREAU, 80, frozenset({Perm.VIEW_UNITS, Perm.VIEW_USERS, Perm.VIEW_AUDIT})),
+        RoleSpec(
+            Role.SCHOOL_ADMIN,
+            SCHOOL,
+            60,
+            frozenset(
+                {Perm.VIEW_UNITS, Perm.EDIT_OWN_UNIT, Perm.VIEW_USERS, Perm.MANAGE_USERS, Perm.VIEW_AUDIT}
+            ),
+        ),
+        RoleSpec(
+            Role.PRINCIPAL,
+            SCHOOL,
+            60,
+            frozenset(
+                {Perm.VIEW_UNITS, Perm.EDIT_OWN_UNIT, Perm.VIEW_USERS, Perm.MANAGE_USERS, Perm.VIEW_AUDIT}
+            ),
+        ),
+        RoleSpec(Role.SAFETY_STAFF, SCHOOL, 40, frozenset({Perm.VIEW_UNITS, Perm.VIEW_USERS})),
+        RoleSpec(Role.HEAD_TEACHER, SCHOOL, 30, frozenset(_ALL_VIEW)),
+        RoleSpec(Role.TEACHER, SCHOOL, 20, frozenset(_ALL_VIEW)),
+        RoleSpec(Role.GUARD, SCHOOL, 10, frozenset(_ALL_VIEW)),
+        RoleSpec(Role.DOCTOR, SCHOOL, 20, frozenset(_ALL_VIEW)),
+        RoleSpec(Role.COUNSELLOR, SCHOOL, 20, frozenset(_ALL_VIEW)),
+        RoleSpec(Role.STUDENT, SCHOOL, 0, frozenset(_ALL_VIEW)),
+        RoleSpec(Role.PARENT, SCHOOL, 0, frozenset(_ALL_VIEW)),
+    ]
+}
+
+
+def role_spec(role: str) -> RoleSpec:
+    return ROLE_SPECS[role]
+
+
+def role_allows(role: str, perm: str) -> bool:
+    spec = ROLE_SPECS.get(role)
+    return bool(spec and perm in spec.perms)
+
+
+def bureau_roles() -> list[str]:
+    return [r for r, s in ROLE_SPECS.items() if s.level == BUREAU]
+
+
+def school_roles() -> list[str]:
+    return [r for r, s in ROLE_SPECS.items() if s.level == SCHOOL]

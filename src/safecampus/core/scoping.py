@@ -1,0 +1,131 @@
+"""Central scoping: the one door through which tenant data is read.
+
+Every tenant model's manager offers `visible_to(user)`, filtering rows by the org-tree path
+prefixes of the user's memberships (materialized paths, so no tree walk per query). Access
+helpers answer 404 alike for a missing and a forbidden object.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.db.models import Q
+from django.http import Http404
+
+from .roles import ROLE_SPECS, role_allows
+
+if TYPE_CHECKING:
+    from .models import Membership, Unit
+
+M = TypeVar("M", bound=models.Model)
+
+
+def active_memberships(user: Any) -> list[Membership]:
+    """Memberships that currently grant anything: the active one when the request chose one."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    chosen = getattr(user, "active_membership", None)
+    if chosen is not None:
+        return [chosen]
+    cached = getattr(user, "_sc_memberships", None)
+    if cached is None:
+        from .models import Membership
+
+        cached = list(
+            Membership.objects.filter(user=user, is_active=True, unit__is_active=True)
+            .select_related("unit")
+            .order_by("-id")
+        )
+        cached.sort(key=lambda m: -ROLE_SPECS[m.role].rank)
+        user._sc_memberships = cached
+    return cached
+
+
+def user_scope_paths(user: Any) -> list[str]:
+    """Org-tree path prefixes the user may read. Empty means nothing (fail closed)."""
+    if user is not None and getattr(user, "is_superuser", False) and user.is_active:
+        return [""]
+    return sorted({m.unit.path for m in active_memberships(user)})
+
+
+def scope_q(paths: list[str], field: str) -> Q:
+    q = Q(pk__in=[])
+    for p in paths:
+        q |= Q(**{f"{field}__startswith": p})
+    return q
+
+
+class ScopedQuerySetMixin:
+    """Add `visible_to(user)`; subclasses name the path field (`unit_path` or `unit__path`)."""
+
+    scope_path_field = "unit_path"
+
+    def visible_to(self, user: Any):
+        paths = user_scope_paths(user)
+        if not paths:
+            return self.none()
+        if paths == [""]:
+            return self.all()
+        return self.filter(scope_q(paths, self.scope_path_field))
+
+
+class ScopedQuerySet(ScopedQuerySetMixin, models.QuerySet):
+    pass
+
+
+class ScopedModel(models.Model):
+    """Base for tenant rows: the owning unit and its materialized path, kept on the row.
+
+    `core.services.org.move_unit` rewrites `unit_path` of every subclass when a unit moves.
+    """
+
+    unit = models.ForeignKey("core.Unit", on_delete=models.PROTECT, related_name="+")
+    unit_path = models.CharField(max_length=255, db_index=True, editable=False)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def set_unit(self, unit: Unit) -> None:
+        self.unit = unit
+        self.unit_path = unit.path
+
+
+def get_visible_or_404(queryset_or_model: Any, user: Any, **lookup: Any) -> Any:
+    """Fetch one visible object; 404 alike whether it is missing or not yours."""
+    qs = queryset_or_model
+    if isinstance(qs, type) and issubclass(qs, models.Model):
+        qs = qs.objects.all()
+    try:
+        return qs.visible_to(user).get(**lookup)
+    except (qs.model.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def has_perm_at(user: Any, perm: str, unit: Unit) -> bool:
+    """Does one of the user's (active) memberships allow `perm` at `unit` (own unit or below)?"""
+    if user is not None and getattr(user, "is_superuser", False) and user.is_active:
+        return True
+    return any(
+        role_allows(m.role, perm) and unit.path.startswith(m.unit.path) for m in active_memberships(user)
+    )
+
+
+def require(user: Any, perm: str, unit: Unit) -> None:
+    if not has_perm_at(user, perm, unit):
+        raise PermissionDenied(perm)
+
+
+def best_rank_at(user: Any, perm: str, unit: Unit) -> int:
+    """Highest rank among the user's memberships that allow `perm` at `unit` (-1: none)."""
+    if getattr(user, "is_superuser", False):
+        return 10_000
+    ranks = [
+        ROLE_SPECS[m.role].rank
+        for m in active_memberships(user)
+        if role_allows(m.role, perm) and unit.path.startswith(m.unit.path)
+    ]
+    return max(ranks, default=-1)

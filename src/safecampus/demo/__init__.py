@@ -1,0 +1,20 @@
+"""The demo region (`safecampus demo`): stable codes and accounts, idempotent.
+
+Later modules add their demo data by appending a step to `STEPS`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from .region import ACCOUNTS, DEMO_PASSWORD, load_region
+
+STEPS: list[Callable[[], None]] = [load_region]
+
+
+def load_demo() -> None:
+    for step in STEPS:
+        step()
+
+
+__all__ = ["ACCOUNTS", "DEMO_PASSWORD", "STEPS", "load_demo"]

@@ -1,0 +1,30 @@
+"""Root URL configuration."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
+
+from safecampus.api import api
+from safecampus.core import views as core_views
+
+handler403 = "safecampus.core.views.error_403"
+handler404 = "safecampus.core.views.error_404"
+handler500 = "safecampus.core.views.error_500"
+
+urlpatterns = [
+    path("healthz", core_views.healthz, name="healthz"),
+    path("api/v1/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("admin/", admin.site.urls),
+    path("", include("safecampus.accounts.urls")),
+    path("", include("safecampus.core.urls")),
+]
+
+admin.site.site_header = "SafeCampus"
+admin.site.site_title = "SafeCampus"
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

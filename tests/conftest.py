@@ -1,0 +1,126 @@
+"""The test cast (STYLE.md): a county officer, a school admin, a head teacher, a principal,
+and outsiders from the sibling county. The demo region is loaded once into the test database."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from django.test import Client
+
+from safecampus.accounts.auth import issue_token
+from safecampus.accounts.models import User
+from safecampus.core.models import Unit
+
+
+def _ensure_demo() -> None:
+    if not Unit.objects.filter(code="demo").exists():
+        from safecampus.demo import load_demo
+
+        load_demo()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        _ensure_demo()
+
+
+@pytest.fixture
+def demo(db) -> None:
+    """The demo region is present (reloaded if a transactional test flushed it)."""
+    _ensure_demo()
+
+
+def _user(username: str) -> User:
+    return User.objects.get(username=username)
+
+
+@pytest.fixture
+def operator(demo) -> User:
+    return _user("demo_operator")
+
+
+@pytest.fixture
+def province(demo) -> User:
+    return _user("demo_province")
+
+
+@pytest.fixture
+def city(demo) -> User:
+    return _user("demo_city")
+
+
+@pytest.fixture
+def county(demo) -> User:
+    """Safety officer of demo-c1-k1."""
+    return _user("demo_county")
+
+
+@pytest.fixture
+def outsider(demo) -> User:
+    """Safety officer of the sibling county demo-c1-k2."""
+    return _user("demo_county2")
+
+
+@pytest.fixture
+def principal(demo) -> User:
+    return _user("demo_principal")
+
+
+@pytest.fixture
+def outsider_principal(demo) -> User:
+    """Principal of demo-c1-k2-s1, a school of the sibling county."""
+    return _user("demo_principal2")
+
+
+@pytest.fixture
+def school_admin(demo) -> User:
+    return _user("demo_schooladmin")
+
+
+@pytest.fixture
+def head_teacher(demo) -> User:
+    return _user("demo_teacher")
+
+
+@pytest.fixture
+def guard(demo) -> User:
+    return _user("demo_guard")
+
+
+@pytest.fixture
+def county_unit(demo) -> Unit:
+    return Unit.objects.get(code="demo-c1-k1")
+
+
+@pytest.fixture
+def school(demo) -> Unit:
+    return Unit.objects.get(code="demo-c1-k1-s1")
+
+
+@pytest.fixture
+def sibling_school(demo) -> Unit:
+    return Unit.objects.get(code="demo-c1-k2-s1")
+
+
+@pytest.fixture
+def client_for() -> Callable[[User], Client]:
+    """A browser session logged in as the user."""
+
+    def make(user: User) -> Client:
+        c = Client()
+        c.force_login(user)
+        return c
+
+    return make
+
+
+@pytest.fixture
+def api_client_for() -> Callable[[User], Client]:
+    """An API client sending the user's Bearer token."""
+
+    def make(user: User) -> Client:
+        return Client(HTTP_AUTHORIZATION=f"Bearer {issue_token(user)}")
+
+    return make
