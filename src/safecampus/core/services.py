@@ -36,7 +36,7 @@ def _validate_fields(kind: str, fields: dict[str, Any]) -> dict[str, Any]:
         if len(name) > 120:
             raise Invalid(_("The name may have at most 120 characters."), field="name")
         out["name"] = name
-    if "school_type" in fields or kind == UnitKind.SCHOOL:
+    if "school_type" in fields:
         school_type = fields.get("school_type") or ""
         if kind == UnitKind.SCHOOL:
             if school_type not in SchoolType.values:
@@ -84,7 +84,7 @@ def create_unit(parent: Unit | None, *, actor: Any, code: str, name: str, kind: 
     if Unit.objects.filter(code=code).exists():
         raise Invalid(_("The code %(code)s is already in use.") % {"code": code}, field="code")
     _check_child_kind(parent, kind)
-    values = _validate_fields(kind, {"name": name, **fields})
+    values = _validate_fields(kind, {"name": name, "school_type": "", **fields})
     node = Unit(code=code, kind=kind, **values)
     unit = Unit.add_root(instance=node) if parent is None else parent.add_child(instance=node)
     audit.record(actor, "unit.created", unit, after=unit.audit_snapshot())
