@@ -1,0 +1,143 @@
+"""The tenancy walk (DESIGN invariant 1): every URL pattern and every API route, requested by a
+user of the sibling tenant for objects of demo-c1-k1, is refused and shows none of its data.
+
+Routes are discovered from the URL resolver, so new modules are walked without editing this
+file. A route whose parameter has no sample fails the test: register one in PARAM_SAMPLES
+(by parameter name) or SEGMENT_SAMPLES (by the path segment before a generic `{id}`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from safecampus.accounts.auth import issue_token
+from safecampus.accounts.models import User
+from safecampus.core.models import AuditEvent, Membership, Unit
+
+# Words that appear only in demo-c1-k1's data: its units and people.
+MARKERS = ["东港区", "demo-c1-k1", "王建国", "马晓燕", "李明华", "张丽", "赵铁柱", "刘芳", "陈静", "孙志强",
+           "13863310005", "13906330003"]
+
+SKIP_PREFIXES = ("admin/", "i18n/", "jsi18n/", "static/", "media/")
+
+
+def _unit(code: str) -> Callable[[], int]:
+    return lambda: Unit.objects.get(code=code).pk
+
+
+def _user(username: str) -> Callable[[], int]:
+    return lambda: User.objects.get(username=username).pk
+
+
+# Parameter name → a sample object id that belongs to demo-c1-k1.
+PARAM_SAMPLES: dict[str, Callable[[], object]] = {
+    "unit_id": _unit("demo-c1-k1-s1"),
+    "user_id": _user("demo_principal"),
+    "membership_id": lambda: Membership.objects.get(user__username="demo_principal").pk,
+}
+# Path segment before a generic parameter (`units/{id}`) → sample.
+SEGMENT_SAMPLES: dict[str, Callable[[], object]] = {
+    "units": _unit("demo-c1-k1-s1"),
+    "users": _user("demo_principal"),
+    "people": _user("demo_principal"),
+}
+
+
+def _walk(patterns, prefix: str = "") -> Iterator[str]:
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            yield from _walk(p.url_patterns, prefix + str(p.pattern))
+        elif isinstance(p, URLPattern):
+            yield prefix + str(p.pattern)
+
+
+def all_routes() -> list[str]:
+    routes = sorted(set(_walk(get_resolver().url_patterns)))
+    return [r for r in routes if not r.startswith(SKIP_PREFIXES)]
+
+
+PARAM_RE = re.compile(r"<(?:(?P<conv>[^>:]+):)?(?P<name>[^>]+)>")
+
+
+def fill(route: str) -> tuple[str, bool]:
+    """Concrete path for a route pattern, and whether it names an object."""
+    has_object = False
+
+    def sub(m: re.Match) -> str:
+        nonlocal has_object
+        has_object = True
+        name = m.group("name")
+        sample = PARAM_SAMPLES.get(name)
+        if sample is None:
+            before = route[: m.start()].rstrip("/").rsplit("/", 1)[-1]
+            sample = SEGMENT_SAMPLES.get(before)
+        if sample is None:
+            pytest.fail(f"tenancy walk: no sample for <{name}> in {route!r}; add one to PARAM_SAMPLES")
+        return str(sample())
+
+    path = "/" + PARAM_RE.sub(sub, route.lstrip("^").rstrip("$"))
+    return path.replace("\\", ""), has_object
+
+
+def _assert_no_markers(body: str, where: str) -> None:
+    leaked = [m for m in MARKERS if m in body]
+    assert not leaked, f"{where} leaked {leaked}"
+
+
+def test_walk_discovers_routes(demo):
+    routes = all_routes()
+    assert any(r.startswith("api/v1/") for r in routes)
+    assert "org/units/<int:unit_id>/" in routes
+
+
+@pytest.mark.parametrize("outsider_name", ["demo_county2", "demo_principal2"])
+def test_outsider_walk(demo, outsider_name):
+    outsider = User.objects.get(username=outsider_name)
+    web = Client(raise_request_exception=False)
+    web.force_login(outsider)
+    api = Client(raise_request_exception=False, HTTP_AUTHORIZATION=f"Bearer {issue_token(outsider)}")
+    events_before = AuditEvent.objects.count()
+    units_before = list(Unit.objects.order_by("pk").values_list("pk", "name", "is_active", "path"))
+    checked = 0
+    for route in all_routes():
+        path, has_object = fill(route)
+        client = api if route.startswith("api/") else web
+        for method in ("get", "post", "patch", "delete"):
+            if method in ("patch", "delete") and not route.startswith("api/"):
+                continue
+            kwargs = {"content_type": "application/json", "data": "{}"} if method != "get" else {}
+            web.force_login(outsider)  # the walk includes the logout route
+            resp = getattr(client, method)(path, **kwargs)
+            where = f"{method.upper()} {path} as {outsider_name}"
+            assert resp.status_code < 500, f"{where} → {resp.status_code}"
+            body = resp.content.decode("utf-8", "replace")
+            _assert_no_markers(body, where)
+            if has_object:
+                assert resp.status_code in (403, 404, 405), f"{where} → {resp.status_code} (expected refusal)"
+            checked += 1
+    assert checked > 20
+    # Nothing changed: no new events about demo-c1-k1, units untouched.
+    new_events = AuditEvent.objects.filter(pk__gt=0).order_by("-id")[: AuditEvent.objects.count() - events_before]
+    k1 = Unit.objects.get(code="demo-c1-k1")
+    assert not [e for e in new_events if e.unit and e.unit.path.startswith(k1.path)]
+    assert list(Unit.objects.order_by("pk").values_list("pk", "name", "is_active", "path")) == units_before
+
+
+def test_outsider_sees_no_k1_in_lists(client_for, outsider):
+    c = client_for(outsider)
+    for url in ("/", "/org/", "/org/?q=东港", "/org/?q=demo", "/people/", "/people/?q=王", "/audit/",
+                "/audit/?q=东港"):
+        resp = c.get(url)
+        assert resp.status_code in (200, 403), url
+        _assert_no_markers(resp.content.decode(), url)
+
+
+def test_admin_is_for_operators_only(client_for, outsider, operator):
+    resp = client_for(outsider).get("/admin/")
+    assert resp.status_code == 302 and "/admin/login/" in resp["Location"]
+    assert client_for(operator).get("/admin/").status_code == 200
