@@ -247,3 +247,19 @@ def test_role_switcher_changes_scope(county, school, demo):
 def test_auth_service_errors(db):
     with pytest.raises(auth.LoginFailed):
         auth.login_user("", "", address=None)
+
+
+def test_purge_expired_job(demo):
+    from safecampus.accounts.tasks import purge_expired, purge_expired_daily
+
+    user = User.objects.get(username="demo_county")
+    auth.issue_token(user)
+    from safecampus.accounts.models import ApiToken
+
+    ApiToken.objects.update(expires_at=timezone.now() - dt.timedelta(days=2))
+    LoginAttempt.objects.create(identifier="x", at=timezone.now() - dt.timedelta(days=200))
+    LoginAttempt.objects.create(identifier="y")
+    purge_expired_daily.call_local()
+    assert not ApiToken.objects.exists()
+    assert list(LoginAttempt.objects.values_list("identifier", flat=True)) == ["y"]
+    assert purge_expired() == {"tokens": 0, "attempts": 0}  # running twice changes nothing

@@ -1,0 +1,26 @@
+"""Background jobs for accounts (Huey)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task
+
+from .models import ApiToken, LoginAttempt
+
+LOGIN_ATTEMPT_RETENTION_DAYS = 180
+
+
+def purge_expired() -> dict[str, int]:
+    """Drop expired API tokens and login attempts past retention. Idempotent."""
+    now = timezone.now()
+    tokens, _ = ApiToken.objects.filter(expires_at__lt=now - dt.timedelta(days=1)).delete()
+    attempts, _ = LoginAttempt.objects.filter(at__lt=now - dt.timedelta(days=LOGIN_ATTEMPT_RETENTION_DAYS)).delete()
+    return {"tokens": tokens, "attempts": attempts}
+
+
+@db_periodic_task(crontab(hour="3", minute="17"))
+def purge_expired_daily() -> dict[str, int]:
+    return purge_expired()
