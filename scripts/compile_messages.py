@@ -36,9 +36,8 @@ def main() -> int:
     problems = 0
     for po_path in sorted(LOCALE.glob("*/LC_MESSAGES/django.po")):
         po = polib.pofile(str(po_path))
-        if po_path.parts[-3] == "en":
-            if fill_english(po):
-                po.save()
+        if po_path.parts[-3] == "en" and fill_english(po):
+            po.save()
         missing = [e.msgid for e in po if not e.obsolete and (not e.translated() or "fuzzy" in e.flags)]
         if missing:
             problems += len(missing)

@@ -38,8 +38,9 @@ def test_create_user_matrix(school, username, allowed):
     actor = User.objects.get(username=username)
     new = f"t_{username}"
     if allowed:
-        user, password = services.create_user(actor=actor, unit=school, role="teacher", username=new,
-                                              name="新老师", phone="13700000001")
+        user, password = services.create_user(
+            actor=actor, unit=school, role="teacher", username=new, name="新老师", phone="13700000001"
+        )
         assert user.must_change_password and user.check_password(password)
         assert Membership.objects.filter(user=user, unit=school, role="teacher", is_active=True).exists()
         assert AuditEvent.objects.filter(verb="user.created", target_id=str(user.pk)).exists()
@@ -127,8 +128,15 @@ def test_user_input_validation(county, school):
 
 
 def test_personal_data_encrypted_and_masked(county, school):
-    user, _ = services.create_user(actor=county, unit=school, role="teacher", username="enc_test", name="加密",
-                                   phone="１３９ ００００ ０００１", id_card="11010519491231002X")
+    user, _ = services.create_user(
+        actor=county,
+        unit=school,
+        role="teacher",
+        username="enc_test",
+        name="加密",
+        phone="１３９ ００００ ０００１",
+        id_card="11010519491231002X",
+    )
     raw = User.objects.filter(pk=user.pk).values("phone_enc", "id_card_enc", "phone_hash").get()
     assert "13900000001" not in raw["phone_enc"] and "11010519491231002X" not in raw["id_card_enc"]
     assert raw["phone_hash"] == crypto.lookup_hash("13900000001")
@@ -188,19 +196,24 @@ def test_lockout_message_translated(demo):
 
 
 def test_forced_password_change(county, school):
-    user, initial = services.create_user(actor=county, unit=school, role="teacher", username="first_login",
-                                         name="首次登录")
+    user, initial = services.create_user(
+        actor=county, unit=school, role="teacher", username="first_login", name="首次登录"
+    )
     c = Client()
     resp = _login(c, "first_login", initial)
     assert resp.status_code == 302 and "/accounts/password/change/" in resp["Location"]
     assert "/accounts/password/change/" in c.get("/org/")["Location"]
-    bad = c.post("/accounts/password/change/", {"old_password": initial, "new_password": "12345678",
-                                                "new_password2": "12345678"})
+    bad = c.post(
+        "/accounts/password/change/",
+        {"old_password": initial, "new_password": "12345678", "new_password2": "12345678"},
+    )
     assert bad.status_code == 200
     user.refresh_from_db()
     assert user.must_change_password
-    ok = c.post("/accounts/password/change/", {"old_password": initial, "new_password": "Xq7#school-safe",
-                                               "new_password2": "Xq7#school-safe"})
+    ok = c.post(
+        "/accounts/password/change/",
+        {"old_password": initial, "new_password": "Xq7#school-safe", "new_password2": "Xq7#school-safe"},
+    )
     assert ok.status_code == 302
     user.refresh_from_db()
     assert not user.must_change_password and user.check_password("Xq7#school-safe")

@@ -32,12 +32,16 @@ def test_create_unit_matrix(demo, county_unit, username, allowed):
     actor = User.objects.get(username=username)
     code = f"matrix-{username.replace('_', '-')}"
     if allowed:
-        unit = create_unit(county_unit, actor=actor, code=code, name="矩阵小学", kind="school", school_type="primary")
+        unit = create_unit(
+            county_unit, actor=actor, code=code, name="矩阵小学", kind="school", school_type="primary"
+        )
         assert unit.get_parent() == county_unit
         assert AuditEvent.objects.filter(verb="unit.created", target_id=str(unit.pk), actor=actor).exists()
     else:
         with pytest.raises(PermissionDenied):
-            create_unit(county_unit, actor=actor, code=code, name="矩阵小学", kind="school", school_type="primary")
+            create_unit(
+                county_unit, actor=actor, code=code, name="矩阵小学", kind="school", school_type="primary"
+            )
         assert not Unit.objects.filter(code=code).exists()
 
 
@@ -134,7 +138,11 @@ def test_deactivate_refused_while_children_active(city, county_unit):
 
 def test_visible_units_per_role(county, outsider, principal, head_teacher, province, demo):
     assert set(Unit.objects.visible_to(county).values_list("code", flat=True)) == {
-        "demo-c1-k1", "demo-c1-k1-s1", "demo-c1-k1-s2", "demo-c1-k1-s3"}
+        "demo-c1-k1",
+        "demo-c1-k1-s1",
+        "demo-c1-k1-s2",
+        "demo-c1-k1-s3",
+    }
     assert not Unit.objects.visible_to(outsider).filter(code__startswith="demo-c1-k1").exists()
     assert list(Unit.objects.visible_to(principal).values_list("code", flat=True)) == ["demo-c1-k1-s1"]
     assert list(Unit.objects.visible_to(head_teacher).values_list("code", flat=True)) == ["demo-c1-k1-s1"]

@@ -29,17 +29,32 @@ def test_child_region_overrides_and_versions(province, city, school, county_unit
     from safecampus.core.models import Unit
 
     c1 = Unit.objects.get(code="demo-c1")
-    load_policy(c1, {"supervision": {"school_visits_per_week": 3}}, actor=city, version="c1-2026",
-                effective_from=dt.date(2026, 1, 1))
-    load_policy(c1, {"supervision": {"school_visits_per_week": 4}}, actor=city, version="c1-2027",
-                effective_from=dt.date(2027, 1, 1))
+    load_policy(
+        c1,
+        {"supervision": {"school_visits_per_week": 3}},
+        actor=city,
+        version="c1-2026",
+        effective_from=dt.date(2026, 1, 1),
+    )
+    load_policy(
+        c1,
+        {"supervision": {"school_visits_per_week": 4}},
+        actor=city,
+        version="c1-2027",
+        effective_from=dt.date(2027, 1, 1),
+    )
     assert policy_for(school, dt.date(2026, 6, 1)).supervision.school_visits_per_week == 3
     assert policy_for(school, dt.date(2027, 6, 1)).supervision.school_visits_per_week == 4
     assert policy_for(school, dt.date(2025, 6, 1)).supervision.school_visits_per_week == 2
     # Untouched values still come from the default.
     assert policy_for(school, dt.date(2026, 6, 1)).training.annual_hours.principal_new_school == 40
     # A sibling city keeps the default.
-    assert policy_for(Unit.objects.get(code="demo-c2-k1-s1"), dt.date(2026, 6, 1)).supervision.school_visits_per_week == 2
+    assert (
+        policy_for(
+            Unit.objects.get(code="demo-c2-k1-s1"), dt.date(2026, 6, 1)
+        ).supervision.school_visits_per_week
+        == 2
+    )
     assert AuditEvent.objects.filter(verb="policy.loaded", unit=c1).count() == 2
 
 
@@ -48,8 +63,13 @@ def test_override_validation_changes_nothing(city, demo):
 
     c1 = Unit.objects.get(code="demo-c1")
     n = PolicyVersion.objects.count()
-    for bad in ({"nonsense": 1}, {"training": {"pass_mark": "high"}}, {"drills": {"min_per_term": -1}},
-                {"training": 5}, []):
+    for bad in (
+        {"nonsense": 1},
+        {"training": {"pass_mark": "high"}},
+        {"drills": {"min_per_term": -1}},
+        {"training": 5},
+        [],
+    ):
         with pytest.raises(Invalid):
             load_policy(c1, bad, actor=city, version="bad", effective_from=dt.date(2026, 1, 1))
     assert PolicyVersion.objects.count() == n
@@ -61,12 +81,19 @@ def test_only_bureau_admins_load_policy(county, outsider, demo):
     k1 = Unit.objects.get(code="demo-c1-k1")
     for actor in (county, outsider):  # safety officers may not; the sibling may not either
         with pytest.raises(PermissionDenied):
-            load_policy(k1, {"drills": {"min_per_term": 2}}, actor=actor, version="x",
-                        effective_from=dt.date(2026, 1, 1))
+            load_policy(
+                k1,
+                {"drills": {"min_per_term": 2}},
+                actor=actor,
+                version="x",
+                effective_from=dt.date(2026, 1, 1),
+            )
 
 
 def test_parse_policy_file():
-    values, version, eff = parse_policy_file("version: r1\neffective_from: 2026-09-01\ndrills:\n  min_per_term: 2\n")
+    values, version, eff = parse_policy_file(
+        "version: r1\neffective_from: 2026-09-01\ndrills:\n  min_per_term: 2\n"
+    )
     assert values == {"drills": {"min_per_term": 2}} and version == "r1" and eff == dt.date(2026, 9, 1)
     with pytest.raises(Invalid):
         parse_policy_file("a: [unclosed")

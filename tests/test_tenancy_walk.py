@@ -20,8 +20,20 @@ from safecampus.accounts.models import User
 from safecampus.core.models import AuditEvent, Membership, Unit
 
 # Words that appear only in demo-c1-k1's data: its units and people.
-MARKERS = ["东港区", "demo-c1-k1", "王建国", "马晓燕", "李明华", "张丽", "赵铁柱", "刘芳", "陈静", "孙志强",
-           "13863310005", "13906330003"]
+MARKERS = [
+    "东港区",
+    "demo-c1-k1",
+    "王建国",
+    "马晓燕",
+    "李明华",
+    "张丽",
+    "赵铁柱",
+    "刘芳",
+    "陈静",
+    "孙志强",
+    "13863310005",
+    "13906330003",
+]
 
 SKIP_PREFIXES = ("admin/", "i18n/", "jsi18n/", "static/", "media/")
 
@@ -122,7 +134,9 @@ def test_outsider_walk(demo, outsider_name):
             checked += 1
     assert checked > 20
     # Nothing changed: no new events about demo-c1-k1, units untouched.
-    new_events = AuditEvent.objects.filter(pk__gt=0).order_by("-id")[: AuditEvent.objects.count() - events_before]
+    new_events = AuditEvent.objects.filter(pk__gt=0).order_by("-id")[
+        : AuditEvent.objects.count() - events_before
+    ]
     k1 = Unit.objects.get(code="demo-c1-k1")
     assert not [e for e in new_events if e.unit and e.unit.path.startswith(k1.path)]
     assert list(Unit.objects.order_by("pk").values_list("pk", "name", "is_active", "path")) == units_before
@@ -130,8 +144,16 @@ def test_outsider_walk(demo, outsider_name):
 
 def test_outsider_sees_no_k1_in_lists(client_for, outsider):
     c = client_for(outsider)
-    for url in ("/", "/org/", "/org/?q=东港", "/org/?q=demo", "/people/", "/people/?q=王", "/audit/",
-                "/audit/?q=东港"):
+    for url in (
+        "/",
+        "/org/",
+        "/org/?q=东港",
+        "/org/?q=demo",
+        "/people/",
+        "/people/?q=王",
+        "/audit/",
+        "/audit/?q=东港",
+    ):
         resp = c.get(url)
         assert resp.status_code in (200, 403), url
         _assert_no_markers(resp.content.decode(), url)

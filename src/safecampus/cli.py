@@ -61,10 +61,24 @@ def cmd_serve(args: argparse.Namespace) -> int:
         print("\n".join(account_lines()))
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "safecampus.settings"}
     procs = [
-        subprocess.Popen([sys.executable, "-m", "safecampus.cli", "manage", "run_huey"], env=env),  # noqa: S603
+        subprocess.Popen([sys.executable, "-m", "safecampus.cli", "manage", "run_huey"], env=env),
         subprocess.Popen(  # noqa: S603
-            [sys.executable, "-m", "gunicorn", "safecampus.wsgi:application", "--bind", f"{args.host}:{args.port}",
-             "--workers", str(args.workers), "--threads", "4", "--access-logfile", "-", "--timeout", "120"],
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "safecampus.wsgi:application",
+                "--bind",
+                f"{args.host}:{args.port}",
+                "--workers",
+                str(args.workers),
+                "--threads",
+                "4",
+                "--access-logfile",
+                "-",
+                "--timeout",
+                "120",
+            ],
             env=env,
         ),
     ]
@@ -87,8 +101,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
                 p.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 p.kill()
-    return max((p.returncode or 0) for p in procs if p.returncode and p.returncode > 0) if any(
-        p.returncode and p.returncode > 0 and p.returncode != -signal.SIGTERM for p in procs) else 0
+    return (
+        max((p.returncode or 0) for p in procs if p.returncode and p.returncode > 0)
+        if any(p.returncode and p.returncode > 0 and p.returncode != -signal.SIGTERM for p in procs)
+        else 0
+    )
 
 
 def cmd_audit_verify(args: argparse.Namespace) -> int:
@@ -99,8 +116,10 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
     if result.ok:
         print(f"audit chain ok: {result.checked} events verified")
         return 0
-    print(f"audit chain BROKEN at event #{result.bad_event_id}: {result.reason} "
-          f"({result.checked} events read)", file=sys.stderr)
+    print(
+        f"audit chain BROKEN at event #{result.bad_event_id}: {result.reason} ({result.checked} events read)",
+        file=sys.stderr,
+    )
     return 1
 
 
@@ -132,8 +151,14 @@ def cmd_policy(args: argparse.Namespace) -> int:
         if not version or not effective:
             print("error: the file needs version and effective_from", file=sys.stderr)
             return 1
-        row = load_policy(unit, values, actor=operator, version=version, effective_from=effective,
-                          source=Path(args.file).name)
+        row = load_policy(
+            unit,
+            values,
+            actor=operator,
+            version=version,
+            effective_from=effective,
+            source=Path(args.file).name,
+        )
     except (OSError, UnicodeDecodeError) as exc:
         print(f"error: cannot read {args.file}: {exc}", file=sys.stderr)
         return 1

@@ -71,7 +71,9 @@ def login_user(identifier: str, password: str, *, address: str | None, request: 
     identifier = normalise(identifier)[:150]
     user = find_user(identifier) if identifier else None
     check_lockout(identifier.lower(), address, user)
-    authenticated = authenticate(request, username=identifier, password=password or "") if identifier else None
+    authenticated = (
+        authenticate(request, username=identifier, password=password or "") if identifier else None
+    )
     with transaction.atomic():
         LoginAttempt.objects.create(
             identifier=identifier.lower(), address=address, user=user, success=authenticated is not None

@@ -8,27 +8,36 @@ from django.utils.translation import gettext_lazy as _
 
 class LoginForm(forms.Form):
     username = forms.CharField(
-        label=_("Username or mobile number"), max_length=150,
+        label=_("Username or mobile number"),
+        max_length=150,
         widget=forms.TextInput(attrs={"autocomplete": "username", "autofocus": True}),
     )
     password = forms.CharField(
-        label=_("Password"), max_length=128, strip=False,
+        label=_("Password"),
+        max_length=128,
+        strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
 
 class PasswordChangeForm(forms.Form):
     old_password = forms.CharField(
-        label=_("Current password"), strip=False, max_length=128,
+        label=_("Current password"),
+        strip=False,
+        max_length=128,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
     new_password = forms.CharField(
-        label=_("New password"), strip=False, max_length=128,
+        label=_("New password"),
+        strip=False,
+        max_length=128,
         help_text=_("At least 8 characters, not only digits, not a common password."),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
     new_password2 = forms.CharField(
-        label=_("New password again"), strip=False, max_length=128,
+        label=_("New password again"),
+        strip=False,
+        max_length=128,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
@@ -56,7 +65,9 @@ class UserEditForm(forms.Form):
     name = forms.CharField(label=_("Real name"), max_length=60)
     phone = forms.CharField(label=_("Mobile number"), max_length=20, required=False)
     id_card = forms.CharField(
-        label=_("ID-card number"), max_length=24, required=False,
+        label=_("ID-card number"),
+        max_length=24,
+        required=False,
         help_text=_("Leave empty to keep the number on file."),
     )
 

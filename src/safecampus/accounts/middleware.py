@@ -11,7 +11,14 @@ from django.urls import reverse
 from safecampus.core.roles import ROLE_SPECS
 
 SESSION_KEY = "active_membership_id"
-PASSWORD_EXEMPT_PREFIXES = ("/accounts/password/", "/accounts/logout/", "/static/", "/i18n/", "/healthz", "/api/")
+PASSWORD_EXEMPT_PREFIXES = (
+    "/accounts/password/",
+    "/accounts/logout/",
+    "/static/",
+    "/i18n/",
+    "/healthz",
+    "/api/",
+)
 
 
 def pick_membership(user, chosen_id: int | None):

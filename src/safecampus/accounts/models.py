@@ -140,6 +140,9 @@ class LoginAttempt(models.Model):
             models.Index(fields=["user", "at"]),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.identifier} {'ok' if self.success else 'failed'} {self.at:%Y-%m-%d %H:%M}"
+
 
 class ApiToken(models.Model):
     """A Bearer token for API clients; only its SHA-256 is stored."""
@@ -150,3 +153,6 @@ class ApiToken(models.Model):
     expires_at = models.DateTimeField()
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked = models.BooleanField(default=False)
+
+    def __str__(self) -> str:
+        return f"token of {self.user_id} until {self.expires_at:%Y-%m-%d}"

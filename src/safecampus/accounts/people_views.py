@@ -17,7 +17,13 @@ from safecampus.core.audit import timeline_for
 from safecampus.core.errors import DomainError
 from safecampus.core.models import Membership, Unit
 from safecampus.core.roles import ROLE_SPECS, Perm, Role
-from safecampus.core.scoping import active_memberships, best_rank_at, get_visible_or_404, has_perm_at, role_allows
+from safecampus.core.scoping import (
+    active_memberships,
+    best_rank_at,
+    get_visible_or_404,
+    has_perm_at,
+    role_allows,
+)
 from safecampus.core.ui import run_service
 from safecampus.core.validators import normalise_mobile
 
@@ -27,7 +33,9 @@ from .models import User
 
 
 def _require_view_users(user) -> None:
-    if not user.is_superuser and not any(role_allows(m.role, Perm.VIEW_USERS) for m in active_memberships(user)):
+    if not user.is_superuser and not any(
+        role_allows(m.role, Perm.VIEW_USERS) for m in active_memberships(user)
+    ):
         raise PermissionDenied
 
 
@@ -58,15 +66,27 @@ def user_list(request: HttpRequest) -> HttpResponse:
         if data["role"]:
             people = people.filter(Exists(scoped.filter(role=data["role"])))
     visible_memberships = Membership.objects.visible_to(user).filter(is_active=True).select_related("unit")
-    people = people.prefetch_related(Prefetch("memberships", queryset=visible_memberships, to_attr="shown_roles"))
+    people = people.prefetch_related(
+        Prefetch("memberships", queryset=visible_memberships, to_attr="shown_roles")
+    )
     page = Paginator(people.order_by("name", "id"), 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    can_create = user.is_superuser or any(role_allows(m.role, Perm.MANAGE_USERS) for m in active_memberships(user))
-    return render(request, "accounts/user_list.html", {
-        "form": form, "page": page, "query": query.urlencode(), "roles": Role.choices,
-        "can_create": can_create, "breadcrumbs": [{"label": _("People")}],
-    })
+    can_create = user.is_superuser or any(
+        role_allows(m.role, Perm.MANAGE_USERS) for m in active_memberships(user)
+    )
+    return render(
+        request,
+        "accounts/user_list.html",
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "roles": Role.choices,
+            "can_create": can_create,
+            "breadcrumbs": [{"label": _("People")}],
+        },
+    )
 
 
 @login_required
@@ -89,18 +109,39 @@ def user_create(request: HttpRequest) -> HttpResponse:
         if unit is None:
             form.add_error("unit", _("No unit with this code in your area."))
         else:
-            created = run_service(form, lambda: services.create_user(
-                actor=user, unit=unit, role=data["role"], username=data["username"], name=data["name"],
-                phone=data["phone"], id_card=data["id_card"]))
+            created = run_service(
+                form,
+                lambda: services.create_user(
+                    actor=user,
+                    unit=unit,
+                    role=data["role"],
+                    username=data["username"],
+                    name=data["name"],
+                    phone=data["phone"],
+                    id_card=data["id_card"],
+                ),
+            )
     if created is not None:
         new_user, password = created
         messages.success(request, _("Account created for %(name)s.") % {"name": new_user.name})
-        return render(request, "accounts/initial_password.html", {
-            "person": new_user, "password": password,
-            "breadcrumbs": [{"label": _("People"), "url": "/people/"}, {"label": new_user.name}]})
-    return render(request, "accounts/user_form.html", {
-        "form": form, "title": _("New person"),
-        "breadcrumbs": [{"label": _("People"), "url": "/people/"}, {"label": _("New person")}]})
+        return render(
+            request,
+            "accounts/initial_password.html",
+            {
+                "person": new_user,
+                "password": password,
+                "breadcrumbs": [{"label": _("People"), "url": "/people/"}, {"label": new_user.name}],
+            },
+        )
+    return render(
+        request,
+        "accounts/user_form.html",
+        {
+            "form": form,
+            "title": _("New person"),
+            "breadcrumbs": [{"label": _("People"), "url": "/people/"}, {"label": _("New person")}],
+        },
+    )
 
 
 def _person_for(request: HttpRequest, user_id: int) -> User:
@@ -112,19 +153,37 @@ def user_detail(request: HttpRequest, user_id: int) -> HttpResponse:
     viewer = request.user
     _require_view_users(viewer)
     person = _person_for(request, user_id)
-    memberships = Membership.objects.visible_to(viewer).filter(user=person).select_related("unit").order_by(
-        "-is_active", "id")
+    memberships = (
+        Membership.objects.visible_to(viewer)
+        .filter(user=person)
+        .select_related("unit")
+        .order_by("-is_active", "id")
+    )
     can_manage = services.can_manage_user(viewer, person)
-    can_audit = viewer.is_superuser or any(role_allows(m.role, Perm.VIEW_AUDIT) for m in active_memberships(viewer))
-    return render(request, "accounts/user_detail.html", {
-        "person": person, "memberships": memberships, "can_manage": can_manage,
-        "assign_form": RoleAssignForm(roles=_grantable_roles(viewer)) if can_manage or _grantable_roles(viewer)
-        else None,
-        "can_revoke": {m.pk for m in memberships if m.is_active and m.user_id != viewer.pk
-                       and best_rank_at(viewer, Perm.MANAGE_USERS, m.unit) >= ROLE_SPECS[m.role].rank},
-        "timeline": timeline_for(person, viewer)[:30] if can_audit else None,
-        "breadcrumbs": [{"label": _("People"), "url": "/people/"}, {"label": person.name}],
-    })
+    can_audit = viewer.is_superuser or any(
+        role_allows(m.role, Perm.VIEW_AUDIT) for m in active_memberships(viewer)
+    )
+    return render(
+        request,
+        "accounts/user_detail.html",
+        {
+            "person": person,
+            "memberships": memberships,
+            "can_manage": can_manage,
+            "assign_form": RoleAssignForm(roles=_grantable_roles(viewer))
+            if can_manage or _grantable_roles(viewer)
+            else None,
+            "can_revoke": {
+                m.pk
+                for m in memberships
+                if m.is_active
+                and m.user_id != viewer.pk
+                and best_rank_at(viewer, Perm.MANAGE_USERS, m.unit) >= ROLE_SPECS[m.role].rank
+            },
+            "timeline": timeline_for(person, viewer)[:30] if can_audit else None,
+            "breadcrumbs": [{"label": _("People"), "url": "/people/"}, {"label": person.name}],
+        },
+    )
 
 
 @login_required
@@ -136,15 +195,28 @@ def user_edit(request: HttpRequest, user_id: int) -> HttpResponse:
     form = UserEditForm(request.POST or None, initial={"name": person.name, "phone": person.phone})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        done = run_service(form, lambda: services.update_user(
-            person, actor=viewer, name=data["name"], phone=data["phone"], id_card=data["id_card"] or None))
+        done = run_service(
+            form,
+            lambda: services.update_user(
+                person, actor=viewer, name=data["name"], phone=data["phone"], id_card=data["id_card"] or None
+            ),
+        )
         if done is not None:
             messages.success(request, _("Changes saved."))
             return redirect("accounts:user_detail", user_id=person.pk)
-    return render(request, "accounts/user_form.html", {
-        "form": form, "title": _("Edit %(name)s") % {"name": person.name},
-        "breadcrumbs": [{"label": _("People"), "url": "/people/"},
-                        {"label": person.name, "url": f"/people/{person.pk}/"}, {"label": _("Edit")}]})
+    return render(
+        request,
+        "accounts/user_form.html",
+        {
+            "form": form,
+            "title": _("Edit %(name)s") % {"name": person.name},
+            "breadcrumbs": [
+                {"label": _("People"), "url": "/people/"},
+                {"label": person.name, "url": f"/people/{person.pk}/"},
+                {"label": _("Edit")},
+            ],
+        },
+    )
 
 
 @login_required
@@ -155,9 +227,16 @@ def user_reset_password(request: HttpRequest, user_id: int) -> HttpResponse:
         password = services.reset_password(person, actor=request.user)
     except PermissionDenied:
         raise
-    return render(request, "accounts/initial_password.html", {
-        "person": person, "password": password, "reset": True,
-        "breadcrumbs": [{"label": _("People"), "url": "/people/"}, {"label": person.name}]})
+    return render(
+        request,
+        "accounts/initial_password.html",
+        {
+            "person": person,
+            "password": password,
+            "reset": True,
+            "breadcrumbs": [{"label": _("People"), "url": "/people/"}, {"label": person.name}],
+        },
+    )
 
 
 @login_required

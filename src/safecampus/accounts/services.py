@@ -127,8 +127,9 @@ def update_user(target: User, *, actor: Any, name: str, phone: str, id_card: str
     if id_card is not None and id_card_clean:
         target.id_card = id_card_clean
     target.save()
-    audit.record(actor, "user.updated", target, unit=_first_unit(target), before=before,
-                 after=target.audit_snapshot())
+    audit.record(
+        actor, "user.updated", target, unit=_first_unit(target), before=before, after=target.audit_snapshot()
+    )
     return target
 
 
@@ -164,8 +165,14 @@ def set_user_active(target: User, active: bool, *, actor: Any) -> User:
     target.save(update_fields=["is_active"])
     if not active:
         target.api_tokens.update(revoked=True)
-    audit.record(actor, "user.activated" if active else "user.deactivated", target,
-                 unit=_first_unit(target), before=before, after=target.audit_snapshot())
+    audit.record(
+        actor,
+        "user.activated" if active else "user.deactivated",
+        target,
+        unit=_first_unit(target),
+        before=before,
+        after=target.audit_snapshot(),
+    )
     return target
 
 
@@ -195,8 +202,14 @@ def revoke_role(membership: Membership, *, actor: Any) -> Membership:
     membership.is_active = False
     membership.revoked_at = timezone.now()
     membership.save(update_fields=["is_active", "revoked_at"])
-    audit.record(actor, "role.revoked", membership, unit=membership.unit, before=before,
-                 after=_membership_snapshot(membership))
+    audit.record(
+        actor,
+        "role.revoked",
+        membership,
+        unit=membership.unit,
+        before=before,
+        after=_membership_snapshot(membership),
+    )
     return membership
 
 

@@ -17,7 +17,9 @@ def purge_expired() -> dict[str, int]:
     """Drop expired API tokens and login attempts past retention. Idempotent."""
     now = timezone.now()
     tokens, _ = ApiToken.objects.filter(expires_at__lt=now - dt.timedelta(days=1)).delete()
-    attempts, _ = LoginAttempt.objects.filter(at__lt=now - dt.timedelta(days=LOGIN_ATTEMPT_RETENTION_DAYS)).delete()
+    attempts, _ = LoginAttempt.objects.filter(
+        at__lt=now - dt.timedelta(days=LOGIN_ATTEMPT_RETENTION_DAYS)
+    ).delete()
     return {"tokens": tokens, "attempts": attempts}
 
 

@@ -13,8 +13,12 @@ urlpatterns = [
     path("people/new/", people_views.user_create, name="user_create"),
     path("people/<int:user_id>/", people_views.user_detail, name="user_detail"),
     path("people/<int:user_id>/edit/", people_views.user_edit, name="user_edit"),
-    path("people/<int:user_id>/reset-password/", people_views.user_reset_password, name="user_reset_password"),
+    path(
+        "people/<int:user_id>/reset-password/", people_views.user_reset_password, name="user_reset_password"
+    ),
     path("people/<int:user_id>/active/", people_views.user_set_active, name="user_set_active"),
     path("people/<int:user_id>/roles/", people_views.user_assign_role, name="user_assign_role"),
-    path("people/roles/<int:membership_id>/revoke/", people_views.membership_revoke, name="membership_revoke"),
+    path(
+        "people/roles/<int:membership_id>/revoke/", people_views.membership_revoke, name="membership_revoke"
+    ),
 ]

@@ -23,7 +23,9 @@ from .middleware import SESSION_KEY
 
 def _safe_next(request: HttpRequest, default: str = "/") -> str:
     target = request.POST.get("next") or request.GET.get("next") or default
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return target
     return default
 
@@ -37,8 +39,10 @@ def login_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             user = auth.login_user(
-                form.cleaned_data["username"], form.cleaned_data["password"],
-                address=client_address(request), request=request,
+                form.cleaned_data["username"],
+                form.cleaned_data["password"],
+                address=client_address(request),
+                request=request,
             )
         except DomainError as exc:
             form.add_error(None, str(exc.message))
@@ -49,7 +53,9 @@ def login_view(request: HttpRequest) -> HttpResponse:
                 messages.info(request, _("Please set a new password before you continue."))
                 return redirect("accounts:password_change")
             return redirect(_safe_next(request))
-    return render(request, "accounts/login.html", {"form": form, "next": _safe_next(request, "")}, status=status)
+    return render(
+        request, "accounts/login.html", {"form": form, "next": _safe_next(request, "")}, status=status
+    )
 
 
 @require_POST
@@ -68,7 +74,9 @@ def password_change(request: HttpRequest) -> HttpResponse:
         done = run_service(
             form,
             lambda: auth.change_password(
-                user, old_password=form.cleaned_data["old_password"], new_password=form.cleaned_data["new_password"]
+                user,
+                old_password=form.cleaned_data["old_password"],
+                new_password=form.cleaned_data["new_password"],
             ),
         )
         if done is not None:
@@ -93,8 +101,11 @@ def switch_role(request: HttpRequest) -> HttpResponse:
     if chosen in options:
         request.session[SESSION_KEY] = chosen
         m = options[chosen]
-        messages.success(request, _("You are now acting as %(role)s at %(unit)s.") % {
-            "role": m.get_role_display(), "unit": m.unit.name})
+        messages.success(
+            request,
+            _("You are now acting as %(role)s at %(unit)s.")
+            % {"role": m.get_role_display(), "unit": m.unit.name},
+        )
     else:
         messages.error(request, _("That role is not available to you."))
     return redirect(_safe_next(request))

@@ -80,7 +80,9 @@ def record(
     event = AuditEvent(
         created_at=timezone.now(),
         actor=actor_obj,
-        actor_name=(getattr(actor, "display_name", "") or getattr(actor, "username", "")) if actor_obj else "",
+        actor_name=(getattr(actor, "display_name", "") or getattr(actor, "username", ""))
+        if actor_obj
+        else "",
         unit=unit,
         verb=verb,
         target_type=target_type_of(target),

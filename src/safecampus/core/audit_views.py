@@ -31,7 +31,9 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         if data["q"]:
             events = events.filter(
-                Q(target_repr__icontains=data["q"]) | Q(actor_name__icontains=data["q"]) | Q(verb__icontains=data["q"])
+                Q(target_repr__icontains=data["q"])
+                | Q(actor_name__icontains=data["q"])
+                | Q(verb__icontains=data["q"])
             )
         if data["verb"]:
             events = events.filter(verb__startswith=data["verb"])
@@ -41,8 +43,9 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         if data["date_from"]:
             events = events.filter(created_at__gte=dt.datetime.combine(data["date_from"], dt.time.min, tz))
         if data["date_to"]:
-            events = events.filter(created_at__lt=dt.datetime.combine(data["date_to"], dt.time.min, tz)
-                                   + dt.timedelta(days=1))
+            events = events.filter(
+                created_at__lt=dt.datetime.combine(data["date_to"], dt.time.min, tz) + dt.timedelta(days=1)
+            )
     page = Paginator(events.order_by("-id"), 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

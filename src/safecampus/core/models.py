@@ -199,6 +199,9 @@ class AuditChainHead(models.Model):
     last_hash = models.CharField(max_length=64, default="0" * 64)
     count = models.BigIntegerField(default=0)
 
+    def __str__(self) -> str:
+        return f"audit chain head #{self.last_event_id}"
+
 
 class PolicyVersion(models.Model):
     """A version of the regional policy (numbers from regulations) for a unit's subtree."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -48,13 +48,13 @@ def unit_tree(request: HttpRequest) -> HttpResponse:
         )
         context["results"] = results
     else:
-        roots = list(Unit.objects.filter(path__in=user_scope_paths(user))) if not user.is_superuser else list(
-            Unit.get_root_nodes()
+        roots = (
+            list(Unit.objects.filter(path__in=user_scope_paths(user)))
+            if not user.is_superuser
+            else list(Unit.get_root_nodes())
         )
         context["roots"] = _with_child_counts(roots)
-        context["expanded"] = {
-            r.pk: _with_child_counts(list(_children_qs(user, r))) for r in roots
-        }
+        context["expanded"] = {r.pk: _with_child_counts(list(_children_qs(user, r))) for r in roots}
     return render(request, "core/unit_tree.html", context)
 
 
@@ -125,8 +125,16 @@ def unit_create(request: HttpRequest, unit_id: int) -> HttpResponse:
             messages.success(request, _("Unit “%(name)s” created.") % {"name": unit.name})
             return redirect("core:unit_detail", unit_id=unit.pk)
     crumbs = unit_breadcrumbs(user, parent, {"label": _("New unit")})
-    return render(request, "core/unit_form.html", {"form": form, "parent": parent, "breadcrumbs": crumbs,
-                                                    "title": _("New unit under %(name)s") % {"name": parent.name}})
+    return render(
+        request,
+        "core/unit_form.html",
+        {
+            "form": form,
+            "parent": parent,
+            "breadcrumbs": crumbs,
+            "title": _("New unit under %(name)s") % {"name": parent.name},
+        },
+    )
 
 
 @login_required
@@ -151,8 +159,16 @@ def unit_edit(request: HttpRequest, unit_id: int) -> HttpResponse:
             messages.success(request, _("Changes saved."))
             return redirect("core:unit_detail", unit_id=unit.pk)
     crumbs = unit_breadcrumbs(user, unit, {"label": _("Edit")})
-    return render(request, "core/unit_form.html", {"form": form, "unit": unit, "breadcrumbs": crumbs,
-                                                    "title": _("Edit %(name)s") % {"name": unit.name}})
+    return render(
+        request,
+        "core/unit_form.html",
+        {
+            "form": form,
+            "unit": unit,
+            "breadcrumbs": crumbs,
+            "title": _("Edit %(name)s") % {"name": unit.name},
+        },
+    )
 
 
 @login_required
@@ -165,18 +181,30 @@ def unit_move(request: HttpRequest, unit_id: int) -> HttpResponse:
     require(user, Perm.MANAGE_UNITS, parent)
     form = UnitMoveForm(request.POST or None, initial={"parent": parent.code})
     if request.method == "POST" and form.is_valid():
-        target = Unit.objects.visible_to(user).filter(code=form.cleaned_data["parent"].strip().lower()).first()
+        target = (
+            Unit.objects.visible_to(user).filter(code=form.cleaned_data["parent"].strip().lower()).first()
+        )
         if target is None:
             form.add_error("parent", _("No unit with this code in your area."))
         else:
             moved = run_service(form, lambda: services.move_unit(unit, target, actor=user))
             if moved is not None:
-                messages.success(request, _("“%(name)s” moved under %(parent)s.") % {
-                    "name": unit.name, "parent": target.name})
+                messages.success(
+                    request,
+                    _("“%(name)s” moved under %(parent)s.") % {"name": unit.name, "parent": target.name},
+                )
                 return redirect("core:unit_detail", unit_id=unit.pk)
     crumbs = unit_breadcrumbs(user, unit, {"label": _("Move")})
-    return render(request, "core/unit_form.html", {"form": form, "unit": unit, "breadcrumbs": crumbs,
-                                                    "title": _("Move %(name)s") % {"name": unit.name}})
+    return render(
+        request,
+        "core/unit_form.html",
+        {
+            "form": form,
+            "unit": unit,
+            "breadcrumbs": crumbs,
+            "title": _("Move %(name)s") % {"name": unit.name},
+        },
+    )
 
 
 @login_required

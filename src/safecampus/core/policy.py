@@ -128,7 +128,13 @@ def sync_default_policy() -> PolicyVersion:
 
 @transaction.atomic
 def load_policy(
-    unit: Unit, override: dict[str, Any], *, actor: Any, version: str, effective_from: dt.date, source: str = ""
+    unit: Unit,
+    override: dict[str, Any],
+    *,
+    actor: Any,
+    version: str,
+    effective_from: dt.date,
+    source: str = "",
 ) -> PolicyVersion:
     """Store a (partial) policy for a unit's subtree as a new version."""
     require(actor, Perm.MANAGE_POLICY, unit)

@@ -169,6 +169,10 @@ def set_unit_active(unit: Unit, active: bool, *, actor: Any) -> Unit:
     unit.is_active = active
     unit.save(update_fields=["is_active", "updated_at"])
     audit.record(
-        actor, "unit.activated" if active else "unit.deactivated", unit, before=before, after=unit.audit_snapshot()
+        actor,
+        "unit.activated" if active else "unit.deactivated",
+        unit,
+        before=before,
+        after=unit.audit_snapshot(),
     )
     return unit

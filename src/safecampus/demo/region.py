@@ -11,7 +11,7 @@ from safecampus.core.policy import sync_default_policy
 from safecampus.core.roles import Role
 from safecampus.core.services import create_unit
 
-DEMO_PASSWORD = "Demo@2026"  # noqa: S105  (documented demo password)
+DEMO_PASSWORD = "Demo@2026"
 OPERATOR = "demo_operator"
 
 PROVINCE = ("demo", "东岳省教育厅", "东岳省泉城市历下区文化东路29号", "林国栋", "0531-86900001")
@@ -65,25 +65,55 @@ def load_region() -> None:
     sync_default_policy()
     op = _operator()
     code, name, address, contact, phone = PROVINCE
-    province = _unit(op, None, code, name, UnitKind.PROVINCE, address=address, contact_name=contact,
-                     contact_phone=phone)
+    province = _unit(
+        op, None, code, name, UnitKind.PROVINCE, address=address, contact_name=contact, contact_phone=phone
+    )
     for c_code, c_name, c_address, c_contact, c_phone in CITIES:
-        city = _unit(op, province, c_code, c_name, UnitKind.CITY, address=c_address, contact_name=c_contact,
-                     contact_phone=c_phone)
+        city = _unit(
+            op,
+            province,
+            c_code,
+            c_name,
+            UnitKind.CITY,
+            address=c_address,
+            contact_name=c_contact,
+            contact_phone=c_phone,
+        )
         city_name = c_name.removesuffix("教育局")
         for k_code, k_name, k_address in COUNTIES[c_code]:
             bureau = f"{k_name}教育和体育局" if k_name.endswith("区") else f"{k_name}教育局"
-            county = _unit(op, city, k_code, bureau, UnitKind.COUNTY, address=f"{city_name}{k_address}",
-                           contact_phone=c_phone[:-1] + k_code[-1])
+            county = _unit(
+                op,
+                city,
+                k_code,
+                bureau,
+                UnitKind.COUNTY,
+                address=f"{city_name}{k_address}",
+                contact_phone=c_phone[:-1] + k_code[-1],
+            )
             for s_suffix, s_name, s_type, s_address in SCHOOLS:
-                _unit(op, county, f"{k_code}-{s_suffix}", f"{k_name}{s_name}", UnitKind.SCHOOL,
-                      school_type=s_type, address=f"{city_name}{k_name}{s_address}",
-                      contact_phone=c_phone[:-2] + k_code[-1] + s_suffix[-1])
+                _unit(
+                    op,
+                    county,
+                    f"{k_code}-{s_suffix}",
+                    f"{k_name}{s_name}",
+                    UnitKind.SCHOOL,
+                    school_type=s_type,
+                    address=f"{city_name}{k_name}{s_address}",
+                    contact_phone=c_phone[:-2] + k_code[-1] + s_suffix[-1],
+                )
     for username, real_name, unit_code, role, phone in ACCOUNTS:
         unit = Unit.objects.get(code=unit_code)
         if not User.objects.filter(username=username).exists():
-            create_user(actor=op, unit=unit, role=role, username=username, name=real_name, phone=phone,
-                        password=DEMO_PASSWORD)
+            create_user(
+                actor=op,
+                unit=unit,
+                role=role,
+                username=username,
+                name=real_name,
+                phone=phone,
+                password=DEMO_PASSWORD,
+            )
 
 
 def account_lines() -> list[str]:
