@@ -98,7 +98,8 @@ def read_table(filename: str, data: bytes) -> Table:
     if data.startswith(OLE2_MAGIC):
         raise Invalid(
             _(
-                "This is an old Excel 97–2003 (.xls) file. Please open it in Excel or WPS and save it as .xlsx."
+                "This is an old Excel 97–2003 (.xls) file. "
+                "Please open it in Excel or WPS and save it as .xlsx."
             )
         )
     if data.startswith(ZIP_MAGIC):
