@@ -109,12 +109,6 @@ def test_token_failures_older_than_the_window_do_not_lock(county):
     assert response.status_code == 200
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="accounts.auth.login_user raises LoginFailed inside its transaction.atomic() block, which "
-    "rolls back the LoginAttempt row (and the auth.login_failed audit event): failures are never "
-    "counted. Remove this marker once that is fixed.",
-)
 def test_token_lock_out_after_repeated_failures_via_api(county):
     client = Client()
     for _ in range(settings.LOGIN_FAILURE_LIMIT):

@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "treebeard",
+    "ninja",
     "huey.contrib.djhuey",
     "safecampus.core",
     "safecampus.accounts",

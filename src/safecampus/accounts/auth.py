@@ -81,8 +81,10 @@ def login_user(identifier: str, password: str, *, address: str | None, request: 
         if authenticated is None:
             if user is not None:
                 audit.record(None, "auth.login_failed", user, unit=_home_unit(user))
-            raise LoginFailed(_("The username/phone or password is not correct."))
-        audit.record(authenticated, "auth.login", authenticated, unit=_home_unit(authenticated))
+        else:
+            audit.record(authenticated, "auth.login", authenticated, unit=_home_unit(authenticated))
+    if authenticated is None:  # raised after commit: the failed attempt must be counted
+        raise LoginFailed(_("The username/phone or password is not correct."))
     return authenticated
 
 
