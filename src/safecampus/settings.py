@@ -11,6 +11,7 @@ import environ
 PACKAGE_DIR = Path(__file__).resolve().parent
 BASE_DIR = Path(os.environ.get("SAFECAMPUS_HOME", Path.cwd())).resolve()
 VAR_DIR = BASE_DIR / "var"
+VAR_DIR.mkdir(parents=True, exist_ok=True)  # the embedded database and the job queue live here
 
 env = environ.Env()
 TESTING = env.bool("SAFECAMPUS_TESTING", default="pytest" in sys.modules)
@@ -105,6 +106,8 @@ LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Lock-out: failures within the window per account and per client address.
+# Behind a reverse proxy (nginx), take the client address from X-Forwarded-For.
+USE_X_FORWARDED_FOR = env.bool("USE_X_FORWARDED_FOR", default=False)
 LOGIN_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 LOGIN_ADDRESS_FAILURE_LIMIT = env.int("LOGIN_ADDRESS_FAILURE_LIMIT", default=5)
 LOGIN_FAILURE_WINDOW_MINUTES = env.int("LOGIN_FAILURE_WINDOW_MINUTES", default=15)
@@ -128,6 +131,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(VAR_DIR / "static")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
