@@ -15,7 +15,7 @@ from . import services
 from .audit import timeline_for
 from .errors import DomainError
 from .forms import UnitCreateForm, UnitEditForm, UnitMoveForm
-from .models import ALLOWED_CHILDREN, Membership, Unit
+from .models import ALLOWED_CHILDREN, Membership, Unit, UnitKind
 from .roles import Perm
 from .scoping import get_visible_or_404, has_perm_at, require, user_scope_paths
 from .ui import run_service, unit_breadcrumbs
@@ -101,7 +101,7 @@ def unit_create(request: HttpRequest, unit_id: int) -> HttpResponse:
     user = request.user
     parent = get_visible_or_404(Unit, user, pk=unit_id)
     require(user, Perm.MANAGE_UNITS, parent)
-    allowed = sorted(ALLOWED_CHILDREN.get(parent.kind, set()))
+    allowed = [k for k in UnitKind.values if k in ALLOWED_CHILDREN.get(parent.kind, set())]  # tree order
     if not allowed:
         raise PermissionDenied
     form = UnitCreateForm(request.POST or None, allowed_kinds=allowed)

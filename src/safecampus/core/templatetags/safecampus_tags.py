@@ -1,0 +1,173 @@
+"""Small template helpers: dict lookup, unit kind icons, audit verb labels and diffs, Bootstrap fields."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms, template
+from django.utils.translation import gettext_lazy as _
+
+from safecampus.core.models import SchoolType, UnitKind
+from safecampus.core.roles import Role
+
+register = template.Library()
+
+KIND_ICONS = {
+    UnitKind.PROVINCE: "bank",
+    UnitKind.CITY: "bank",
+    UnitKind.COUNTY: "bank",
+    UnitKind.SCHOOL: "building",
+    UnitKind.DEPARTMENT: "diagram-2",
+}
+
+KIND_BADGES = {
+    UnitKind.PROVINCE: "text-bg-primary",
+    UnitKind.CITY: "text-bg-info",
+    UnitKind.COUNTY: "text-bg-success",
+    UnitKind.SCHOOL: "text-bg-warning",
+    UnitKind.DEPARTMENT: "text-bg-secondary",
+}
+
+VERBS: dict[str, tuple[Any, str]] = {
+    "unit.created": (_("Unit created"), "plus-circle"),
+    "unit.updated": (_("Unit updated"), "pencil"),
+    "unit.renamed": (_("Unit renamed"), "pencil"),
+    "unit.moved": (_("Unit moved"), "arrows-move"),
+    "unit.activated": (_("Unit reactivated"), "check-circle"),
+    "unit.deactivated": (_("Unit deactivated"), "slash-circle"),
+    "user.created": (_("Account created"), "person-plus"),
+    "user.updated": (_("Account updated"), "pencil"),
+    "user.password_reset": (_("Password reset"), "key"),
+    "user.activated": (_("Account enabled"), "person-check"),
+    "user.deactivated": (_("Account disabled"), "person-slash"),
+    "role.assigned": (_("Role granted"), "person-badge"),
+    "role.revoked": (_("Role revoked"), "person-dash"),
+    "auth.login": (_("Logged in"), "box-arrow-in-right"),
+    "auth.login_failed": (_("Failed login"), "exclamation-triangle"),
+    "auth.password_changed": (_("Password changed"), "key"),
+    "auth.token_issued": (_("API token issued"), "braces"),
+}
+
+FIELD_LABELS: dict[str, Any] = {
+    "code": _("Code"),
+    "name": _("Name"),
+    "kind": _("Kind"),
+    "school_type": _("School type"),
+    "address": _("Address"),
+    "contact_name": _("Contact person"),
+    "contact_phone": _("Contact phone"),
+    "is_active": _("Active"),
+    "username": _("Username"),
+    "phone": _("Mobile number"),
+    "must_change_password": _("Must change password"),
+    "role": _("Role"),
+    "unit": _("Unit"),
+    "user": _("User"),
+    "parent": _("Parent unit"),
+    "is_staff": _("Operator"),
+}
+
+# Internal keys that mean nothing to a reader of the timeline.
+HIDDEN_KEYS = {"path"}
+
+VALUE_CHOICES = {"kind": UnitKind, "school_type": SchoolType, "role": Role}
+
+
+@register.filter
+def get_item(mapping: Any, key: Any) -> Any:
+    """`mapping|get_item:key` — dict lookup with a variable key; None when missing."""
+    try:
+        return mapping.get(key)
+    except AttributeError:
+        return None
+
+
+@register.filter
+def kind_icon(kind: str) -> str:
+    return KIND_ICONS.get(kind, "circle")
+
+
+@register.filter
+def kind_badge(kind: str) -> str:
+    return KIND_BADGES.get(kind, "text-bg-secondary")
+
+
+@register.filter
+def verb_label(verb: str) -> str:
+    entry = VERBS.get(verb)
+    return str(entry[0]) if entry else verb
+
+
+@register.filter
+def verb_icon(verb: str) -> str:
+    entry = VERBS.get(verb)
+    return entry[1] if entry else "dot"
+
+
+def _show(key: str, value: Any) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return str(_("yes") if value else _("no"))
+    choices = VALUE_CHOICES.get(key)
+    if choices is not None:
+        try:
+            return str(choices(value).label)
+        except ValueError:
+            pass
+    return str(value)
+
+
+@register.filter
+def audit_diff(event: Any) -> list[dict[str, str]]:
+    """Changed keys of an event as rows {label, old, new}; `old` is empty for a creation."""
+    before = event.before if isinstance(event.before, dict) else {}
+    after = event.after if isinstance(event.after, dict) else {}
+    rows = []
+    for key in [*before.keys(), *[k for k in after if k not in before]]:
+        if key in HIDDEN_KEYS:
+            continue
+        old, new = before.get(key), after.get(key)
+        if before and after and old == new:
+            continue
+        if not before and new in (None, ""):
+            continue
+        rows.append(
+            {
+                "label": str(FIELD_LABELS.get(key, key)),
+                "old": _show(key, old) if before else "",
+                "new": _show(key, new) if after else "—",
+                "created": not before,
+            }
+        )
+    return rows
+
+
+@register.filter
+def bs_field(field: forms.BoundField) -> str:
+    """Render a bound field's widget with Bootstrap classes and validation state."""
+    widget = field.field.widget
+    if isinstance(widget, forms.CheckboxInput | forms.RadioSelect | forms.CheckboxSelectMultiple):
+        css = "form-check-input"
+    elif isinstance(widget, forms.Select | forms.SelectMultiple):
+        css = "form-select"
+    else:
+        css = "form-control"
+    existing = widget.attrs.get("class", "")
+    attrs = {"class": f"{existing} {css}".strip()}
+    if field.errors:
+        attrs["class"] += " is-invalid"
+        attrs["aria-invalid"] = "true"
+    described = []
+    if field.help_text:
+        described.append(f"{field.auto_id}_help")
+    if field.errors:
+        described.append(f"{field.auto_id}_error")
+    if described:
+        attrs["aria-describedby"] = " ".join(described)
+    return field.as_widget(attrs=attrs)
+
+
+@register.filter
+def is_checkbox(field: forms.BoundField) -> bool:
+    return isinstance(field.field.widget, forms.CheckboxInput)
