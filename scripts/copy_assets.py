@@ -30,6 +30,9 @@ def main() -> int:
         target = DEST / dst
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(NODE / src, target)
+        source_map = NODE / f"{src}.map"  # referenced by sourceMappingURL; hashed storage needs it
+        if source_map.exists():
+            shutil.copyfile(source_map, target.with_name(target.name + ".map"))
     print(f"copied {len(FILES)} asset files into {DEST.relative_to(ROOT)}")
     return 0
 
