@@ -153,3 +153,11 @@ def test_nobody_sees_anything_without_membership(demo):
     nobody = User.objects.create_user("nobody", "x", name="无名")
     assert not Unit.objects.visible_to(nobody).exists()
     assert not AuditEvent.objects.visible_to(nobody).exists()
+
+
+def test_adding_a_unit_never_renumbers_siblings(county, county_unit):
+    """Tenant rows store their unit's path: paths must not shift when a sibling is added."""
+    before = dict(Unit.objects.filter(path__startswith=county_unit.path).values_list("code", "path"))
+    create_unit(county_unit, actor=county, code="a-first-by-code", name="安全科", kind="department")
+    after = dict(Unit.objects.filter(path__startswith=county_unit.path).values_list("code", "path"))
+    assert all(after[code] == path for code, path in before.items())

@@ -180,7 +180,7 @@ def user_detail(request: HttpRequest, user_id: int) -> HttpResponse:
                 and m.user_id != viewer.pk
                 and best_rank_at(viewer, Perm.MANAGE_USERS, m.unit) >= ROLE_SPECS[m.role].rank
             },
-            "timeline": timeline_for(person, viewer)[:30] if can_audit else None,
+            "timeline": timeline_for(person, viewer, related=memberships)[:30] if can_audit else None,
             "breadcrumbs": [{"label": _("People"), "url": "/people/"}, {"label": person.name}],
         },
     )

@@ -49,7 +49,7 @@ class UnitAdminForm(movenodeform_factory(Unit, fields=UNIT_FIELDS)):
         ref = self.cleaned_data.get("treebeard_ref_node")
         if ref is None:
             return None
-        position = self.cleaned_data.get("treebeard_position") or "sorted-child"
+        position = self.cleaned_data.get("treebeard_position") or "last-child"
         return ref if position.endswith("child") else ref.get_parent()
 
     def _kind(self) -> str:

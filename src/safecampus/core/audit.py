@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -146,11 +146,9 @@ def verify_chain() -> VerifyResult:
     return VerifyResult(True, count)
 
 
-def timeline_for(target: models.Model, user: Any) -> models.QuerySet:
-    """Events about one object, scoped to what the user may see."""
-    return (
-        AuditEvent.objects.visible_to(user)
-        .filter(target_type=target._meta.label_lower, target_id=str(target.pk))
-        .select_related("actor")
-        .order_by("-id")
-    )
+def timeline_for(target: models.Model, user: Any, *, related: Iterable[models.Model] = ()) -> models.QuerySet:
+    """Events about one object (and closely related ones, e.g. a person's roles), scoped."""
+    q = models.Q(target_type=target._meta.label_lower, target_id=str(target.pk))
+    for obj in related:
+        q |= models.Q(target_type=obj._meta.label_lower, target_id=str(obj.pk))
+    return AuditEvent.objects.visible_to(user).filter(q).select_related("actor").order_by("-id")

@@ -69,7 +69,8 @@ class Unit(MP_Node):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    node_order_by = ["code"]
+    # No node_order_by: sorted insertion would renumber siblings' paths, and tenant rows store
+    # their unit's path for scoping. Children are appended; lists sort in queries.
     objects = UnitManager()
 
     class Meta:

@@ -59,7 +59,11 @@ def unit_tree(request: HttpRequest) -> HttpResponse:
 
 
 def _children_qs(user, unit: Unit):
-    return Unit.objects.visible_to(user).filter(path__startswith=unit.path, depth=unit.depth + 1)
+    return (
+        Unit.objects.visible_to(user)
+        .filter(path__startswith=unit.path, depth=unit.depth + 1)
+        .order_by("kind", "code")
+    )
 
 
 @login_required
@@ -79,10 +83,10 @@ def unit_detail(request: HttpRequest, unit_id: int) -> HttpResponse:
         "breadcrumbs": unit_breadcrumbs(user, unit),
         "children": _with_child_counts(list(_children_qs(user, unit))),
         "members": (
-            Membership.objects.visible_to(user)
-            .filter(unit=unit, is_active=True)
-            .select_related("user")
-            .order_by("role", "user__name")
+            sorted(
+                Membership.objects.visible_to(user).filter(unit=unit, is_active=True).select_related("user"),
+                key=lambda m: (-m.rank, m.user.name),
+            )
             if can_view_users
             else None
         ),

@@ -147,7 +147,7 @@ def move_unit(unit: Unit, new_parent: Unit, *, actor: Any) -> Unit:
     _check_child_kind(new_parent, unit.kind)
     before = {**unit.audit_snapshot(), "parent": unit.get_parent().code}
     old_path = unit.path
-    unit.move(new_parent, pos="sorted-child")
+    unit.move(new_parent, pos="last-child")
     unit.refresh_from_db()
     _rewrite_scoped_paths(old_path, unit.path)
     after = {**unit.audit_snapshot(), "parent": new_parent.code}

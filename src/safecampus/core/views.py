@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
+from django.template import loader
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from .models import AuditEvent, Unit, UnitKind
 from .roles import Perm
 from .scoping import has_perm_at
+
+# Sign-ins are traced too, but they would crowd out the changes on the home page.
+QUIET_VERBS = ("auth.login", "auth.token_issued")
 
 
 @never_cache
@@ -46,7 +50,7 @@ def home(request: HttpRequest) -> HttpResponse:
             can_manage_units=has_perm_at(user, Perm.MANAGE_UNITS, unit),
             can_manage_users=has_perm_at(user, Perm.MANAGE_USERS, unit),
             recent=(
-                AuditEvent.objects.visible_to(user).select_related("actor")[:8]
+                AuditEvent.objects.visible_to(user).exclude(verb__in=QUIET_VERBS).select_related("actor")[:8]
                 if has_perm_at(user, Perm.VIEW_AUDIT, unit)
                 else []
             ),
@@ -73,4 +77,5 @@ def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpR
 def error_500(request: HttpRequest) -> HttpResponse:
     if _wants_json(request):
         return JsonResponse({"detail": _("Something went wrong on our side. Please try again.")}, status=500)
-    return render(request, "500.html", status=500)
+    # No context processors: the error may have come from them.
+    return HttpResponseServerError(loader.get_template("500.html").render())
