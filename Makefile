@@ -21,7 +21,7 @@ PYTEST_ARGS ?=
 # When set, `make test` writes pytest's exit code into this file (used by .ci/run).
 PYTEST_RC_FILE ?=
 
-DEB_PACKAGES := chromium fonts-noto-cjk
+DEB_PACKAGES := chromium fonts-noto-cjk gettext poppler-utils
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
 # Stamps: a hash of the inputs, so a changed requirements or lock file triggers a reinstall.
