@@ -37,6 +37,12 @@ def _with_child_counts(units: list[Unit]) -> list[Unit]:
     return units
 
 
+def _form_page(request: HttpRequest, form, unit: Unit, step: str, title: str, **extra) -> HttpResponse:
+    crumbs = unit_breadcrumbs(request.user, unit, {"label": step})
+    context = {"form": form, "breadcrumbs": crumbs, "title": title, **extra}
+    return render(request, "core/unit_form.html", context)
+
+
 @login_required
 def unit_tree(request: HttpRequest) -> HttpResponse:
     user = request.user
@@ -128,16 +134,13 @@ def unit_create(request: HttpRequest, unit_id: int) -> HttpResponse:
         if unit is not None:
             messages.success(request, _("Unit “%(name)s” created.") % {"name": unit.name})
             return redirect("core:unit_detail", unit_id=unit.pk)
-    crumbs = unit_breadcrumbs(user, parent, {"label": _("New unit")})
-    return render(
+    return _form_page(
         request,
-        "core/unit_form.html",
-        {
-            "form": form,
-            "parent": parent,
-            "breadcrumbs": crumbs,
-            "title": _("New unit under %(name)s") % {"name": parent.name},
-        },
+        form,
+        parent,
+        _("New unit"),
+        _("New unit under %(name)s") % {"name": parent.name},
+        parent=parent,
     )
 
 
@@ -162,17 +165,7 @@ def unit_edit(request: HttpRequest, unit_id: int) -> HttpResponse:
         if done is not None:
             messages.success(request, _("Changes saved."))
             return redirect("core:unit_detail", unit_id=unit.pk)
-    crumbs = unit_breadcrumbs(user, unit, {"label": _("Edit")})
-    return render(
-        request,
-        "core/unit_form.html",
-        {
-            "form": form,
-            "unit": unit,
-            "breadcrumbs": crumbs,
-            "title": _("Edit %(name)s") % {"name": unit.name},
-        },
-    )
+    return _form_page(request, form, unit, _("Edit"), _("Edit %(name)s") % {"name": unit.name}, unit=unit)
 
 
 @login_required
@@ -198,17 +191,7 @@ def unit_move(request: HttpRequest, unit_id: int) -> HttpResponse:
                     _("“%(name)s” moved under %(parent)s.") % {"name": unit.name, "parent": target.name},
                 )
                 return redirect("core:unit_detail", unit_id=unit.pk)
-    crumbs = unit_breadcrumbs(user, unit, {"label": _("Move")})
-    return render(
-        request,
-        "core/unit_form.html",
-        {
-            "form": form,
-            "unit": unit,
-            "breadcrumbs": crumbs,
-            "title": _("Move %(name)s") % {"name": unit.name},
-        },
-    )
+    return _form_page(request, form, unit, _("Move"), _("Move %(name)s") % {"name": unit.name}, unit=unit)
 
 
 @login_required
