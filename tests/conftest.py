@@ -124,3 +124,14 @@ def api_client_for() -> Callable[[User], Client]:
         return Client(HTTP_AUTHORIZATION=f"Bearer {issue_token(user)}")
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def english_by_default(settings):
+    """Assertions read English; requests that ask for Chinese (cookie, Accept-Language) get it.
+    The zh-hans default for requests that ask for nothing is tested in test_i18n."""
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield

@@ -148,7 +148,12 @@ def test_personal_data_encrypted_and_masked(county, school):
 
 
 def _login(client: Client, username: str, password: str, addr: str = "10.0.0.1"):
-    return client.post("/accounts/login/", {"username": username, "password": password}, REMOTE_ADDR=addr)
+    return client.post(
+        "/accounts/login/",
+        {"username": username, "password": password},
+        REMOTE_ADDR=addr,
+        HTTP_ACCEPT_LANGUAGE="en",  # the language cookie, when a test sets one, wins
+    )
 
 
 def test_login_by_username_and_by_phone(demo):

@@ -66,3 +66,11 @@ def test_every_source_string_is_in_the_catalogue(tmp_path):
     known = {(e.msgctxt, e.msgid) for e in _po("zh_Hans")}
     new = sorted(e.msgid for e in fresh if (e.msgctxt, e.msgid) not in known)
     assert not new, f"strings missing from the catalogue (run `make messages`): {new[:10]}"
+
+
+def test_chinese_is_the_default_language(client, settings, db):
+    settings.LANGUAGE_CODE = "zh-hans"
+    page = client.get("/accounts/login/").content.decode()
+    assert '<html lang="zh-hans">' in page and "登录" in page
+    english = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<html lang="en">' in english and "Log in" in english

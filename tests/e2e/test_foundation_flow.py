@@ -36,11 +36,11 @@ def test_county_officer_flow(browser, live_demo, shot, size):
     # Browse the tree: the county and its schools; expand a node lazily (htmx).
     page.goto(f"{base}/org/")
     county = Unit.objects.get(code="demo-c1-k1")
-    assert page.get_by_text(county.name).first.is_visible()
     shot(page, f"tree-{size}-zh")
+    assert page.locator("main").get_by_text(county.name).first.is_visible()
     page.goto(f"{base}/org/?q=实验小学")
-    assert page.get_by_text("东港区实验小学").first.is_visible()
-    assert page.get_by_text("西岭区实验小学").count() == 0  # the sibling county is not in scope
+    assert page.locator("main").get_by_text("东港区实验小学").first.is_visible()
+    assert page.locator("main").get_by_text("西岭区实验小学").count() == 0  # the sibling county is not in scope
 
     # Create a school under the county.
     code = f"demo-c1-k1-s{8 if size == 'phone' else 9}"
@@ -99,4 +99,4 @@ def test_outsider_sees_nothing_in_browser(browser, live_demo):
     resp = page.goto(f"{base}/org/units/{school.pk}/")
     assert resp.status == 404
     page.goto(f"{base}/org/?q=东港")
-    assert page.get_by_text("东港区实验小学").count() == 0
+    assert page.locator("main").get_by_text("东港区实验小学").count() == 0
