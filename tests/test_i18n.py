@@ -37,7 +37,8 @@ def test_placeholders_kept(locale):
         want = sorted(PLACEHOLDER.findall(e.msgid))
         got = [e.msgstr] if not e.msgid_plural else [e.msgstr_plural[k] for k in sorted(e.msgstr_plural)]
         for text in got:
-            assert sorted(PLACEHOLDER.findall(text)) == want or (e.msgid_plural and "%(" in e.msgid_plural), e.msgid
+            plural_ok = bool(e.msgid_plural and "%(" in e.msgid_plural)
+            assert sorted(PLACEHOLDER.findall(text)) == want or plural_ok, e.msgid
 
 
 @pytest.mark.parametrize("locale", LOCALES)

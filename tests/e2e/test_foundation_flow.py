@@ -40,7 +40,8 @@ def test_county_officer_flow(browser, live_demo, shot, size):
     assert page.locator("main").get_by_text(county.name).first.is_visible()
     page.goto(f"{base}/org/?q=实验小学")
     assert page.locator("main").get_by_text("东港区实验小学").first.is_visible()
-    assert page.locator("main").get_by_text("西岭区实验小学").count() == 0  # the sibling county is not in scope
+    # The sibling county is not in scope.
+    assert page.locator("main").get_by_text("西岭区实验小学").count() == 0
 
     # Create a school under the county.
     code = f"demo-c1-k1-s{8 if size == 'phone' else 9}"

@@ -1,0 +1,185 @@
+"""Grades, classes, students, guardians and staff posts of a school."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from safecampus.core import crypto
+from safecampus.core.roles import Perm, Role, role_allows
+from safecampus.core.scoping import ScopedModel, ScopedQuerySet, active_memberships, scope_q
+
+from .naming import grade_name
+
+
+class Gender(models.TextChoices):
+    MALE = "M", _("Male")
+    FEMALE = "F", _("Female")
+
+
+class StudentStatus(models.TextChoices):
+    ENROLLED = "enrolled", _("Enrolled")
+    TRANSFERRED = "transferred", _("Transferred")
+    GRADUATED = "graduated", _("Graduated")
+    SUSPENDED = "suspended", _("Suspended")
+
+
+class Grade(ScopedModel):
+    """A grade of a school in one school year (school_year 2026 = 2026–2027)."""
+
+    school_year = models.PositiveSmallIntegerField(_("school year"))
+    level = models.SmallIntegerField(_("grade level"))
+    name = models.CharField(_("name"), max_length=30)
+
+    class Meta:
+        ordering = ["school_year", "level"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "school_year", "level"], name="uniq_grade_per_year"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name or grade_name(self.level)
+
+
+class SchoolClass(ScopedModel):
+    grade = models.ForeignKey(Grade, on_delete=models.PROTECT, related_name="classes")
+    number = models.PositiveSmallIntegerField(_("class number"))
+    name = models.CharField(_("name as the school writes it"), max_length=30)
+    head_teacher = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="head_of_classes",
+    )
+    assistants = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="assisted_classes")
+
+    class Meta:
+        ordering = ["grade__level", "number"]
+        verbose_name = _("class")
+        verbose_name_plural = _("classes")
+        constraints = [models.UniqueConstraint(fields=["grade", "number"], name="uniq_class_per_grade")]
+
+    def __str__(self) -> str:
+        return f"{self.grade}{self.name}"
+
+
+class StudentQuerySet(ScopedQuerySet):
+    def visible_to(self, user: Any) -> StudentQuerySet:
+        """Bureaus and school managers: their subtree. Head teachers: their classes.
+        Parents: their children. Students: themselves. Anyone else: nobody."""
+        if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        q = models.Q(pk__in=[])
+        paths = []
+        for m in active_memberships(user):
+            if role_allows(m.role, Perm.VIEW_USERS):
+                paths.append(m.unit.path)
+            elif m.role == Role.HEAD_TEACHER:
+                q |= models.Q(unit_path__startswith=m.unit.path) & (
+                    models.Q(school_class__head_teacher=user) | models.Q(school_class__assistants=user)
+                )
+            elif m.role == Role.PARENT:
+                q |= models.Q(unit_path__startswith=m.unit.path, guardians__parent=user)
+            elif m.role == Role.STUDENT:
+                q |= models.Q(unit_path__startswith=m.unit.path, user=user)
+        if paths:
+            q |= scope_q(paths, "unit_path")
+        return self.filter(q).distinct()
+
+
+class Student(ScopedModel):
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="student"
+    )
+    name = models.CharField(_("name"), max_length=60)
+    gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices)
+    student_no = models.CharField(_("student number"), max_length=32, blank=True)
+    id_card_enc = models.TextField(blank=True, editable=False)
+    id_card_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    birth_date = models.DateField(_("birth date"), null=True, blank=True)
+    school_class = models.ForeignKey(
+        SchoolClass, null=True, blank=True, on_delete=models.PROTECT, related_name="students"
+    )
+    boarding = models.BooleanField(_("boarding"), default=False)
+    status = models.CharField(
+        _("status"), max_length=16, choices=StudentStatus.choices, default=StudentStatus.ENROLLED
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = StudentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["school_class", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["student_no"], condition=~models.Q(student_no=""), name="uniq_student_no"
+            ),
+            models.UniqueConstraint(
+                fields=["id_card_hash"], condition=~models.Q(id_card_hash=""), name="uniq_student_id_card"
+            ),
+        ]
+        indexes = [models.Index(fields=["unit_path", "status"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def id_card(self) -> str:
+        return crypto.decrypt(self.id_card_enc)
+
+    @id_card.setter
+    def id_card(self, value: str) -> None:
+        self.id_card_enc = crypto.encrypt(value)
+        self.id_card_hash = crypto.lookup_hash(value)
+
+    @property
+    def id_card_masked(self) -> str:
+        return crypto.mask_id_card(self.id_card)
+
+    def audit_snapshot(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "gender": self.gender,
+            "student_no": self.student_no,
+            "class": str(self.school_class) if self.school_class_id else "",
+            "status": self.status,
+            "boarding": self.boarding,
+            "id_card": self.id_card_masked if self.id_card_enc else "",
+        }
+
+
+class Guardian(models.Model):
+    """A parent or guardian linked to a student; one parent account for all their children."""
+
+    student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="guardians")
+    parent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="guardianships"
+    )
+    relation = models.CharField(_("relation"), max_length=20, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["student", "parent"], name="uniq_guardian")]
+
+    def __str__(self) -> str:
+        return f"{self.parent} → {self.student} ({self.relation})"
+
+
+class StaffPost(ScopedModel):
+    """A post held by a staff member at a school: a role of DESIGN.md or a free post name."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_posts")
+    post = models.CharField(_("post"), max_length=40)
+    role = models.CharField(_("role"), max_length=32, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "unit", "post"], name="uniq_staff_post")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.post}"
