@@ -169,6 +169,15 @@ def cmd_policy(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_roster_import(args: argparse.Namespace) -> int:
+    _setup()
+    from safecampus.roster.cli import run_import
+
+    result, code = run_import(args.school, Path(args.file), kind=args.kind, dry_run=args.dry_run)
+    print(json.dumps(result, ensure_ascii=False))
+    return code
+
+
 def cmd_manage(args: argparse.Namespace) -> int:
     _setup()
     from django.core.management import execute_from_command_line
@@ -194,6 +203,14 @@ def build_parser() -> argparse.ArgumentParser:
     policy.add_argument("file", nargs="?")
     policy.add_argument("--unit", help="unit code")
     policy.set_defaults(func=cmd_policy)
+    roster = sub.add_parser("roster", help="roster tools")
+    roster_sub = roster.add_subparsers(dest="roster_command", required=True)
+    imp = roster_sub.add_parser("import", help="import students with parents, or staff, into a school")
+    imp.add_argument("--school", required=True, help="school code")
+    imp.add_argument("file", help=".xlsx or .csv file")
+    imp.add_argument("--kind", choices=["students", "staff"], default="students")
+    imp.add_argument("--dry-run", action="store_true", help="check the file only; write nothing")
+    imp.set_defaults(func=cmd_roster_import)
     manage = sub.add_parser("manage", help="any Django management command", add_help=False)
     manage.add_argument("rest", nargs=argparse.REMAINDER)
     manage.set_defaults(func=cmd_manage)

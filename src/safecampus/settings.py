@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "huey.contrib.djhuey",
     "safecampus.core",
     "safecampus.accounts",
+    "safecampus.roster",
 ]
 
 MIDDLEWARE = [
@@ -91,6 +92,7 @@ AUTHENTICATION_BACKENDS = ["safecampus.accounts.backends.UsernameOrPhoneBackend"
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "safecampus.accounts.hashers.InitialPasswordHasher",  # bulk initial passwords, upgraded at login
 ]
 if TESTING:
     # Argon2 stays the production hasher; tests use a fast one so the suite stays quick.

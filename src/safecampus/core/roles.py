@@ -26,6 +26,7 @@ class Role(models.TextChoices):
     GUARD = "guard", _("Security guard")
     DOCTOR = "doctor", _("School doctor")
     COUNSELLOR = "counsellor", _("Psychological counsellor")
+    STAFF = "staff", _("Staff member")
     STUDENT = "student", _("Student")
     PARENT = "parent", _("Parent")
 
@@ -90,6 +91,7 @@ ROLE_SPECS: dict[str, RoleSpec] = {
         RoleSpec(Role.GUARD, SCHOOL, 10, frozenset(_ALL_VIEW)),
         RoleSpec(Role.DOCTOR, SCHOOL, 20, frozenset(_ALL_VIEW)),
         RoleSpec(Role.COUNSELLOR, SCHOOL, 20, frozenset(_ALL_VIEW)),
+        RoleSpec(Role.STAFF, SCHOOL, 10, frozenset(_ALL_VIEW)),  # free posts: 宿管, 食堂, …
         RoleSpec(Role.STUDENT, SCHOOL, 0, frozenset(_ALL_VIEW)),
         RoleSpec(Role.PARENT, SCHOOL, 0, frozenset(_ALL_VIEW)),
     ]

@@ -183,3 +183,45 @@ class StaffPost(ScopedModel):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.post}"
+
+
+class ImportKind(models.TextChoices):
+    STUDENTS = "students", _("Students with parents")
+    STAFF = "staff", _("Staff")
+
+
+class ImportStatus(models.TextChoices):
+    VALIDATED = "validated", _("Checked")
+    REJECTED = "rejected", _("Rejected")
+    RUNNING = "running", _("Importing")
+    APPLIED = "applied", _("Imported")
+    FAILED = "failed", _("Failed")
+
+
+class ImportBatch(ScopedModel):
+    """One uploaded file: its check result and, once applied, what it changed.
+
+    Initial passwords of the accounts it created are kept encrypted for the login slips.
+    """
+
+    kind = models.CharField(max_length=16, choices=ImportKind.choices)
+    status = models.CharField(max_length=16, choices=ImportStatus.choices, default=ImportStatus.VALIDATED)
+    file_name = models.CharField(max_length=255)
+    file_sha256 = models.CharField(max_length=64)
+    file = models.FileField(upload_to="imports/%Y/%m/", blank=True)
+    school_year = models.PositiveSmallIntegerField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    total_rows = models.PositiveIntegerField(default=0)
+    done_rows = models.PositiveIntegerField(default=0)
+    result = models.JSONField(default=dict, blank=True)
+    credentials_enc = models.TextField(blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.get_status_display()})"

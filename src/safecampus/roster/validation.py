@@ -171,6 +171,8 @@ def _check_row(
         chk.error("parent_name", _("The parent's name is missing."))
     if parent_name and not parent_phone:
         chk.error("parent_phone", _("The parent's mobile number is missing."))
+    if not id_card and not student_no:
+        chk.error("id_card", _("Give the ID-card number or the student number (at least one)."))
     boarding_text = normalise(get("boarding")).lower()
     if boarding_text not in YES | NO:
         chk.error("boarding", _("Boarding must be 住宿 or 走读."))
@@ -231,6 +233,29 @@ def _check_database(plan: StudentPlan, labels: dict[str, str]) -> None:
         )
 
 
+def _check_parent_accounts(plan: StudentPlan, labels: dict[str, str]) -> None:
+    """A parent is matched by mobile number; the account's name must be the same person's."""
+    from safecampus.accounts.models import User
+
+    by_hash: dict[str, StudentRow] = {}
+    for r in plan.rows:
+        if r.parent_phone:
+            by_hash.setdefault(crypto.lookup_hash(r.parent_phone), r)
+    for user in User.objects.filter(phone_hash__in=list(by_hash)).only("phone_hash", "name"):
+        r = by_hash[user.phone_hash]
+        if user.name != r.parent_name:
+            plan.errors.append(
+                RowError(
+                    r.row,
+                    labels["parent_phone"],
+                    _(
+                        "This mobile number belongs to an account with another name; "
+                        "check the parent's name or number."
+                    ),
+                )
+            )
+
+
 def validate_students(school: Unit, table: Table, *, school_year: int) -> StudentPlan:
     plan = StudentPlan(school=school, school_year=school_year)
     labels = {c.key: str(c.label) for c in STUDENT_COLUMNS}
@@ -246,5 +271,6 @@ def validate_students(school: Unit, table: Table, *, school_year: int) -> Studen
         plan.errors.append(RowError(plan.header_row, "", _("The file has no student rows under the header.")))
     _check_duplicates(plan, labels)
     _check_database(plan, labels)
+    _check_parent_accounts(plan, labels)
     plan.errors.sort(key=lambda e: (e.row, e.column))
     return plan
