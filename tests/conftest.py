@@ -3,6 +3,7 @@ and outsiders from the sibling county. The demo region is loaded once into the t
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 
 import pytest
@@ -11,6 +12,9 @@ from django.test import Client
 from safecampus.accounts.auth import issue_token
 from safecampus.accounts.models import User
 from safecampus.core.models import Unit
+
+# A small demo roster (3 students a class) keeps database setup quick; the structure is the same.
+os.environ.setdefault("SAFECAMPUS_DEMO_CLASS_SIZE", "3")
 
 
 def _ensure_demo() -> None:

@@ -15,14 +15,17 @@ from safecampus.roster.models import Grade, Guardian, SchoolClass, Student
 
 from .factories import csv_bytes, student_rows, xlsx_bytes
 
-JUNIOR = "demo-c1-k1-s2"  # 东港区第一初级中学
+JUNIOR = "demo-c1-k1-s5"  # created empty by the fixture
 
 
 @pytest.fixture
-def junior(demo):
+def junior(demo, county):
+    """A new, empty junior middle school of demo-c1-k1 (the demo schools have a roster)."""
     from safecampus.core.models import Unit
+    from safecampus.core.services import create_unit
 
-    return Unit.objects.get(code=JUNIOR)
+    return create_unit(Unit.objects.get(code="demo-c1-k1"), actor=county, code=JUNIOR, name="东港区第五中学",
+                       kind="school", school_type="junior")  # fmt: skip
 
 
 def _import(school, data, actor):

@@ -12,6 +12,15 @@ from .region import ACCOUNTS, DEMO_PASSWORD, load_region
 STEPS: list[Callable[[], None]] = [load_region]
 
 
+def _roster() -> None:
+    from safecampus.roster.demo import load_roster
+
+    load_roster()
+
+
+STEPS.append(_roster)
+
+
 def load_demo() -> None:
     for step in STEPS:
         step()

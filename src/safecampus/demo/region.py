@@ -44,6 +44,11 @@ ACCOUNTS: list[tuple[str, str, str, str, str]] = [
     ("demo_counsellor", "陈静", "demo-c1-k1-s1", Role.COUNSELLOR, "13863310011"),
     ("demo_principal2", "吴晓东", "demo-c1-k2-s1", Role.PRINCIPAL, "13863320012"),
 ]
+# Made by the roster step (safecampus.roster.demo): username, what they are.
+ROSTER_ACCOUNTS = [
+    ("demo_student", "student of 三年级1班, demo-c1-k1-s1 (head teacher demo_teacher)"),
+    ("demo_parent", "parent of demo_student"),
+]
 
 
 def _operator() -> User:
@@ -120,4 +125,7 @@ def account_lines() -> list[str]:
     lines = [f"  {OPERATOR:<18} operator (Django admin at /admin/)"]
     for username, real_name, unit_code, role, _phone in ACCOUNTS:
         lines.append(f"  {username:<18} {Role(role).label} · {unit_code} · {real_name}")
+    for username, what in ROSTER_ACCOUNTS:
+        if User.objects.filter(username=username).exists():
+            lines.append(f"  {username:<18} {what}")
     return lines
