@@ -92,6 +92,7 @@ lint: install-python
 
 bench: install
 	$(PY) bench/run.py $(BENCH_ARGS)
+	$(PY) bench/roster_import.py
 
 messages: install-python
 	@command -v xgettext >/dev/null 2>&1 || { \

@@ -143,13 +143,16 @@ def user_for_token(key: str) -> User | None:
     return token.user
 
 
-def generate_initial_password() -> str:
-    """Readable random password: no 0/O/1/l/I confusion, with upper, lower and digits."""
-    alphabet_upper = "ABCDEFGHJKLMNPQRSTUVWXYZ"
-    alphabet_lower = "abcdefghijkmnpqrstuvwxyz"
-    digits = "23456789"
-    chars = [secrets.choice(alphabet_upper), secrets.choice(alphabet_lower), secrets.choice(digits)]
-    pool = alphabet_upper + alphabet_lower + digits
-    chars += [secrets.choice(pool) for _ in range(7)]
-    secrets.SystemRandom().shuffle(chars)
+UPPER = "ABCDEFGHJKLMNPQRSTUVWXYZ"
+LOWER = "abcdefghijkmnpqrstuvwxyz"
+DIGITS = "23456789"
+POOL = UPPER + LOWER + DIGITS  # no 0/O/1/l/I confusion
+
+
+def generate_initial_password(length: int = 10) -> str:
+    """Readable random password with upper, lower and digits (about 58 bits for 10 characters)."""
+    rng = secrets.SystemRandom()
+    chars = [rng.choice(UPPER), rng.choice(LOWER), rng.choice(DIGITS)]
+    chars += [rng.choice(POOL) for _ in range(length - 3)]
+    rng.shuffle(chars)
     return "".join(chars)

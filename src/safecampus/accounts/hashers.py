@@ -11,21 +11,28 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import secrets
+from functools import lru_cache
 
 from django.conf import settings
 from django.contrib.auth.hashers import BasePasswordHasher, mask_hash
-from django.utils.crypto import constant_time_compare, get_random_string
+from django.utils.crypto import constant_time_compare
 
 
 def _pepper() -> bytes:
-    return hashlib.sha256(("initial-password:" + settings.SECRET_KEY).encode()).digest()
+    return _pepper_for(settings.SECRET_KEY)
+
+
+@lru_cache(maxsize=4)
+def _pepper_for(secret_key: str) -> bytes:
+    return hashlib.sha256(("initial-password:" + secret_key).encode()).digest()
 
 
 class InitialPasswordHasher(BasePasswordHasher):
     algorithm = "initial_hmac"
 
     def salt(self) -> str:
-        return get_random_string(12)
+        return secrets.token_hex(6)
 
     def encode(self, password: str, salt: str) -> str:
         digest = hmac.new(_pepper(), f"{salt}${password}".encode(), hashlib.sha256).hexdigest()

@@ -12,11 +12,15 @@ from django.conf import settings
 
 
 def _key_material() -> bytes:
-    configured = getattr(settings, "FIELD_ENCRYPTION_KEY", "")
+    return _derive(getattr(settings, "FIELD_ENCRYPTION_KEY", ""), settings.SECRET_KEY)
+
+
+@lru_cache(maxsize=4)
+def _derive(configured: str, secret_key: str) -> bytes:
     if configured:
         return configured.encode()
     # Development default derived from SECRET_KEY; production sets FIELD_ENCRYPTION_KEY.
-    return hashlib.sha256(("field-encryption:" + settings.SECRET_KEY).encode()).hexdigest().encode()
+    return hashlib.sha256(("field-encryption:" + secret_key).encode()).hexdigest().encode()
 
 
 @lru_cache(maxsize=4)

@@ -105,6 +105,7 @@ class _Applier:
         self.actor = actor
         self.progress = progress or (lambda done, total: None)
         self.outcome = ImportOutcome(ok=True)
+        self.created_rows: set[int] = set()
 
     # grades and classes -----------------------------------------------------------------
     def classes(self) -> dict[tuple[int, int], SchoolClass]:
@@ -158,6 +159,7 @@ class _Applier:
                 batch_size=BATCH,
             )  # fmt: skip
             self.outcome.updated += len(to_update)
+        self.created_rows = {r.row for r in new_rows}
         self._create_students(new_rows, classes, found)
         return found
 
@@ -206,8 +208,7 @@ class _Applier:
                     )
                 )
                 passwords.append(password)
-            User.objects.bulk_create(users, batch_size=BATCH)
-            users = self._reload_users([u.username for u in users])
+            users = self._bulk_create_users(users)
             students = []
             for r, user, password in zip(chunk, users, passwords, strict=True):
                 klass = classes[(r.grade_level, r.class_no)]
@@ -215,28 +216,33 @@ class _Applier:
                 self._fill(s, r, klass)
                 s.set_unit(self.school)
                 students.append(s)
+                found[r.row] = s
                 self.outcome.credentials.append(
                     Credential("student", str(klass), r.name, user.username, password)
                 )
-            Student.objects.bulk_create(students, batch_size=BATCH)
+            self._bulk_create_with_ids(Student, students)
             Membership.objects.bulk_create(
                 [Membership(user=u, unit=self.school, role=Role.STUDENT) for u in users], batch_size=BATCH
             )
             self.outcome.created += len(chunk)
             self.progress(self.outcome.created + self.outcome.updated + self.outcome.unchanged, total)
-        if rows:
-            created = Student.objects.filter(
-                unit=self.school, user__username__in=[student_username(r) for r in rows]
-            )
-            by_username = {s.user.username: s for s in created.select_related("user")}
-            for r in rows:
-                found[r.row] = by_username[student_username(r)]
 
     @staticmethod
-    def _reload_users(usernames: list[str]) -> list[User]:
-        # bulk_create returns ids on PostgreSQL and SQLite ≥ 3.35, but reloading keeps it portable.
-        by_name = {u.username: u for u in User.objects.filter(username__in=usernames)}
-        return [by_name[n] for n in usernames]
+    def _bulk_create_users(users: list[User]) -> list[User]:
+        """Insert; the objects get their ids back (PostgreSQL, SQLite ≥ 3.35), else they are reloaded."""
+        User.objects.bulk_create(users, batch_size=BATCH)
+        if all(u.pk for u in users):
+            return users
+        by_name = {u.username: u for u in User.objects.filter(username__in=[u.username for u in users])}
+        return [by_name[u.username] for u in users]
+
+    @staticmethod
+    def _bulk_create_with_ids(model, objs: list) -> None:
+        model.objects.bulk_create(objs, batch_size=BATCH)
+        if objs and not all(o.pk for o in objs):  # no RETURNING: fetch the ids by the unique user
+            ids = dict(model.objects.filter(user__in=[o.user_id for o in objs]).values_list("user_id", "pk"))
+            for o in objs:
+                o.pk = o.id = ids[o.user_id]
 
     # parents ----------------------------------------------------------------------------
     def parents(self, students: dict[int, Student]) -> None:
@@ -264,8 +270,7 @@ class _Applier:
             self.outcome.credentials.append(
                 Credential("parent", str(student.school_class), r.parent_name, user.username, password)
             )
-        User.objects.bulk_create(new_users, batch_size=BATCH)
-        accounts.update({u.phone_hash: u for u in User.objects.filter(phone_hash__in=list(hashes))})
+        accounts.update({u.phone_hash: u for u in self._bulk_create_users(new_users)})
         members = set(
             Membership.objects.filter(
                 unit=self.school, role=Role.PARENT, is_active=True, user__in=list(accounts.values())
@@ -279,9 +284,9 @@ class _Applier:
             ],
             batch_size=BATCH,
         )
+        existing_students = [s.pk for row, s in students.items() if row not in self.created_rows]
         links = {
-            (g.student_id, g.parent_id): g
-            for g in Guardian.objects.filter(student__in=[s.pk for s in students.values()])
+            (g.student_id, g.parent_id): g for g in Guardian.objects.filter(student__in=existing_students)
         }
         new_links, changed = [], []
         for r in rows:
@@ -303,8 +308,10 @@ def match_existing(plan: StudentPlan) -> dict[int, Student]:
     by_hash = {crypto.lookup_hash(r.id_card): r for r in plan.rows if r.id_card}
     by_no = {r.student_no: r for r in plan.rows if r.student_no}
     found: dict[int, Student] = {}
-    existing = Student.objects.filter(unit=plan.school).filter(
-        Q(id_card_hash__in=list(by_hash)) | Q(student_no__in=list(by_no))
+    existing = (
+        Student.objects.filter(unit=plan.school)
+        .filter(Q(id_card_hash__in=list(by_hash)) | Q(student_no__in=list(by_no)))
+        .select_related("school_class__grade")
     )
     for s in existing:
         r = by_hash.get(s.id_card_hash) or by_no.get(s.student_no)
