@@ -19,6 +19,8 @@ from safecampus.accounts.auth import issue_token
 from safecampus.accounts.models import User
 from safecampus.core.models import AuditEvent, Membership, Unit
 
+from .roster.samples import ensure_k1_roster, k1_batch_id, k1_student_id
+
 # Words that appear only in demo-c1-k1's data: its units and people.
 MARKERS = [
     "东港区",
@@ -51,6 +53,9 @@ PARAM_SAMPLES: dict[str, Callable[[], object]] = {
     "unit_id": _unit("demo-c1-k1-s1"),
     "user_id": _user("demo_principal"),
     "membership_id": lambda: Membership.objects.get(user__username="demo_principal").pk,
+    "batch_id": k1_batch_id,
+    "student_id": k1_student_id,
+    "field": lambda: "id_card",
 }
 # Path segment before a generic parameter (`units/{id}`) → sample.
 SEGMENT_SAMPLES: dict[str, Callable[[], object]] = {
@@ -109,6 +114,7 @@ def test_walk_discovers_routes(demo):
 
 @pytest.mark.parametrize("outsider_name", ["demo_county2", "demo_principal2"])
 def test_outsider_walk(demo, outsider_name):
+    ensure_k1_roster()  # roster samples exist before the walk counts events
     outsider = User.objects.get(username=outsider_name)
     web = Client(raise_request_exception=False)
     web.force_login(outsider)

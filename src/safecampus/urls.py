@@ -19,6 +19,7 @@ urlpatterns = [
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),
     path("", include("safecampus.accounts.urls")),
+    path("roster/", include("safecampus.roster.slip_urls")),
     path("", include("safecampus.core.urls")),
 ]
 

@@ -26,6 +26,7 @@ from safecampus.core.scoping import (
 )
 from safecampus.core.ui import run_service
 from safecampus.core.validators import normalise_mobile
+from safecampus.roster import privacy
 
 from . import services
 from .forms import RoleAssignForm, UserCreateForm, UserEditForm, UserSearchForm
@@ -160,6 +161,7 @@ def user_detail(request: HttpRequest, user_id: int) -> HttpResponse:
         .order_by("-is_active", "id")
     )
     can_manage = services.can_manage_user(viewer, person)
+    can_reveal = privacy.can_reveal(viewer, person)
     can_audit = viewer.is_superuser or any(
         role_allows(m.role, Perm.VIEW_AUDIT) for m in active_memberships(viewer)
     )
@@ -170,6 +172,7 @@ def user_detail(request: HttpRequest, user_id: int) -> HttpResponse:
             "person": person,
             "memberships": memberships,
             "can_manage": can_manage,
+            "can_reveal": can_reveal,
             "assign_form": RoleAssignForm(roles=_grantable_roles(viewer))
             if can_manage or _grantable_roles(viewer)
             else None,

@@ -34,7 +34,8 @@ def _safe_next(request: HttpRequest, default: str = "/") -> str:
 def login_view(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect(_safe_next(request))
-    form = LoginForm(request.POST or None)
+    # The QR code on a login slip fills in the username.
+    form = LoginForm(request.POST or None, initial={"username": request.GET.get("username", "")[:150]})
     status = 200
     if request.method == "POST" and form.is_valid():
         try:

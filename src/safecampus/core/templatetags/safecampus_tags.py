@@ -46,6 +46,9 @@ VERBS: dict[str, tuple[Any, str]] = {
     "auth.login_failed": (_("Failed login"), "exclamation-triangle"),
     "auth.password_changed": (_("Password changed"), "key"),
     "auth.token_issued": (_("API token issued"), "braces"),
+    "auth.parent_password_reset": (_("Parent reset their password"), "key"),
+    "privacy.revealed": (_("Personal data shown"), "eye"),
+    "roster.slips_downloaded": (_("Login slips downloaded"), "printer"),
 }
 
 FIELD_LABELS: dict[str, Any] = {
