@@ -38,9 +38,9 @@ def imported(school, principal, head_teacher):
     class 1."""
     rows = student_rows(6, grade="三年级", classes=2, seed=53, region="370212", phone_base=13700053000)
     batch, outcome = import_batch(school, principal, rows)
-    class1, class2 = SchoolClass.objects.filter(grade__unit=school, grade__school_year=2026).order_by(
-        "number"
-    )
+    class1, class2 = SchoolClass.objects.filter(
+        grade__unit=school, grade__school_year=2026, grade__level=3
+    ).order_by("number")
     class1.head_teacher = head_teacher
     class1.save(update_fields=["head_teacher"])
     return {"batch": batch, "outcome": outcome, "rows": rows, "class1": class1, "class2": class2}
