@@ -46,6 +46,14 @@ VERBS: dict[str, tuple[Any, str]] = {
     "auth.login_failed": (_("Failed login"), "exclamation-triangle"),
     "auth.password_changed": (_("Password changed"), "key"),
     "auth.token_issued": (_("API token issued"), "braces"),
+    "roster.import_checked": (_("Roster file checked"), "clipboard-check"),
+    "roster.import_started": (_("Roster import started"), "hourglass-split"),
+    "roster.import_rejected": (_("Roster import refused"), "x-octagon"),
+    "roster.import_failed": (_("Roster import failed"), "x-octagon"),
+    "roster.students_imported": (_("Students imported"), "people"),
+    "roster.staff_imported": (_("Staff imported"), "person-badge"),
+    "roster.credentials_downloaded": (_("Initial passwords downloaded"), "key"),
+    "roster.error_report_downloaded": (_("Error report downloaded"), "download"),
 }
 
 FIELD_LABELS: dict[str, Any] = {
