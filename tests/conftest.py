@@ -13,7 +13,9 @@ from safecampus.accounts.auth import issue_token
 from safecampus.accounts.models import User
 from safecampus.core.models import Unit
 
-# A small demo roster (3 students a class) keeps database setup quick; the structure is the same.
+# Schools start empty in tests (tests import what they need); tests/roster/test_demo.py loads the
+# demo roster itself, small (3 students a class) to stay quick.
+os.environ.setdefault("SAFECAMPUS_DEMO_ROSTER", "0")
 os.environ.setdefault("SAFECAMPUS_DEMO_CLASS_SIZE", "3")
 
 

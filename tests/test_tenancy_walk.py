@@ -18,6 +18,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from safecampus.accounts.auth import issue_token
 from safecampus.accounts.models import User
 from safecampus.core.models import AuditEvent, Membership, Unit
+from safecampus.roster.models import ImportBatch, SchoolClass, Student
 
 from .roster.samples import ensure_k1_roster, k1_batch_id, k1_student_id
 
@@ -35,6 +36,8 @@ MARKERS = [
     "孙志强",
     "13863310005",
     "13906330003",
+    "欧阳晓岚",  # a student of demo-c1-k1-s1 (see roster_samples)
+    "欧阳振东",  # her parent
 ]
 
 SKIP_PREFIXES = ("admin/", "i18n/", "jsi18n/", "static/", "media/")
@@ -48,13 +51,18 @@ def _user(username: str) -> Callable[[], int]:
     return lambda: User.objects.get(username=username).pk
 
 
+def _roster(model) -> Callable[[], int]:
+    return lambda: model.objects.filter(unit__code="demo-c1-k1-s1").order_by("pk").first().pk
+
+
 # Parameter name → a sample object id that belongs to demo-c1-k1.
 PARAM_SAMPLES: dict[str, Callable[[], object]] = {
     "unit_id": _unit("demo-c1-k1-s1"),
     "user_id": _user("demo_principal"),
     "membership_id": lambda: Membership.objects.get(user__username="demo_principal").pk,
-    "batch_id": k1_batch_id,
+    "class_id": _roster(SchoolClass),
     "student_id": k1_student_id,
+    "batch_id": k1_batch_id,
     "field": lambda: "id_card",
 }
 # Path segment before a generic parameter (`units/{id}`) → sample.
@@ -106,6 +114,22 @@ def _assert_no_markers(body: str, where: str) -> None:
     assert not leaked, f"{where} leaked {leaked}"
 
 
+@pytest.fixture
+def roster_samples(demo, settings, tmp_path) -> None:
+    """A class, a student with a parent, and an import batch in demo-c1-k1-s1, made through the
+    import service (before the walk counts events) when the demo has none."""
+    from tests.roster.factories import student_rows
+    from tests.roster.ui import import_students
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    school = Unit.objects.get(code="demo-c1-k1-s1")
+    if Student.objects.filter(unit=school).exists() and ImportBatch.objects.filter(unit=school).exists():
+        return
+    rows = student_rows(1, grade="一年级", phone_base=13512340000)
+    rows[0][2], rows[0][6] = "欧阳晓岚", "欧阳振东"
+    import_students(school, User.objects.get(username="demo_principal"), rows)
+
+
 def test_walk_discovers_routes(demo):
     routes = all_routes()
     assert any(r.startswith("api/v1/") for r in routes)
@@ -113,7 +137,7 @@ def test_walk_discovers_routes(demo):
 
 
 @pytest.mark.parametrize("outsider_name", ["demo_county2", "demo_principal2"])
-def test_outsider_walk(demo, outsider_name):
+def test_outsider_walk(demo, roster_samples, outsider_name):
     ensure_k1_roster()  # roster samples exist before the walk counts events
     outsider = User.objects.get(username=outsider_name)
     web = Client(raise_request_exception=False)
@@ -148,7 +172,7 @@ def test_outsider_walk(demo, outsider_name):
     assert list(Unit.objects.order_by("pk").values_list("pk", "name", "is_active", "path")) == units_before
 
 
-def test_outsider_sees_no_k1_in_lists(client_for, outsider):
+def test_outsider_sees_no_k1_in_lists(client_for, outsider, roster_samples):
     c = client_for(outsider)
     for url in (
         "/",
@@ -159,6 +183,10 @@ def test_outsider_sees_no_k1_in_lists(client_for, outsider):
         "/people/?q=王",
         "/audit/",
         "/audit/?q=东港",
+        "/roster/",
+        "/roster/?q=东港",
+        "/roster/my-class/",
+        "/roster/my-children/",
     ):
         resp = c.get(url)
         assert resp.status_code in (200, 403), url

@@ -18,6 +18,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),
+    path("roster/", include("safecampus.roster.urls")),
     path("", include("safecampus.accounts.urls")),
     path("roster/", include("safecampus.roster.slip_urls")),
     path("", include("safecampus.core.urls")),

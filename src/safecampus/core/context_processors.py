@@ -8,16 +8,28 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .roles import Perm
+from .roles import Perm, Role
 from .scoping import has_perm_at
 
 NAV = [
-    # (url name, label, icon, permission or None)
+    # (url name, label, icon, who sees it: None (everyone), a permission at the active unit,
+    #  or a Role that the active membership must be)
     ("core:home", _("Home"), "house", None),
     ("core:unit_tree", _("Organisation"), "diagram-3", Perm.VIEW_UNITS),
+    ("roster:home", _("Roster"), "person-vcard", Perm.VIEW_USERS),
+    ("roster:my_class", _("My class"), "easel", Role.HEAD_TEACHER),
+    ("roster:my_children", _("My children"), "balloon-heart", Role.PARENT),
     ("accounts:user_list", _("People"), "people", Perm.VIEW_USERS),
     ("core:audit_log", _("Audit log"), "journal-text", Perm.VIEW_AUDIT),
 ]
+
+
+def _shown(who: Any, user: Any, active: Any) -> bool:
+    if who is None:
+        return True
+    if isinstance(who, Role):
+        return active is not None and active.role == who
+    return user.is_superuser or (active is not None and has_perm_at(user, who, active.unit))
 
 
 def shell(request: HttpRequest) -> dict[str, Any]:
@@ -25,12 +37,19 @@ def shell(request: HttpRequest) -> dict[str, Any]:
     if user is None or not user.is_authenticated:
         return {}
     active = getattr(user, "active_membership", None)
-    items = []
-    for name, label, icon, perm in NAV:
-        if perm is None or (active is not None and has_perm_at(user, perm, active.unit)) or user.is_superuser:
-            url = reverse(name)
-            current = request.path == url if url == "/" else request.path.startswith(url)
-            items.append({"url": url, "label": label, "icon": icon, "active": current})
+    items = [
+        {"url": reverse(name), "label": label, "icon": icon, "active": False}
+        for name, label, icon, who in NAV
+        if _shown(who, user, active)
+    ]
+    # The current item is the one whose address is the longest prefix of the page's.
+    matching = [
+        i
+        for i in items
+        if request.path == i["url"] or (i["url"] != "/" and request.path.startswith(i["url"]))
+    ]
+    if matching:
+        max(matching, key=lambda i: len(i["url"]))["active"] = True
     return {
         "nav_items": items,
         "active_membership": active,

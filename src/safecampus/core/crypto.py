@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import re
 from functools import lru_cache
 
 from cryptography.fernet import Fernet, InvalidToken
@@ -64,3 +65,22 @@ def mask_phone(phone: str) -> str:
 
 def mask_id_card(number: str) -> str:
     return f"{number[:4]}{'*' * (len(number) - 7)}{number[-3:]}" if len(number) > 7 else "*" * len(number)
+
+
+def mask_student_no(number: str) -> str:
+    """A national student number (学籍号) is often "G" + the ID-card number: mask that part."""
+    m = re.fullmatch(r"([A-Za-z]{0,2})(\d{17}[\dXx])", number or "")
+    return f"{m.group(1)}{mask_id_card(m.group(2))}" if m else number
+
+
+def encrypt_bytes(data: bytes) -> bytes:
+    """Encrypt a whole file (an uploaded roster holds ID-card and phone numbers)."""
+    return _fernet(_key_material()).encrypt(data)
+
+
+def decrypt_bytes(token: bytes) -> bytes:
+    """Decrypt a file written by `encrypt_bytes`; raises ValueError when it cannot."""
+    try:
+        return _fernet(_key_material()).decrypt(token)
+    except InvalidToken:
+        raise ValueError("the file cannot be decrypted with the current key") from None

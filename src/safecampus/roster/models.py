@@ -143,6 +143,10 @@ class Student(ScopedModel):
     def id_card_masked(self) -> str:
         return crypto.mask_id_card(self.id_card)
 
+    @property
+    def student_no_masked(self) -> str:
+        return crypto.mask_student_no(self.student_no)
+
     def audit_snapshot(self) -> dict[str, Any]:
         return {
             "name": self.name,

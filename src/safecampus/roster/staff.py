@@ -20,7 +20,7 @@ from safecampus.core.validators import is_mobile, normalise, normalise_mobile, p
 
 from .columns import STAFF_COLUMNS, find_header
 from .files import read_table
-from .importing import Credential, ImportOutcome, current_school_year, file_digest
+from .importing import Credential, ImportOutcome, Progress, current_school_year, file_digest
 from .models import SchoolClass, StaffPost
 from .naming import parse_class, parse_grade
 from .validation import GENDERS, RowError, _text
@@ -150,7 +150,9 @@ def preview_staff(plan: StaffPlan) -> dict[str, int]:
     return {"created": created, "updated": 0, "unchanged": len(posts) - created}
 
 
-def apply_staff(plan: StaffPlan, *, actor: Any, data: bytes = b"", file_name: str = "") -> ImportOutcome:
+def apply_staff(
+    plan: StaffPlan, *, actor: Any, data: bytes = b"", file_name: str = "", progress: Progress | None = None
+) -> ImportOutcome:
     require(actor, Perm.MANAGE_USERS, plan.school)
     if not plan.ok:
         return ImportOutcome(ok=False, errors=[e.as_dict() for e in plan.errors])
@@ -193,6 +195,9 @@ def apply_staff(plan: StaffPlan, *, actor: Any, data: bytes = b"", file_name: st
                 outcome.updated += 1
             else:
                 outcome.unchanged += 1
+            done = outcome.created + outcome.updated + outcome.unchanged
+            if progress is not None and (done % 100 == 0 or done == len(plan.rows)):
+                progress(done, len(plan.rows))
         audit.record(actor, "roster.staff_imported", plan.school, after={
             "file": file_name, "sha256": file_digest(data) if data else "", "created": outcome.created,
             "updated": outcome.updated, "unchanged": outcome.unchanged})  # fmt: skip

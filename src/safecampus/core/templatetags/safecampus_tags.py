@@ -49,6 +49,14 @@ VERBS: dict[str, tuple[Any, str]] = {
     "auth.parent_password_reset": (_("Parent reset their password"), "key"),
     "privacy.revealed": (_("Personal data shown"), "eye"),
     "roster.slips_downloaded": (_("Login slips downloaded"), "printer"),
+    "roster.import_checked": (_("Roster file checked"), "clipboard-check"),
+    "roster.import_started": (_("Roster import started"), "hourglass-split"),
+    "roster.import_rejected": (_("Roster import refused"), "x-octagon"),
+    "roster.import_failed": (_("Roster import failed"), "x-octagon"),
+    "roster.students_imported": (_("Students imported"), "people"),
+    "roster.staff_imported": (_("Staff imported"), "person-badge"),
+    "roster.credentials_downloaded": (_("Initial passwords downloaded"), "key"),
+    "roster.error_report_downloaded": (_("Error report downloaded"), "download"),
 }
 
 FIELD_LABELS: dict[str, Any] = {
