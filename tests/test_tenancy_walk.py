@@ -33,6 +33,7 @@ MARKERS = [
     "孙志强",
     "13863310005",
     "13906330003",
+    "样本转学生",  # the sample transfer's student (below)
 ]
 
 SKIP_PREFIXES = ("admin/", "i18n/", "jsi18n/", "static/", "media/")
@@ -46,11 +47,35 @@ def _user(username: str) -> Callable[[], int]:
     return lambda: User.objects.get(username=username).pk
 
 
+def _transfer() -> int:
+    """A transfer request from demo-c1-k1-s1 to demo-c1-k1-s2 (made on first use)."""
+    from safecampus.roster.models import Grade, SchoolClass, Student, TransferRequest
+
+    school, to = Unit.objects.get(code="demo-c1-k1-s1"), Unit.objects.get(code="demo-c1-k1-s2")
+    tr = TransferRequest.objects.filter(unit=school).first()
+    if tr is None:
+        grade, _ = Grade.objects.get_or_create(
+            unit=school, unit_path=school.path, school_year=2026, level=3, defaults={"name": "三年级"}
+        )
+        klass, _ = SchoolClass.objects.get_or_create(
+            grade=grade, number=9, defaults={"unit": school, "unit_path": school.path, "name": "9班"}
+        )
+        student = Student.objects.create(
+            unit=school, unit_path=school.path, name="样本转学生", gender="F", school_class=klass
+        )
+        tr = TransferRequest.objects.create(
+            unit=school, unit_path=school.path, student=student, from_class=klass, to_school=to,
+            requested_by_school=school,
+        )  # fmt: skip
+    return tr.pk
+
+
 # Parameter name → a sample object id that belongs to demo-c1-k1.
 PARAM_SAMPLES: dict[str, Callable[[], object]] = {
     "unit_id": _unit("demo-c1-k1-s1"),
     "user_id": _user("demo_principal"),
     "membership_id": lambda: Membership.objects.get(user__username="demo_principal").pk,
+    "transfer_id": _transfer,
 }
 # Path segment before a generic parameter (`units/{id}`) → sample.
 SEGMENT_SAMPLES: dict[str, Callable[[], object]] = {

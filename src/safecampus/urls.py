@@ -20,6 +20,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("safecampus.accounts.urls")),
     path("", include("safecampus.core.urls")),
+    path("roster/", include("safecampus.roster.year_urls")),
 ]
 
 admin.site.site_header = "SafeCampus"

@@ -16,6 +16,7 @@ NAV = [
     ("core:home", _("Home"), "house", None),
     ("core:unit_tree", _("Organisation"), "diagram-3", Perm.VIEW_UNITS),
     ("accounts:user_list", _("People"), "people", Perm.VIEW_USERS),
+    ("roster_year:transfer_list", _("Transfers"), "arrow-left-right", Perm.VIEW_USERS),
     ("core:audit_log", _("Audit log"), "journal-text", Perm.VIEW_AUDIT),
 ]
 
