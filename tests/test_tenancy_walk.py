@@ -38,6 +38,7 @@ MARKERS = [
     "13906330003",
     "欧阳晓岚",  # a student of demo-c1-k1-s1 (see roster_samples)
     "欧阳振东",  # her parent
+    "样本转学生",  # the sample transfer's student (below)
 ]
 
 SKIP_PREFIXES = ("admin/", "i18n/", "jsi18n/", "static/", "media/")
@@ -55,6 +56,29 @@ def _roster(model) -> Callable[[], int]:
     return lambda: model.objects.filter(unit__code="demo-c1-k1-s1").order_by("pk").first().pk
 
 
+def _transfer() -> int:
+    """A transfer request from demo-c1-k1-s1 to demo-c1-k1-s2 (made on first use)."""
+    from safecampus.roster.models import Grade, SchoolClass, Student, TransferRequest
+
+    school, to = Unit.objects.get(code="demo-c1-k1-s1"), Unit.objects.get(code="demo-c1-k1-s2")
+    tr = TransferRequest.objects.filter(unit=school).first()
+    if tr is None:
+        grade, _ = Grade.objects.get_or_create(
+            unit=school, unit_path=school.path, school_year=2026, level=3, defaults={"name": "三年级"}
+        )
+        klass, _ = SchoolClass.objects.get_or_create(
+            grade=grade, number=9, defaults={"unit": school, "unit_path": school.path, "name": "9班"}
+        )
+        student = Student.objects.create(
+            unit=school, unit_path=school.path, name="样本转学生", gender="F", school_class=klass
+        )
+        tr = TransferRequest.objects.create(
+            unit=school, unit_path=school.path, student=student, from_class=klass, to_school=to,
+            requested_by_school=school,
+        )  # fmt: skip
+    return tr.pk
+
+
 # Parameter name → a sample object id that belongs to demo-c1-k1.
 PARAM_SAMPLES: dict[str, Callable[[], object]] = {
     "unit_id": _unit("demo-c1-k1-s1"),
@@ -64,6 +88,7 @@ PARAM_SAMPLES: dict[str, Callable[[], object]] = {
     "student_id": k1_student_id,
     "batch_id": k1_batch_id,
     "field": lambda: "id_card",
+    "transfer_id": _transfer,
 }
 # Path segment before a generic parameter (`units/{id}`) → sample.
 SEGMENT_SAMPLES: dict[str, Callable[[], object]] = {

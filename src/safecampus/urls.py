@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("safecampus.accounts.urls")),
     path("roster/", include("safecampus.roster.slip_urls")),
     path("", include("safecampus.core.urls")),
+    path("roster/", include("safecampus.roster.year_urls")),
 ]
 
 admin.site.site_header = "SafeCampus"

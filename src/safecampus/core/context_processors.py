@@ -20,6 +20,7 @@ NAV = [
     ("roster:my_class", _("My class"), "easel", Role.HEAD_TEACHER),
     ("roster:my_children", _("My children"), "balloon-heart", Role.PARENT),
     ("accounts:user_list", _("People"), "people", Perm.VIEW_USERS),
+    ("roster_year:transfer_list", _("Transfers"), "arrow-left-right", Perm.VIEW_USERS),
     ("core:audit_log", _("Audit log"), "journal-text", Perm.VIEW_AUDIT),
 ]
 

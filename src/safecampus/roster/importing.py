@@ -29,6 +29,7 @@ from safecampus.core.models import Membership, Unit, UnitKind
 from safecampus.core.roles import Perm, Role
 from safecampus.core.scoping import require
 
+from .enrollment import record_import_enrollments
 from .files import read_table
 from .models import Grade, Guardian, SchoolClass, Student, StudentStatus
 from .naming import grade_name
@@ -352,6 +353,7 @@ def apply_students(
         applier = _Applier(plan, actor, progress)
         classes = applier.classes()
         students = applier.students(classes)
+        record_import_enrollments(plan.school, students.values(), classes.values())
         applier.parents(students)
         outcome = applier.outcome
         audit.record(

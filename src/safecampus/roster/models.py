@@ -229,3 +229,164 @@ class ImportBatch(ScopedModel):
 
     def __str__(self) -> str:
         return f"{self.file_name} ({self.get_status_display()})"
+
+
+# School year: enrollment history, promotions and transfers -------------------------------
+
+
+class EnrollmentReason(models.TextChoices):
+    IMPORTED = "imported", _("Imported from a roster file")
+    PROMOTED = "promoted", _("Promoted to the next grade")
+    TRANSFERRED_IN = "transferred_in", _("Transferred in")
+    TRANSFERRED_OUT = "transferred_out", _("Transferred out")
+    GRADUATED = "graduated", _("Graduated")
+
+
+class EnrollmentQuerySet(ScopedQuerySet):
+    def visible_to(self, user: Any) -> EnrollmentQuerySet:
+        """People managers and bureaus: the history kept at the schools of their area (also of
+        students who have since left). Others: the history of the students they may see."""
+        if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        paths = sorted(
+            {m.unit.path for m in active_memberships(user) if role_allows(m.role, Perm.VIEW_USERS)}
+        )
+        students = Student.objects.visible_to(user).values("pk")
+        return self.filter(scope_q(paths, "unit_path") | models.Q(student__in=students))
+
+
+class Enrollment(ScopedModel):
+    """One stretch of a student in a class of a school: the history behind statistics of any year.
+
+    `unit` is the school of that stretch (it stays there when the student transfers away).
+    `reason` says why the stretch began, `end_reason` why it ended; an open stretch has no
+    `to_date`, and a student has at most one open stretch.
+    """
+
+    student = models.ForeignKey(Student, on_delete=models.PROTECT, related_name="enrollments")
+    school_class = models.ForeignKey(SchoolClass, on_delete=models.PROTECT, related_name="enrollments")
+    school_year = models.PositiveSmallIntegerField(_("school year"))
+    grade_level = models.SmallIntegerField(_("grade level"))
+    from_date = models.DateField(_("from date"))
+    to_date = models.DateField(_("to date"), null=True, blank=True)
+    reason = models.CharField(_("reason"), max_length=16, choices=EnrollmentReason.choices)
+    end_reason = models.CharField(
+        _("end reason"), max_length=16, choices=EnrollmentReason.choices, blank=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = EnrollmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["student", "from_date", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["student"], condition=models.Q(to_date__isnull=True), name="uniq_open_enrollment"
+            ),
+        ]
+        indexes = [models.Index(fields=["unit_path", "school_year"])]
+
+    def __str__(self) -> str:
+        return f"{self.student_id} · {self.school_year} · {self.school_class_id}"
+
+
+class Promotion(ScopedModel):
+    """A school's term promotion of one school year into the next; at most one per year."""
+
+    from_year = models.PositiveSmallIntegerField(_("school year"))
+    promoted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    promoted_at = models.DateTimeField(auto_now_add=True)
+    counts = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["-from_year"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "from_year"], name="uniq_promotion_per_year"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id}: {self.from_year} → {self.from_year + 1}"
+
+
+class TransferStatus(models.TextChoices):
+    REQUESTED = "requested", _("Requested")
+    ACCEPTED = "accepted", _("Accepted")
+    REJECTED = "rejected", _("Rejected")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class TransferQuerySet(ScopedQuerySet):
+    def visible_to(self, user: Any) -> TransferQuerySet:
+        """People managers and bureaus see the requests of the schools in their area, as the
+        sending or the receiving school. Anyone else: nothing."""
+        if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        paths = sorted(
+            {m.unit.path for m in active_memberships(user) if role_allows(m.role, Perm.VIEW_USERS)}
+        )
+        if not paths:
+            return self.none()
+        return self.filter(scope_q(paths, "unit_path") | scope_q(paths, "to_school__path"))
+
+
+class TransferRequest(ScopedModel):
+    """A student's move to another school, decided by the bureau over both schools.
+
+    `unit` is the sending school; `requested_by_school` is the school that asked (sending or
+    receiving). Status changes only through `roster.transfers`.
+    """
+
+    student = models.ForeignKey(Student, on_delete=models.PROTECT, related_name="transfer_requests")
+    from_class = models.ForeignKey(
+        SchoolClass, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    to_school = models.ForeignKey("core.Unit", on_delete=models.PROTECT, related_name="+")
+    target_class = models.ForeignKey(
+        SchoolClass, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=TransferStatus.choices, default=TransferStatus.REQUESTED
+    )
+    reason = models.CharField(_("reason"), max_length=500, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_by_school = models.ForeignKey("core.Unit", on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.CharField(_("note on the decision"), max_length=500, blank=True)
+
+    objects = TransferQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["student"],
+                condition=models.Q(status="requested"),
+                name="uniq_open_transfer_per_student",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.student} → {self.to_school}"
+
+    def audit_snapshot(self) -> dict[str, Any]:
+        return {
+            "student": self.student.name,
+            "from_school": self.unit.name,
+            "to_school": self.to_school.name,
+            "target_class": str(self.target_class) if self.target_class_id else "",
+            "status": self.status,
+            "reason": self.reason,
+            "decision_note": self.decision_note,
+        }

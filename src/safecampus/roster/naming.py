@@ -150,3 +150,21 @@ def parse_class(text: object, grade_level: int | None = None) -> int | None:
                 n = cn_number(m.group(1))
                 return n if n else None
     return None
+
+
+def next_grade_level(level: int, school_type: str) -> int | None:
+    """The grade a class of `level` moves up to at the end of the year; None when it graduates
+    (the last level the school teaches, e.g. 六年级 in a primary school, 大班 in a kindergarten)."""
+    later = [n for n in LEVELS_BY_SCHOOL_TYPE.get(school_type, []) if n > level]
+    return min(later) if later else None
+
+
+def class_name_without_grade(name: str, grade_level: int) -> str:
+    """The class name with a leading grade prefix removed ("初一1班" → "1班") so it can follow the
+    class into the next grade; a name without such a prefix is returned unchanged."""
+    s = _clean(name)
+    for alias in sorted(grade_aliases(grade_level), key=len, reverse=True):
+        rest = s[len(alias) :]
+        if s.startswith(alias) and _CLASS_RE.match(rest):
+            return rest
+    return name

@@ -57,6 +57,14 @@ VERBS: dict[str, tuple[Any, str]] = {
     "roster.staff_imported": (_("Staff imported"), "person-badge"),
     "roster.credentials_downloaded": (_("Initial passwords downloaded"), "key"),
     "roster.error_report_downloaded": (_("Error report downloaded"), "download"),
+    "roster.promoted": (_("School year promoted"), "arrow-up-circle"),
+    "roster.student_status_changed": (_("Student status changed"), "person-gear"),
+    "roster.student_transferred": (_("Student transferred"), "arrow-left-right"),
+    "roster.transfer_requested": (_("Transfer requested"), "send"),
+    "roster.transfer_class_chosen": (_("Class chosen for the transfer"), "easel"),
+    "roster.transfer_accepted": (_("Transfer accepted"), "check-circle"),
+    "roster.transfer_rejected": (_("Transfer rejected"), "x-circle"),
+    "roster.transfer_cancelled": (_("Transfer cancelled"), "slash-circle"),
 }
 
 FIELD_LABELS: dict[str, Any] = {
@@ -76,6 +84,23 @@ FIELD_LABELS: dict[str, Any] = {
     "user": _("User"),
     "parent": _("Parent unit"),
     "is_staff": _("Operator"),
+    # roster: school year
+    "student": _("Student"),
+    "school": _("School"),
+    "class": _("Class"),
+    "status": _("Status"),
+    "from_school": _("Sending school"),
+    "to_school": _("Receiving school"),
+    "target_class": _("Class at the receiving school"),
+    "reason": _("Reason"),
+    "decision_note": _("Note on the decision"),
+    "school_year": _("School year"),
+    "classes": _("Classes"),
+    "promoted": _("Moved up a grade"),
+    "graduated": _("Graduated"),
+    "staying": _("Suspended (stay)"),
+    "new_grades": _("New grades"),
+    "new_classes": _("New classes"),
 }
 
 # Internal keys that mean nothing to a reader of the timeline.
