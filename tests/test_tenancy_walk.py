@@ -18,7 +18,9 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from safecampus.accounts.auth import issue_token
 from safecampus.accounts.models import User
 from safecampus.core.models import AuditEvent, Membership, Unit
-from safecampus.roster.models import ImportBatch, SchoolClass, Student
+from safecampus.roster.models import Grade, Guardian, ImportBatch, SchoolClass, StaffPost, Student
+from safecampus.roster.runner import run_import_bytes
+from tests.roster.factories import csv_bytes, student_rows
 
 from .roster.samples import ensure_k1_roster, k1_batch_id, k1_student_id
 
@@ -52,10 +54,6 @@ def _user(username: str) -> Callable[[], int]:
     return lambda: User.objects.get(username=username).pk
 
 
-def _roster(model) -> Callable[[], int]:
-    return lambda: model.objects.filter(unit__code="demo-c1-k1-s1").order_by("pk").first().pk
-
-
 def _transfer() -> int:
     """A transfer request from demo-c1-k1-s1 to demo-c1-k1-s2 (made on first use)."""
     from safecampus.roster.models import Grade, SchoolClass, Student, TransferRequest
@@ -79,23 +77,57 @@ def _transfer() -> int:
     return tr.pk
 
 
+def _first(qs) -> Callable[[], int]:
+    """The first row of a demo-c1-k1-s1 roster queryset (see `roster_sample`)."""
+
+    def sample() -> int:
+        obj = qs().first()
+        assert obj is not None, "roster_sample() should have created it"
+        return obj.pk
+
+    return sample
+
+
+K1_S1 = "demo-c1-k1-s1"
+
 # Parameter name → a sample object id that belongs to demo-c1-k1.
 PARAM_SAMPLES: dict[str, Callable[[], object]] = {
-    "unit_id": _unit("demo-c1-k1-s1"),
+    "unit_id": _unit(K1_S1),
     "user_id": _user("demo_principal"),
     "membership_id": lambda: Membership.objects.get(user__username="demo_principal").pk,
-    "class_id": _roster(SchoolClass),
+    "grade_id": _first(lambda: Grade.objects.filter(unit__code=K1_S1)),
+    "class_id": _first(lambda: SchoolClass.objects.filter(unit__code=K1_S1)),
     "student_id": k1_student_id,
+    "post_id": _first(lambda: StaffPost.objects.filter(unit__code=K1_S1)),
     "batch_id": k1_batch_id,
     "field": lambda: "id_card",
     "transfer_id": _transfer,
 }
 # Path segment before a generic parameter (`units/{id}`) → sample.
 SEGMENT_SAMPLES: dict[str, Callable[[], object]] = {
-    "units": _unit("demo-c1-k1-s1"),
+    "units": _unit(K1_S1),
     "users": _user("demo_principal"),
     "people": _user("demo_principal"),
 }
+# (path segment, parameter name) → sample, where a parameter name means another object there.
+PAIR_SAMPLES: dict[tuple[str, str], Callable[[], object]] = {
+    ("parents", "user_id"): lambda: Guardian.objects.filter(student__unit__code=K1_S1).first().parent_id,
+}
+
+STAFF_CSV = "姓名,手机,岗位,年级,班级\r\n张丽,13863310008,班主任,一年级,1班\r\n王晓梅,13863319901,宿管,,\r\n"
+
+
+def roster_sample() -> None:
+    """demo-c1-k1-s1 gets students with parents, classes and staff posts, through the import
+    service, unless the demo already has them."""
+    school = Unit.objects.get(code=K1_S1)
+    operator = User.objects.get(username="demo_operator")
+    if not Guardian.objects.filter(student__unit=school).exists():
+        data = csv_bytes(student_rows(4, grade="三年级", seed=41, phone_base=13700000000, year=2017))
+        assert run_import_bytes(school, data, kind="students", dry_run=False, actor=operator)["ok"]
+    if not StaffPost.objects.filter(unit=school).exists():
+        data = STAFF_CSV.encode("gbk")
+        assert run_import_bytes(school, data, kind="staff", dry_run=False, actor=operator)["ok"]
 
 
 def _walk(patterns, prefix: str = "") -> Iterator[str]:
@@ -122,10 +154,8 @@ def fill(route: str) -> tuple[str, bool]:
         nonlocal has_object
         has_object = True
         name = m.group("name")
-        sample = PARAM_SAMPLES.get(name)
-        if sample is None:
-            before = route[: m.start()].rstrip("/").rsplit("/", 1)[-1]
-            sample = SEGMENT_SAMPLES.get(before)
+        before = route[: m.start()].rstrip("/").rsplit("/", 1)[-1]
+        sample = PAIR_SAMPLES.get((before, name)) or PARAM_SAMPLES.get(name) or SEGMENT_SAMPLES.get(before)
         if sample is None:
             pytest.fail(f"tenancy walk: no sample for <{name}> in {route!r}; add one to PARAM_SAMPLES")
         return str(sample())
@@ -164,6 +194,7 @@ def test_walk_discovers_routes(demo):
 @pytest.mark.parametrize("outsider_name", ["demo_county2", "demo_principal2"])
 def test_outsider_walk(demo, roster_samples, outsider_name):
     ensure_k1_roster()  # roster samples exist before the walk counts events
+    roster_sample()
     outsider = User.objects.get(username=outsider_name)
     web = Client(raise_request_exception=False)
     web.force_login(outsider)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
+import zlib
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
@@ -16,6 +17,19 @@ OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
 MAX_ROWS = 200_000
 MAX_BYTES = 50 * 1024 * 1024
+UNREADABLE_XLSX = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    zlib.error,
+    KeyError,
+    ValueError,
+    IndexError,
+    TypeError,
+    AttributeError,
+    SyntaxError,
+    EOFError,
+    OSError,
+)  # SyntaxError covers xml.etree's ParseError
 
 
 @dataclass
@@ -40,19 +54,20 @@ def read_xlsx(data: bytes) -> Table:
 
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError):
+        try:
+            ws = wb.worksheets[0]
+            rows = []
+            for number, values in enumerate(ws.iter_rows(values_only=True), start=1):
+                if number > MAX_ROWS:
+                    raise Invalid(_("The file has more than %(n)d rows; please split it.") % {"n": MAX_ROWS})
+                cells = [_cell(v) for v in values]
+                if any(cells):
+                    rows.append((number, cells))
+        finally:
+            wb.close()
+    except UNREADABLE_XLSX:
+        # A damaged or hand-made workbook: openpyxl fails in many ways (bad zip, bad XML, bad refs).
         raise Invalid(_("The file could not be read as an Excel workbook (.xlsx).")) from None
-    try:
-        ws = wb.worksheets[0]
-        rows = []
-        for number, values in enumerate(ws.iter_rows(values_only=True), start=1):
-            if number > MAX_ROWS:
-                raise Invalid(_("The file has more than %(n)d rows; please split it.") % {"n": MAX_ROWS})
-            cells = [_cell(v) for v in values]
-            if any(cells):
-                rows.append((number, cells))
-    finally:
-        wb.close()
     return Table(rows, "xlsx")
 
 
@@ -80,12 +95,15 @@ def read_csv(data: bytes) -> Table:
     except csv.Error:
         dialect = csv.excel
     rows = []
-    for number, values in enumerate(csv.reader(io.StringIO(text), dialect), start=1):
-        if number > MAX_ROWS:
-            raise Invalid(_("The file has more than %(n)d rows; please split it.") % {"n": MAX_ROWS})
-        cells = [v.strip() for v in values]
-        if any(cells):
-            rows.append((number, cells))
+    try:
+        for number, values in enumerate(csv.reader(io.StringIO(text), dialect), start=1):
+            if number > MAX_ROWS:
+                raise Invalid(_("The file has more than %(n)d rows; please split it.") % {"n": MAX_ROWS})
+            cells = [v.strip() for v in values]
+            if any(cells):
+                rows.append((number, cells))
+    except csv.Error:  # e.g. an unclosed quote swallowing the rest of the file
+        raise Invalid(_("The CSV file could not be read: check its quotes and separators.")) from None
     return Table(rows, "csv", encoding)
 
 

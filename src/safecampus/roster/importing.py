@@ -380,3 +380,15 @@ def encrypt_credentials(credentials: list[Credential]) -> str:
 def decrypt_credentials(token: str) -> list[Credential]:
     text = crypto.decrypt(token)
     return [Credential(**c) for c in json.loads(text)] if text else []
+
+
+def write_students(
+    plan: StudentPlan, classes: dict[tuple[int, int], SchoolClass], *, actor: Any
+) -> tuple[ImportOutcome, dict[int, Student]]:
+    """Write a clean plan's rows into existing classes, exactly as an import does (accounts,
+    parents matched by mobile number, guardian links). The caller holds the transaction, has
+    checked permission and records its own audit event."""
+    applier = _Applier(plan, actor, None)
+    students = applier.students(classes)
+    applier.parents(students)
+    return applier.outcome, students

@@ -19,7 +19,7 @@ from safecampus.core.scoping import require
 from safecampus.core.validators import is_mobile, normalise, normalise_mobile, parse_id_card
 
 from .columns import STAFF_COLUMNS, find_header
-from .files import read_table
+from .files import Table, read_table
 from .importing import Credential, ImportOutcome, Progress, current_school_year, file_digest
 from .models import SchoolClass, StaffPost
 from .naming import parse_class, parse_grade
@@ -67,8 +67,12 @@ def check_staff_file(school: Unit, data: bytes, *, actor: Any, school_year: int 
     if school.kind != UnitKind.SCHOOL:
         raise Invalid(_("Staff are imported into a school."))
     require(actor, Perm.MANAGE_USERS, school)
-    table = read_table("", data)
-    plan = StaffPlan(school=school, school_year=school_year or current_school_year())
+    return validate_staff(school, read_table("", data), school_year=school_year or current_school_year())
+
+
+def validate_staff(school: Unit, table: Table, *, school_year: int) -> StaffPlan:
+    """Whole-table validation of staff rows; writes nothing."""
+    plan = StaffPlan(school=school, school_year=school_year)
     labels = {c.key: str(c.label) for c in STAFF_COLUMNS}
     pos, mapping = find_header(table, STAFF_COLUMNS)
     classes = {
@@ -88,6 +92,8 @@ def check_staff_file(school: Unit, data: bytes, *, actor: Any, school_year: int 
         phone = normalise_mobile(_text(cells, mapping, "phone"))
         if not name:
             err("name", _("The name is missing."))
+        elif len(name) > 60:
+            err("name", _("The name is longer than 60 characters."))
         if not is_mobile(phone):
             err(
                 "phone", _("“%(v)s” is not a mainland mobile number.") % {"v": _text(cells, mapping, "phone")}
@@ -156,49 +162,54 @@ def apply_staff(
     require(actor, Perm.MANAGE_USERS, plan.school)
     if not plan.ok:
         return ImportOutcome(ok=False, errors=[e.as_dict() for e in plan.errors])
-    outcome = ImportOutcome(ok=True)
     with transaction.atomic():
-        users, posts = _classify(plan)
-        for r in plan.rows:
-            user = users[r.row]
-            if user is None:
-                password = generate_initial_password()
-                user = User(
-                    username=f"t_{crypto.lookup_hash(r.phone)[:12]}",
-                    name=r.name,
-                    must_change_password=True,
-                    password=make_initial_password_hash(password),
-                )
-                user.phone = r.phone
-                if r.id_card:
-                    user.id_card = r.id_card
-                user.save()
-                users[r.row] = user
-                outcome.credentials.append(Credential("staff", r.post, r.name, user.username, password))
-            changed = False
-            if posts[r.row] is None:
-                post = StaffPost(user=user, post=r.post, role=r.role)
-                post.set_unit(plan.school)
-                post.save()
-                changed = True
-            if not Membership.objects.filter(
-                user=user, unit=plan.school, role=r.role, is_active=True
-            ).exists():
-                Membership.objects.create(user=user, unit=plan.school, role=r.role)
-                changed = True
-            if r.klass is not None and r.klass.head_teacher_id != user.pk:
-                SchoolClass.objects.filter(pk=r.klass.pk).update(head_teacher=user)
-                changed = True
-            if posts[r.row] is None:
-                outcome.created += 1
-            elif changed:
-                outcome.updated += 1
-            else:
-                outcome.unchanged += 1
-            done = outcome.created + outcome.updated + outcome.unchanged
-            if progress is not None and (done % 100 == 0 or done == len(plan.rows)):
-                progress(done, len(plan.rows))
+        outcome = write_staff(plan, progress)
         audit.record(actor, "roster.staff_imported", plan.school, after={
             "file": file_name, "sha256": file_digest(data) if data else "", "created": outcome.created,
             "updated": outcome.updated, "unchanged": outcome.unchanged})  # fmt: skip
+    return outcome
+
+
+def write_staff(plan: StaffPlan, progress: Progress | None = None) -> ImportOutcome:
+    """Write a clean plan's rows (accounts, posts, roles, head teachers). The caller holds the
+    transaction, has checked permission and records the audit event."""
+    outcome = ImportOutcome(ok=True)
+    users, posts = _classify(plan)
+    for r in plan.rows:
+        user = users[r.row]
+        if user is None:
+            password = generate_initial_password()
+            user = User(
+                username=f"t_{crypto.lookup_hash(r.phone)[:12]}",
+                name=r.name,
+                must_change_password=True,
+                password=make_initial_password_hash(password),
+            )
+            user.phone = r.phone
+            if r.id_card:
+                user.id_card = r.id_card
+            user.save()
+            users[r.row] = user
+            outcome.credentials.append(Credential("staff", r.post, r.name, user.username, password))
+        changed = False
+        if posts[r.row] is None:
+            post = StaffPost(user=user, post=r.post, role=r.role)
+            post.set_unit(plan.school)
+            post.save()
+            changed = True
+        if not Membership.objects.filter(user=user, unit=plan.school, role=r.role, is_active=True).exists():
+            Membership.objects.create(user=user, unit=plan.school, role=r.role)
+            changed = True
+        if r.klass is not None and r.klass.head_teacher_id != user.pk:
+            SchoolClass.objects.filter(pk=r.klass.pk).update(head_teacher=user)
+            changed = True
+        if posts[r.row] is None:
+            outcome.created += 1
+        elif changed:
+            outcome.updated += 1
+        else:
+            outcome.unchanged += 1
+        done = outcome.created + outcome.updated + outcome.unchanged
+        if progress is not None and (done % 100 == 0 or done == len(plan.rows)):
+            progress(done, len(plan.rows))
     return outcome

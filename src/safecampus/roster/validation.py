@@ -167,6 +167,8 @@ def _check_row(
     parent_name, parent_phone = get("parent_name"), normalise_mobile(get("parent_phone"))
     if parent_phone and not is_mobile(parent_phone):
         chk.error("parent_phone", _("“%(v)s” is not a mainland mobile number.") % {"v": get("parent_phone")})
+    if len(parent_name) > 60:
+        chk.error("parent_name", _("The name is longer than 60 characters."))
     if parent_phone and not parent_name:
         chk.error("parent_name", _("The parent's name is missing."))
     if parent_name and not parent_phone:
