@@ -1,5 +1,5 @@
 """Roster services: every change to grades, classes, staff posts and guardians goes through here
-(students: `roster.enrolment`, re-exported below).
+(students: `roster.student_services`, re-exported below).
 
 Each service checks permission, validates with the importer's own rules, writes, and records an
 audit event in the same transaction. People created here get accounts exactly as an import
@@ -7,7 +7,7 @@ gives them (the importer's writers are reused, not copied).
 
 Who may write: school managers (school admin, principal) and the bureaus above the school —
 `Perm.MANAGE_USERS` at the school. A head teacher may change the non-identity details of the
-students of the classes they head (see `enrolment.HEAD_TEACHER_FIELDS`) and their guardians'
+students of the classes they head (see `student_services.HEAD_TEACHER_FIELDS`) and their guardians'
 relation; never names, ID cards, numbers, classes or status.
 """
 
@@ -28,9 +28,12 @@ from safecampus.core.roles import ROLE_SPECS, Perm, Role
 from safecampus.core.scoping import best_rank_at, has_perm_at, require
 
 from .columns import STAFF_COLUMNS
-from .enrolment import (
+from .importing import Credential, current_school_year
+from .models import Grade, Guardian, SchoolClass, StaffPost, Student
+from .naming import LEVELS_BY_SCHOOL_TYPE, grade_name, parse_class
+from .staff import POST_ROLES, preview_staff, validate_staff, write_staff
+from .student_services import (
     HEAD_TEACHER_FIELDS,
-    STATUS_ACTIONS,
     clean_text,
     create_student,
     first_error,
@@ -39,14 +42,9 @@ from .enrolment import (
     set_student_status,
     update_student,
 )
-from .importing import Credential, current_school_year
-from .models import Grade, Guardian, SchoolClass, StaffPost, Student
-from .naming import LEVELS_BY_SCHOOL_TYPE, grade_name, parse_class
-from .staff import POST_ROLES, preview_staff, validate_staff, write_staff
 
 __all__ = [
     "HEAD_TEACHER_FIELDS",
-    "STATUS_ACTIONS",
     "create_class",
     "create_grade",
     "create_staff_post",

@@ -14,7 +14,6 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from safecampus.accounts.models import User
@@ -24,6 +23,7 @@ from safecampus.core.roles import Perm, Role
 from safecampus.core.scoping import active_memberships, has_perm_at, require
 
 from .columns import STUDENT_COLUMNS, Column
+from .enrollment import STUDENT_TRANSITIONS, change_student_status
 from .files import Table
 from .importing import Credential, write_students
 from .models import SchoolClass, Student, StudentStatus
@@ -31,15 +31,6 @@ from .naming import grade_name
 from .validation import RowError, StudentPlan, validate_students
 
 S = StudentStatus
-# The enrolment state machine, in one place: action → (from states, to state, audit verb).
-# Every action needs `Perm.MANAGE_USERS` at the school. Transfers between schools of the
-# platform go through the county's transfer workflow; "transfer_out" records a student who left.
-STATUS_ACTIONS: dict[str, tuple[frozenset[str], str, str]] = {
-    "suspend": (frozenset({S.ENROLLED}), S.SUSPENDED, "student.suspended"),
-    "resume": (frozenset({S.SUSPENDED}), S.ENROLLED, "student.resumed"),
-    "transfer_out": (frozenset({S.ENROLLED, S.SUSPENDED}), S.TRANSFERRED, "student.transferred_out"),
-    "graduate": (frozenset({S.ENROLLED}), S.GRADUATED, "student.graduated"),
-}
 
 IDENTITY_FIELDS = frozenset({"name", "gender", "id_card", "student_no", "birth_date", "class_id"})
 # What a head teacher may change for the students of a class they head: day/boarding, which they
@@ -218,28 +209,20 @@ def _snapshot(student: Student) -> dict[str, Any]:
     return {**student.audit_snapshot(), "birth_date": student.birth_date}
 
 
-@transaction.atomic
 def set_student_status(student: Student, status: str, *, actor: Any) -> Student:
-    """Move a student along STATUS_ACTIONS (compare-and-set: a concurrent change is a conflict)."""
+    """Move a student to `status` through the one student state machine
+    (`enrollment.STUDENT_TRANSITIONS`), which also closes the enrollment where it ends."""
     student = Student.objects.select_related("unit").get(pk=student.pk)
     require(actor, Perm.MANAGE_USERS, student.unit)
     if status not in S.values:
         raise Invalid(_("Unknown status."), field="status")
-    if status == student.status:
+    current = student.status
+    if status == current:
         return student
-    actions = [a for a, (src, dst, _v) in STATUS_ACTIONS.items() if student.status in src and dst == status]
+    actions = [a for a, (src, dst, *_rest) in STUDENT_TRANSITIONS.items() if current in src and dst == status]
     if not actions:
         raise Conflict(
             _("A student who is %(from)s cannot become %(to)s.")
-            % {"from": S(student.status).label, "to": S(status).label}
+            % {"from": S(current).label, "to": S(status).label}
         )
-    _src, dst, verb = STATUS_ACTIONS[actions[0]]
-    moved = Student.objects.filter(pk=student.pk, status=student.status).update(
-        status=dst, updated_at=timezone.now()
-    )
-    if not moved:
-        raise Conflict(_("This student was changed at the same time; please reload and retry."))
-    before = student.audit_snapshot()
-    student.refresh_from_db()
-    audit.record(actor, verb, student, unit=student.unit, before=before, after=student.audit_snapshot())
-    return student
+    return change_student_status(student, actions[0], actor=actor)
