@@ -213,3 +213,30 @@ def test_cli_contract(junior, tmp_path, capsys, demo):
     assert set(out) == {"ok", "created", "updated", "unchanged", "errors"}
     assert cli_main(["roster", "import", "--school", "nope", str(good)]) == 1
     assert json.loads(capsys.readouterr().out)["ok"] is False
+
+
+def test_usernames_carry_no_personal_data(junior, county):
+    rows = student_rows(3)
+    _plan, outcome = _import(junior, csv_bytes(rows), county)
+    secrets = [value for r in rows for value in (r[4], r[5], r[7])]  # ID card, student number, phone
+    for cred in outcome.credentials:
+        for value in secrets:
+            assert not any(value[i : i + 6] in cred.username for i in range(len(value) - 5)), cred.username
+
+
+def test_graduated_elsewhere_is_flagged_not_crashing(junior, county, school):
+    rows = student_rows(1)
+    _import(junior, csv_bytes(rows), county)
+    Student.objects.filter(unit=junior).update(status="graduated")
+    plan = check_students_file(school, csv_bytes([["三年级", *rows[0][1:]]]), actor=county, school_year=2026)
+    assert not plan.ok and "another school" in plan.errors[0].message
+    assert not apply_students(plan, actor=county).ok
+
+
+def test_reimport_keeps_a_graduated_student_graduated(junior, county):
+    data = csv_bytes(student_rows(2))
+    _import(junior, data, county)
+    Student.objects.filter(unit=junior).update(status="graduated")
+    _plan, outcome = _import(junior, data, county)
+    assert outcome.unchanged == 2
+    assert set(Student.objects.filter(unit=junior).values_list("status", flat=True)) == {"graduated"}

@@ -31,7 +31,7 @@ from safecampus.core.scoping import require
 
 from .enrollment import record_import_enrollments
 from .files import read_table
-from .models import Grade, Guardian, SchoolClass, Student, StudentStatus
+from .models import Grade, Guardian, SchoolClass, Student
 from .naming import grade_name
 from .validation import StudentPlan, StudentRow, validate_students
 
@@ -90,9 +90,10 @@ def check_students_file(
 
 
 def student_username(row: StudentRow) -> str:
-    if row.student_no:
-        return f"s_{row.student_no.lower()}"
-    return f"s_{crypto.lookup_hash(row.id_card)[:12]}"
+    """Stable and unique, but carrying nothing personal: student numbers often are "G" + the
+    ID-card number, so the username is a keyed hash of the student's identity."""
+    identity = f"id:{row.id_card}" if row.id_card else f"no:{row.student_no}"
+    return "s" + crypto.lookup_hash(identity)[:11]
 
 
 def parent_username(phone: str) -> str:
@@ -156,7 +157,7 @@ class _Applier:
             Student.objects.bulk_update(
                 to_update,
                 ["name", "gender", "birth_date", "boarding", "school_class", "student_no", "id_card_enc",
-                 "id_card_hash", "status", "updated_at"],
+                 "id_card_hash", "updated_at"],
                 batch_size=BATCH,
             )  # fmt: skip
             self.outcome.updated += len(to_update)
@@ -174,7 +175,6 @@ class _Applier:
             or s.school_class_id != klass.pk
             or (r.student_no and s.student_no != r.student_no)
             or (r.id_card and s.id_card_hash != crypto.lookup_hash(r.id_card))
-            or s.status != StudentStatus.ENROLLED
         )
 
     @staticmethod
@@ -190,7 +190,6 @@ class _Applier:
             s.student_no = r.student_no
         if r.id_card:
             s.id_card = r.id_card
-        s.status = StudentStatus.ENROLLED
         s.updated_at = timezone.now()
 
     def _create_students(self, rows: list[StudentRow], classes, found: dict[int, Student]) -> None:

@@ -213,18 +213,19 @@ def _check_duplicates(plan: StudentPlan, labels: dict[str, str]) -> None:
 
 
 def _check_database(plan: StudentPlan, labels: dict[str, str]) -> None:
-    """A student enrolled at another school is flagged, never moved silently."""
+    """A student whose record is at another school is flagged, never moved silently."""
     hashes = {crypto.lookup_hash(r.id_card): r for r in plan.rows if r.id_card}
     numbers = {r.student_no: r for r in plan.rows if r.student_no}
-    elsewhere = Student.objects.exclude(unit=plan.school).filter(status=StudentStatus.ENROLLED)
-    for s in elsewhere.filter(id_card_hash__in=list(hashes)).only("id_card_hash"):
-        plan.errors.append(
-            RowError(
-                hashes[s.id_card_hash].row,
-                labels["id_card"],
-                _("This student is enrolled at another school; ask the county to transfer the student."),
+    elsewhere = Student.objects.exclude(unit=plan.school)
+    for s in elsewhere.filter(id_card_hash__in=list(hashes)).only("id_card_hash", "status"):
+        message = (
+            _("This student is enrolled at another school; ask the county to transfer the student.")
+            if s.status in (StudentStatus.ENROLLED, StudentStatus.SUSPENDED)
+            else _(
+                "This student's record is at another school (graduated or left); ask the county to move it."
             )
         )
+        plan.errors.append(RowError(hashes[s.id_card_hash].row, labels["id_card"], message))
     for s in elsewhere.filter(student_no__in=list(numbers)).only("student_no"):
         plan.errors.append(
             RowError(
