@@ -190,7 +190,11 @@ def assign_role(target: User, *, actor: Any, unit: Unit, role: str) -> Membershi
 
 @transaction.atomic
 def revoke_role(membership: Membership, *, actor: Any) -> Membership:
-    membership = Membership.objects.select_for_update().select_related("unit", "user").get(pk=membership.pk)
+    membership = (
+        Membership.objects.select_for_update(of=("self",))
+        .select_related("unit", "user")
+        .get(pk=membership.pk)
+    )
     require(actor, Perm.MANAGE_USERS, membership.unit)
     if best_rank_at(actor, Perm.MANAGE_USERS, membership.unit) < membership.rank:
         raise Invalid(_("You cannot revoke a role above your own."))

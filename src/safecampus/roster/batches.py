@@ -199,7 +199,7 @@ def _clear_progress(batch_id: int) -> None:
 def start_apply(batch: ImportBatch, *, actor: Any, confirm_new_classes: bool = False) -> ImportBatch:
     """Queue a clean batch for the background job. Only once: a second click is refused."""
     with transaction.atomic():
-        batch = ImportBatch.objects.select_for_update().select_related("unit").get(pk=batch.pk)
+        batch = ImportBatch.objects.select_for_update(of=("self",)).select_related("unit").get(pk=batch.pk)
         require(actor, Perm.MANAGE_USERS, batch.unit)
         if batch.status == ImportStatus.REJECTED:
             raise Conflict(_("This file has problems; fix them and upload it again."))

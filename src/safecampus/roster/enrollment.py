@@ -118,7 +118,11 @@ def change_student_status(student: Student, action: str, *, actor: Any, on: dt.d
     """Suspend, resume, graduate or let a student leave the system, by the school's managers."""
     require(actor, Perm.MANAGE_USERS, student.unit)
     _sources, _target, end_reason, _label = _transition(action)
-    student = Student.objects.select_for_update().select_related("school_class__grade").get(pk=student.pk)
+    student = (
+        Student.objects.select_for_update(of=("self",))
+        .select_related("school_class__grade")
+        .get(pk=student.pk)
+    )
     before = student.audit_snapshot()
     set_status([student.pk], action)
     if end_reason:  # a suspended student keeps their place (and open enrollment) in the class

@@ -205,7 +205,7 @@ def promote(
     targets, created = _next_year_classes(preview)
     old_classes = [ln.school_class for ln in preview.lines]
     enrolled = list(
-        Student.objects.select_for_update()
+        Student.objects.select_for_update(of=("self",))
         .filter(school_class__in=old_classes, unit=school, status=StudentStatus.ENROLLED)
         .values_list("pk", "school_class_id")
     )

@@ -97,7 +97,7 @@ def create_grade(school: Unit, *, actor: Any, school_year: int, level: int, name
 @transaction.atomic
 def update_grade(grade: Grade, *, actor: Any, name: str | None = None) -> Grade:
     """Rename a grade (its level and school year are its identity and stay)."""
-    grade = Grade.objects.select_for_update().select_related("unit").get(pk=grade.pk)
+    grade = Grade.objects.select_for_update(of=("self",)).select_related("unit").get(pk=grade.pk)
     require(actor, Perm.MANAGE_USERS, grade.unit)
     if name is None:
         return grade

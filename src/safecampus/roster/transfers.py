@@ -131,7 +131,9 @@ def request_transfer(
 ) -> TransferRequest:
     """The sending or the receiving school asks for the student's transfer."""
     student = (
-        Student.objects.select_for_update().select_related("unit", "school_class__grade").get(pk=student.pk)
+        Student.objects.select_for_update(of=("self",))
+        .select_related("unit", "school_class__grade")
+        .get(pk=student.pk)
     )
     from_school = student.unit
     asking = _requesting_school(actor, from_school, to_school)
@@ -186,7 +188,7 @@ def request_transfer_for(
 
 def _locked(tr: TransferRequest) -> TransferRequest:
     return (
-        TransferRequest.objects.select_for_update()
+        TransferRequest.objects.select_for_update(of=("self",))
         .select_related("unit", "to_school", "requested_by_school", "student", "target_class__grade")
         .get(pk=tr.pk)
     )
@@ -247,7 +249,11 @@ def accept_transfer(
     klass = target_class or tr.target_class
     if klass is None:
         raise Invalid(_("Choose the class the student joins at the receiving school."), field="target_class")
-    student = Student.objects.select_for_update().select_related("school_class__grade").get(pk=tr.student_id)
+    student = (
+        Student.objects.select_for_update(of=("self",))
+        .select_related("school_class__grade")
+        .get(pk=tr.student_id)
+    )
     _check_target(klass, tr.to_school, student)
     if not tr.to_school.is_active:
         raise Invalid(_("The receiving school is no longer active."))
