@@ -47,7 +47,7 @@ def setup_django(home: Path) -> None:
     """Point settings at a throw-away home and SQLite database before Django starts."""
     (home / "var").mkdir(parents=True, exist_ok=True)  # the job queue's SQLite file lives there
     os.environ["SAFECAMPUS_HOME"] = str(home)
-    os.environ["DATABASE_URL"] = f"sqlite:///{home / 'bench.sqlite3'}"
+    os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{home / 'bench.sqlite3'}"
     os.environ.pop("REDIS_URL", None)
     os.environ["DJANGO_SETTINGS_MODULE"] = "safecampus.settings"
     os.environ.setdefault("LOG_LEVEL", "WARNING")

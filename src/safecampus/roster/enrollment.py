@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from safecampus.core import audit
+from safecampus.core.bulk import insert_many
 from safecampus.core.errors import Conflict, Invalid
 from safecampus.core.models import Unit
 from safecampus.core.roles import Perm
@@ -70,9 +71,7 @@ def close_open(student_ids: Iterable[int], *, on: dt.date, end_reason: str) -> i
     return closed
 
 
-def open_for(
-    placements: Iterable[tuple[int, SchoolClass]], *, school: Unit, on: dt.date, reason: str
-) -> list[Enrollment]:
+def open_for(placements: Iterable[tuple[int, SchoolClass]], *, school: Unit, on: dt.date, reason: str) -> int:
     """Open one enrollment per (student id, class); the class's grade must be loaded."""
     rows = []
     for student_id, klass in placements:
@@ -86,7 +85,8 @@ def open_for(
         )
         e.set_unit(school)
         rows.append(e)
-    return Enrollment.objects.bulk_create(rows, batch_size=BATCH)
+    insert_many(Enrollment, rows)
+    return len(rows)
 
 
 def record_import_enrollments(

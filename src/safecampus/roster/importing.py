@@ -24,6 +24,7 @@ from safecampus.accounts.auth import generate_initial_password
 from safecampus.accounts.hashers import make_initial_password_hash
 from safecampus.accounts.models import User
 from safecampus.core import audit, crypto
+from safecampus.core.bulk import insert_and_fetch_ids, insert_many
 from safecampus.core.errors import Invalid
 from safecampus.core.models import Membership, Unit, UnitKind
 from safecampus.core.roles import Perm, Role
@@ -221,28 +222,18 @@ class _Applier:
                     Credential("student", str(klass), r.name, user.username, password)
                 )
             self._bulk_create_with_ids(Student, students)
-            Membership.objects.bulk_create(
-                [Membership(user=u, unit=self.school, role=Role.STUDENT) for u in users], batch_size=BATCH
-            )
+            insert_many(Membership, [Membership(user=u, unit=self.school, role=Role.STUDENT) for u in users])
             self.outcome.created += len(chunk)
             self.progress(self.outcome.created + self.outcome.updated + self.outcome.unchanged, total)
 
     @staticmethod
     def _bulk_create_users(users: list[User]) -> list[User]:
-        """Insert; the objects get their ids back (PostgreSQL, SQLite ≥ 3.35), else they are reloaded."""
-        User.objects.bulk_create(users, batch_size=BATCH)
-        if all(u.pk for u in users):
-            return users
-        by_name = {u.username: u for u in User.objects.filter(username__in=[u.username for u in users])}
-        return [by_name[u.username] for u in users]
+        insert_and_fetch_ids(User, users, "username")
+        return users
 
     @staticmethod
     def _bulk_create_with_ids(model, objs: list) -> None:
-        model.objects.bulk_create(objs, batch_size=BATCH)
-        if objs and not all(o.pk for o in objs):  # no RETURNING: fetch the ids by the unique user
-            ids = dict(model.objects.filter(user__in=[o.user_id for o in objs]).values_list("user_id", "pk"))
-            for o in objs:
-                o.pk = o.id = ids[o.user_id]
+        insert_and_fetch_ids(model, objs, "user")
 
     # parents ----------------------------------------------------------------------------
     def parents(self, students: dict[int, Student]) -> None:
@@ -276,13 +267,13 @@ class _Applier:
                 unit=self.school, role=Role.PARENT, is_active=True, user__in=list(accounts.values())
             ).values_list("user_id", flat=True)
         )
-        Membership.objects.bulk_create(
+        insert_many(
+            Membership,
             [
                 Membership(user=u, unit=self.school, role=Role.PARENT)
                 for u in accounts.values()
                 if u.pk not in members
             ],
-            batch_size=BATCH,
         )
         existing_students = [s.pk for row, s in students.items() if row not in self.created_rows]
         links = {
@@ -299,7 +290,7 @@ class _Applier:
             elif r.relation and link.relation != r.relation:
                 link.relation = r.relation
                 changed.append(link)
-        Guardian.objects.bulk_create(new_links, batch_size=BATCH)
+        insert_many(Guardian, new_links)
         Guardian.objects.bulk_update(changed, ["relation"], batch_size=BATCH)
 
 
