@@ -75,8 +75,8 @@ def test_county_officer_flow(browser, live_demo, shot, size):
     # Switch language: the same page in English, then back.
     page.goto(f"{base}/org/units/{new_school.pk}/")
     page.click("#lang-switch") if size == "desktop" else _switch_language_phone(page)
+    page.wait_for_function("document.documentElement.lang === 'en'", timeout=15_000)
     page.wait_for_load_state("networkidle")
-    assert page.locator("html").get_attribute("lang") == "en"
     shot(page, f"unit-{size}-en")
     page.goto(f"{base}/org/")
     shot(page, f"tree-{size}-en")
@@ -89,7 +89,8 @@ def _switch_language_phone(page) -> None:
     toggler = page.locator(".navbar-toggler")
     if toggler.is_visible():
         toggler.click()
-    page.click("#lang-switch")
+        page.locator("#mainnav.show").wait_for(state="visible")  # the menu has finished opening
+    page.locator("#lang-switch").click()
 
 
 def test_outsider_sees_nothing_in_browser(browser, live_demo):
