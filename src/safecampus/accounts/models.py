@@ -88,31 +88,10 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.name or self.username
 
     # Personal data: encrypted at rest, looked up by keyed hash, masked by default.
-    @property
-    def phone(self) -> str:
-        return crypto.decrypt(self.phone_enc)
-
-    @phone.setter
-    def phone(self, value: str) -> None:
-        self.phone_enc = crypto.encrypt(value)
-        self.phone_hash = crypto.lookup_hash(value)
-
-    @property
-    def phone_masked(self) -> str:
-        return crypto.mask_phone(self.phone)
-
-    @property
-    def id_card(self) -> str:
-        return crypto.decrypt(self.id_card_enc)
-
-    @id_card.setter
-    def id_card(self, value: str) -> None:
-        self.id_card_enc = crypto.encrypt(value)
-        self.id_card_hash = crypto.lookup_hash(value)
-
-    @property
-    def id_card_masked(self) -> str:
-        return crypto.mask_id_card(self.id_card)
+    phone = crypto.encrypted_attribute("phone")
+    phone_masked = crypto.masked_attribute("phone", crypto.mask_phone)
+    id_card = crypto.encrypted_attribute("id_card")
+    id_card_masked = crypto.masked_attribute("id_card", crypto.mask_id_card)
 
     def audit_snapshot(self) -> dict[str, Any]:
         return {

@@ -6,6 +6,7 @@ import base64
 import hashlib
 import hmac
 import re
+from collections.abc import Callable
 from functools import lru_cache
 
 from cryptography.fernet import Fernet, InvalidToken
@@ -84,3 +85,21 @@ def decrypt_bytes(token: bytes) -> bytes:
         return _fernet(_key_material()).decrypt(token)
     except InvalidToken:
         raise ValueError("the file cannot be decrypted with the current key") from None
+
+
+def encrypted_attribute(name: str) -> property:
+    """A model attribute kept encrypted in `<name>_enc` with its keyed hash in `<name>_hash`."""
+
+    def get(obj: object) -> str:
+        return decrypt(getattr(obj, f"{name}_enc"))
+
+    def set_(obj: object, value: str) -> None:
+        setattr(obj, f"{name}_enc", encrypt(value))
+        setattr(obj, f"{name}_hash", lookup_hash(value))
+
+    return property(get, set_, doc=f"{name}, encrypted at rest (invariant 6)")
+
+
+def masked_attribute(name: str, mask: Callable[[str], str]) -> property:
+    """The masked form of an attribute, for display."""
+    return property(lambda obj: mask(getattr(obj, name)), doc=f"{name}, masked")

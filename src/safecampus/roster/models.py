@@ -130,18 +130,8 @@ class Student(ScopedModel):
     def __str__(self) -> str:
         return self.name
 
-    @property
-    def id_card(self) -> str:
-        return crypto.decrypt(self.id_card_enc)
-
-    @id_card.setter
-    def id_card(self, value: str) -> None:
-        self.id_card_enc = crypto.encrypt(value)
-        self.id_card_hash = crypto.lookup_hash(value)
-
-    @property
-    def id_card_masked(self) -> str:
-        return crypto.mask_id_card(self.id_card)
+    id_card = crypto.encrypted_attribute("id_card")
+    id_card_masked = crypto.masked_attribute("id_card", crypto.mask_id_card)
 
     @property
     def student_no_masked(self) -> str:
