@@ -24,8 +24,8 @@ from .common import (
     SchoolRef,
     SchoolYear,
     actor,
+    narrowed,
     one_or_404,
-    school_code,
     visible_school_or_404,
 )
 
@@ -135,14 +135,12 @@ router = Router(tags=["roster"])
 @router.get("/grades", response={200: list[GradeOut], **ERRORS}, summary="List visible grades")
 @paginate(BoundedPagination)
 def list_grades(request: HttpRequest, filters: Query[GradeFilter]) -> QuerySet:
-    qs = grades_for(actor(request))
-    if filters.school:
-        qs = qs.filter(unit__code=school_code(filters.school))
-    if filters.school_year is not None:
-        qs = qs.filter(school_year=filters.school_year)
-    if filters.level is not None:
-        qs = qs.filter(level=filters.level)
-    return qs
+    return narrowed(
+        grades_for(actor(request)),
+        unit__code=filters.school,
+        school_year=filters.school_year,
+        level=filters.level,
+    )
 
 
 @router.get("/grades/{grade_id}", response={200: GradeOut, **ERRORS}, summary="One visible grade")
@@ -175,14 +173,12 @@ def update_grade(request: HttpRequest, grade_id: GradeId, payload: GradePatchIn)
 @router.get("/classes", response={200: list[ClassOut], **ERRORS}, summary="List visible classes")
 @paginate(BoundedPagination)
 def list_classes(request: HttpRequest, filters: Query[ClassFilter]) -> QuerySet:
-    qs = classes_for(actor(request))
-    if filters.school:
-        qs = qs.filter(unit__code=school_code(filters.school))
-    if filters.school_year is not None:
-        qs = qs.filter(grade__school_year=filters.school_year)
-    if filters.grade_level is not None:
-        qs = qs.filter(grade__level=filters.grade_level)
-    return qs
+    return narrowed(
+        classes_for(actor(request)),
+        unit__code=filters.school,
+        grade__school_year=filters.school_year,
+        grade__level=filters.grade_level,
+    )
 
 
 @router.get("/classes/{class_id}", response={200: ClassOut, **ERRORS}, summary="One visible class")

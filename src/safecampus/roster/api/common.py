@@ -3,7 +3,7 @@
 # No `from __future__ import annotations`: ninja reads these annotations at runtime.
 from typing import Annotated, Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
 from ninja import Field, Schema
 
@@ -54,6 +54,20 @@ def actor(request: HttpRequest) -> Any:
 
 def school_code(code: str) -> str:
     return code.strip().lower()
+
+
+def narrowed(qs: QuerySet, *, search: tuple[str, ...] = (), q: str | None = None, **lookups: Any) -> QuerySet:
+    """Apply the list filters that were given: lookups whose value is None or "" are skipped;
+    `q` searches the `search` fields (icontains, any of them). `school` is a unit code."""
+    if lookups.get("unit__code"):
+        lookups["unit__code"] = school_code(lookups["unit__code"])
+    qs = qs.filter(**{k: getattr(v, "value", v) for k, v in lookups.items() if v not in (None, "")})
+    if q and q.strip():
+        term = Q()
+        for name in search:
+            term |= Q(**{f"{name}__icontains": q.strip()})
+        qs = qs.filter(term)
+    return qs
 
 
 def one_or_404(queryset: QuerySet, pk: int) -> Any:

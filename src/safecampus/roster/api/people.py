@@ -3,7 +3,7 @@
 # No `from __future__ import annotations`: ninja reads these annotations at runtime.
 from typing import Annotated, Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, P, Path, Query, Router, Schema
 from ninja.pagination import paginate
@@ -25,6 +25,7 @@ from .common import (
     SchoolRef,
     actor,
     credentials_out,
+    narrowed,
     one_or_404,
     school_code,
     visible_school_or_404,
@@ -111,15 +112,13 @@ def _post(user: Any, post_id: int) -> StaffPost:
 @router.get("/staff", response={200: list[StaffOut], **ERRORS}, summary="List visible staff posts")
 @paginate(BoundedPagination)
 def list_staff(request: HttpRequest, filters: Query[StaffFilter]) -> QuerySet:
-    qs = staff_posts_for(actor(request))
-    if filters.school:
-        qs = qs.filter(unit__code=school_code(filters.school))
-    if filters.role is not None:
-        qs = qs.filter(role=filters.role.value)
-    if filters.q:
-        term = filters.q.strip()
-        qs = qs.filter(Q(user__name__icontains=term) | Q(post__icontains=term))
-    return qs
+    return narrowed(
+        staff_posts_for(actor(request)),
+        unit__code=filters.school,
+        role=filters.role,
+        q=filters.q,
+        search=("user__name", "post"),
+    )
 
 
 @router.get("/staff/{post_id}", response={200: StaffOut, **ERRORS}, summary="One visible staff post")
@@ -218,9 +217,7 @@ def list_parents(request: HttpRequest, filters: Query[ParentFilter]) -> QuerySet
         school=school_code(filters.school) if filters.school else None,
         class_id=filters.class_id,
     )
-    if filters.q:
-        qs = qs.filter(name__icontains=filters.q.strip())
-    return qs
+    return narrowed(qs, q=filters.q, search=("name",))
 
 
 @router.get("/parents/{user_id}", response={200: ParentOut, **ERRORS}, summary="One visible parent")

@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Annotated
 
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, P, Path, Query, Router, Schema
 from ninja.pagination import paginate
@@ -27,8 +27,8 @@ from .common import (
     SchoolRef,
     actor,
     credentials_out,
+    narrowed,
     one_or_404,
-    school_code,
 )
 
 StudentId = Path[int, P(ge=1, le=MAX_ID, description="Student id.")]
@@ -159,17 +159,14 @@ def _student(user: object, student_id: int) -> Student:
 @router.get("/students", response={200: list[StudentOut], **ERRORS}, summary="List visible students")
 @paginate(BoundedPagination)
 def list_students(request: HttpRequest, filters: Query[StudentFilter]) -> QuerySet:
-    qs = students_for(actor(request))
-    if filters.school:
-        qs = qs.filter(unit__code=school_code(filters.school))
-    if filters.class_id is not None:
-        qs = qs.filter(school_class_id=filters.class_id)
-    if filters.status is not None:
-        qs = qs.filter(status=filters.status.value)
-    if filters.q:
-        term = filters.q.strip()
-        qs = qs.filter(Q(name__icontains=term) | Q(student_no__icontains=term))
-    return qs
+    return narrowed(
+        students_for(actor(request)),
+        unit__code=filters.school,
+        school_class_id=filters.class_id,
+        status=filters.status,
+        q=filters.q,
+        search=("name", "student_no"),
+    )
 
 
 @router.get("/students/{student_id}", response={200: StudentOut, **ERRORS}, summary="One visible student")
