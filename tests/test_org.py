@@ -161,3 +161,14 @@ def test_adding_a_unit_never_renumbers_siblings(county, county_unit):
     create_unit(county_unit, actor=county, code="a-first-by-code", name="安全科", kind="department")
     after = dict(Unit.objects.filter(path__startswith=county_unit.path).values_list("code", "path"))
     assert all(after[code] == path for code, path in before.items())
+
+
+def test_deactivate_through_the_page(client_for, county, outsider):
+    s3 = Unit.objects.get(code="demo-c1-k1-s3")
+    page = client_for(county).get(f"/org/units/{s3.pk}/").content.decode()
+    assert f'action="/org/units/{s3.pk}/active/"' in page and "data-confirm=" in page
+    assert client_for(outsider).post(f"/org/units/{s3.pk}/active/", {"active": "0"}).status_code == 404
+    assert Unit.objects.get(pk=s3.pk).is_active
+    assert client_for(county).post(f"/org/units/{s3.pk}/active/", {"active": "0"}).status_code == 302
+    assert not Unit.objects.get(pk=s3.pk).is_active
+    assert 'name="active" value="1"' in client_for(county).get(f"/org/units/{s3.pk}/").content.decode()
