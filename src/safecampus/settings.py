@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "safecampus.core",
     "safecampus.accounts",
     "safecampus.roster",
+    "safecampus.training",
 ]
 
 MIDDLEWARE = [

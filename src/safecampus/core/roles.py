@@ -39,6 +39,8 @@ class Perm:
     MANAGE_USERS = "accounts.manage_users"
     VIEW_AUDIT = "audit.view"
     MANAGE_POLICY = "policy.manage"
+    MANAGE_TRAINING = "training.manage"  # campaigns, courses, lessons, quizzes
+    VIEW_TRAINING = "training.view_progress"  # learners' progress in the unit
 
 
 BUREAU = "bureau"
@@ -54,7 +56,9 @@ class RoleSpec:
 
 
 _ALL_VIEW = {Perm.VIEW_UNITS}
+_TRAINING = {Perm.MANAGE_TRAINING, Perm.VIEW_TRAINING}
 _MANAGER = {
+    *_TRAINING,
     Perm.VIEW_UNITS,
     Perm.MANAGE_UNITS,
     Perm.EDIT_OWN_UNIT,
@@ -68,13 +72,25 @@ ROLE_SPECS: dict[str, RoleSpec] = {
     for spec in [
         RoleSpec(Role.BUREAU_ADMIN, BUREAU, 100, frozenset(_MANAGER | {Perm.MANAGE_POLICY})),
         RoleSpec(Role.SAFETY_OFFICER, BUREAU, 90, frozenset(_MANAGER)),
-        RoleSpec(Role.LEADER, BUREAU, 80, frozenset({Perm.VIEW_UNITS, Perm.VIEW_USERS, Perm.VIEW_AUDIT})),
+        RoleSpec(
+            Role.LEADER,
+            BUREAU,
+            80,
+            frozenset({Perm.VIEW_UNITS, Perm.VIEW_USERS, Perm.VIEW_AUDIT, Perm.VIEW_TRAINING}),
+        ),
         RoleSpec(
             Role.SCHOOL_ADMIN,
             SCHOOL,
             60,
             frozenset(
-                {Perm.VIEW_UNITS, Perm.EDIT_OWN_UNIT, Perm.VIEW_USERS, Perm.MANAGE_USERS, Perm.VIEW_AUDIT}
+                {
+                    *_TRAINING,
+                    Perm.VIEW_UNITS,
+                    Perm.EDIT_OWN_UNIT,
+                    Perm.VIEW_USERS,
+                    Perm.MANAGE_USERS,
+                    Perm.VIEW_AUDIT,
+                }
             ),
         ),
         RoleSpec(
@@ -82,10 +98,17 @@ ROLE_SPECS: dict[str, RoleSpec] = {
             SCHOOL,
             60,
             frozenset(
-                {Perm.VIEW_UNITS, Perm.EDIT_OWN_UNIT, Perm.VIEW_USERS, Perm.MANAGE_USERS, Perm.VIEW_AUDIT}
+                {
+                    *_TRAINING,
+                    Perm.VIEW_UNITS,
+                    Perm.EDIT_OWN_UNIT,
+                    Perm.VIEW_USERS,
+                    Perm.MANAGE_USERS,
+                    Perm.VIEW_AUDIT,
+                }
             ),
         ),
-        RoleSpec(Role.SAFETY_STAFF, SCHOOL, 40, frozenset({Perm.VIEW_UNITS, Perm.VIEW_USERS})),
+        RoleSpec(Role.SAFETY_STAFF, SCHOOL, 40, frozenset({*_TRAINING, Perm.VIEW_UNITS, Perm.VIEW_USERS})),
         RoleSpec(Role.HEAD_TEACHER, SCHOOL, 30, frozenset(_ALL_VIEW)),
         RoleSpec(Role.TEACHER, SCHOOL, 20, frozenset(_ALL_VIEW)),
         RoleSpec(Role.GUARD, SCHOOL, 10, frozenset(_ALL_VIEW)),

@@ -1,0 +1,1 @@
+"""Safety training: campaigns, courses, lessons, quizzes and learning progress."""

@@ -1,0 +1,84 @@
+"""Who a user is as a learner: audiences, the unit their learning counts for, grade and school type.
+
+Audiences come from active memberships: bureau roles → cadres; principals and school
+administrators → school leaders; other school posts → teachers and staff; students; parents.
+A user may belong to several (a teacher who is also a parent); each course counts under the
+first audience it shares with the user, in the order of `AUDIENCE_PRIORITY`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from safecampus.core.models import Unit
+from safecampus.core.roles import BUREAU, Role, role_spec
+from safecampus.core.scoping import active_memberships
+
+from .models import Audience, Course
+
+LEADER_ROLES = frozenset({Role.PRINCIPAL, Role.SCHOOL_ADMIN})
+AUDIENCE_PRIORITY = [Audience.STUDENT, Audience.STAFF, Audience.LEADER, Audience.CADRE, Audience.PARENT]
+
+
+def audience_of_role(role: str) -> str:
+    if role == Role.STUDENT:
+        return Audience.STUDENT
+    if role == Role.PARENT:
+        return Audience.PARENT
+    if role_spec(role).level == BUREAU:
+        return Audience.CADRE
+    if role in LEADER_ROLES:
+        return Audience.LEADER
+    return Audience.STAFF
+
+
+@dataclass
+class Learner:
+    user: Any
+    units: dict[str, Unit] = field(default_factory=dict)  # audience → unit the learning counts for
+    grade_level: int | None = None
+    school_type: str = ""
+
+    @property
+    def audiences(self) -> list[str]:
+        return [a for a in AUDIENCE_PRIORITY if a in self.units]
+
+    def audience_for(self, course: Course) -> str | None:
+        """The audience under which this learner takes `course`, or None when it is not for them."""
+        for audience in self.audiences:
+            if audience not in course.audiences:
+                continue
+            unit = self.units[audience]
+            if not (unit.path == course.unit_path or unit.path.startswith(course.unit_path)):
+                continue
+            if audience == Audience.STUDENT and not self._student_fits(course):
+                continue
+            return audience
+        return None
+
+    def _student_fits(self, course: Course) -> bool:
+        if course.school_types and self.school_type not in course.school_types:
+            return False
+        level = self.grade_level
+        if level is None:
+            return course.grade_min is None and course.grade_max is None
+        if course.grade_min is not None and level < course.grade_min:
+            return False
+        return not (course.grade_max is not None and level > course.grade_max)
+
+
+def learner_of(user: Any) -> Learner:
+    learner = Learner(user=user)
+    for m in active_memberships(user):
+        audience = audience_of_role(m.role)
+        learner.units.setdefault(audience, m.unit)
+    if Audience.STUDENT in learner.units:
+        from safecampus.roster.models import Student
+
+        student = Student.objects.filter(user=user).select_related("school_class__grade", "unit").first()
+        if student is not None and student.school_class_id:
+            learner.grade_level = student.school_class.grade.level
+            learner.units[Audience.STUDENT] = student.unit
+        learner.school_type = learner.units[Audience.STUDENT].school_type
+    return learner

@@ -1,0 +1,171 @@
+"""Learning facts: heartbeats, lesson and course progress, quiz attempts, days, class work.
+
+Progress rows carry the learner's unit (`unit`, `unit_path`) and audience, so that schools,
+bureaus and statistics read them through the same scoping as everything else.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from safecampus.core.roles import Perm, Role, role_allows
+from safecampus.core.scoping import ScopedModel, ScopedQuerySet, active_memberships
+
+from .models import Audience, Campaign, Course, Lesson, Quiz, Stage
+
+
+class LearnerScopedQuerySet(ScopedQuerySet):
+    """Managers of a unit see its learners' rows; head teachers the rows of their classes'
+    students; parents their children's; everyone their own."""
+
+    def visible_to(self, user: Any) -> LearnerScopedQuerySet:
+        if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        q = models.Q(learner=user)
+        paths = []
+        for m in active_memberships(user):
+            if role_allows(m.role, Perm.VIEW_USERS):
+                paths.append(m.unit.path)
+            elif m.role == Role.HEAD_TEACHER:
+                q |= models.Q(unit_path__startswith=m.unit.path) & (
+                    models.Q(learner__student__school_class__head_teacher=user)
+                    | models.Q(learner__student__school_class__assistants=user)
+                )
+            elif m.role == Role.PARENT:
+                q |= models.Q(unit_path__startswith=m.unit.path, learner__student__guardians__parent=user)
+        for p in paths:
+            q |= models.Q(unit_path__startswith=p)
+        qs = self.filter(q)
+        return qs.distinct() if len(q) > 1 else qs
+
+
+class LearnerClock(models.Model):
+    """One row per learner, locked while a heartbeat is applied: one lesson at a time."""
+
+    learner = models.OneToOneField(
+        settings.AUTH_USER_MODEL, primary_key=True, on_delete=models.CASCADE, related_name="learner_clock"
+    )
+    last_at = models.DateTimeField(null=True)  # the latest accepted beat: (last_at, last_id)
+    last_id = models.CharField(max_length=64, blank=True)
+    beats = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return str(self.learner_id)
+
+
+class BeatStatus(models.TextChoices):
+    ACCEPTED = "accepted", _("Accepted")
+    REFUSED = "refused", _("Refused")
+
+
+class Heartbeat(models.Model):
+    """A beat as the client sent it, kept once per (learner, client id): the idempotency record
+    and the fact every credited second is recounted from."""
+
+    learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    client_id = models.CharField(max_length=64)
+    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="+")
+    position_s = models.FloatField()
+    at = models.DateTimeField()
+    received_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(max_length=10, choices=BeatStatus.choices)
+    reason = models.CharField(max_length=20, blank=True)
+    credit_s = models.FloatField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["learner", "client_id"], name="uniq_heartbeat_id")]
+        indexes = [
+            models.Index(fields=["learner", "status", "at"]),
+            models.Index(fields=["learner", "lesson", "status", "at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.learner_id}:{self.client_id}"
+
+
+class ProgressBase(ScopedModel):
+    learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    audience = models.CharField(_("audience"), max_length=10, choices=Audience.choices)
+    credited_s = models.FloatField(_("credited time"), default=0)
+    started_at = models.DateTimeField(auto_now_add=True)
+    last_at = models.DateTimeField(null=True)
+    completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
+
+    objects = LearnerScopedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+
+class LessonProgress(ProgressBase):
+    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="progress")
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="+")
+    raw_s = models.FloatField(default=0)  # sum of beat credits; credited_s = min(raw_s, length)
+    classroom_s = models.FloatField(default=0)  # credited by classroom sessions
+    furthest_s = models.FloatField(default=0)
+    position_s = models.FloatField(default=0)  # where to resume
+    position_at = models.DateTimeField(null=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["learner", "lesson"], name="uniq_lesson_progress")]
+        indexes = [models.Index(fields=["unit_path", "course"])]
+
+
+class CourseProgress(ProgressBase):
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="progress")
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
+    stage = models.ForeignKey(Stage, null=True, on_delete=models.SET_NULL, related_name="+")
+    lessons_completed = models.PositiveSmallIntegerField(default=0)
+    best_score = models.PositiveSmallIntegerField(null=True, blank=True)
+    passed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["learner", "course"], name="uniq_course_progress")]
+        indexes = [models.Index(fields=["unit_path", "campaign"])]
+
+
+class LearningDay(ScopedModel):
+    """Credited seconds of one learner on one lesson on one day (Asia/Shanghai): annual hours,
+    trends by day and the recount behind statistics."""
+
+    learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="+")
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="+")
+    audience = models.CharField(max_length=10, choices=Audience.choices)
+    day = models.DateField()
+    credited_s = models.FloatField(default=0)
+
+    objects = LearnerScopedQuerySet.as_manager()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["learner", "lesson", "day"], name="uniq_learning_day")]
+        indexes = [models.Index(fields=["learner", "day"])]
+
+
+class AttemptStatus(models.TextChoices):
+    OPEN = "open", _("In progress")
+    SUBMITTED = "submitted", _("Submitted")
+
+
+class QuizAttempt(ScopedModel):
+    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="attempts")
+    learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    question_ids = models.JSONField(default=list)
+    answers = models.JSONField(default=dict)
+    status = models.CharField(max_length=10, choices=AttemptStatus.choices, default=AttemptStatus.OPEN)
+    score = models.PositiveSmallIntegerField(null=True)
+    passed = models.BooleanField(null=True)
+    started_at = models.DateTimeField(auto_now_add=True)
+    submitted_at = models.DateTimeField(null=True)
+
+    objects = LearnerScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        indexes = [models.Index(fields=["learner", "quiz", "status"])]
