@@ -23,6 +23,7 @@ urlpatterns = [
     path("roster/", include("safecampus.roster.slip_urls")),
     path("", include("safecampus.core.urls")),
     path("roster/", include("safecampus.roster.year_urls")),
+    path("training/", include("safecampus.training.urls")),
 ]
 
 admin.site.site_header = "SafeCampus"
