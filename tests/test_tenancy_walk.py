@@ -23,6 +23,7 @@ from safecampus.roster.runner import run_import_bytes
 from tests.roster.factories import csv_bytes, student_rows
 
 from .roster.samples import ensure_k1_roster, k1_batch_id, k1_student_id
+from .training import walk_samples as training
 
 # Words that appear only in demo-c1-k1's data: its units and people.
 MARKERS = [
@@ -102,6 +103,11 @@ PARAM_SAMPLES: dict[str, Callable[[], object]] = {
     "batch_id": k1_batch_id,
     "field": lambda: "id_card",
     "transfer_id": _transfer,
+    "campaign_id": training.campaign_id,
+    "course_id": training.course_id,
+    "lesson_id": training.lesson_id,
+    "quiz_id": training.quiz_id,
+    "attempt_id": training.attempt_id,
 }
 # Path segment before a generic parameter (`units/{id}`) → sample.
 SEGMENT_SAMPLES: dict[str, Callable[[], object]] = {
@@ -195,6 +201,7 @@ def test_walk_discovers_routes(demo):
 def test_outsider_walk(demo, roster_samples, outsider_name):
     ensure_k1_roster()  # roster samples exist before the walk counts events
     roster_sample()
+    training.k1_campaign()
     outsider = User.objects.get(username=outsider_name)
     web = Client(raise_request_exception=False)
     web.force_login(outsider)
