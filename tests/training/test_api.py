@@ -62,7 +62,9 @@ def test_malformed_heartbeats_are_refused_and_nothing_is_written(api_client_for,
 
 @pytest.mark.django_db
 def test_not_json_is_a_clear_error(api_client_for, pupil):
-    response = api_client_for(pupil).post("/api/v1/training/heartbeats", data="{{", content_type="application/json")
+    response = api_client_for(pupil).post(
+        "/api/v1/training/heartbeats", data="{{", content_type="application/json"
+    )
     assert response.status_code == 400
     assert response.json()["detail"]
 
@@ -117,6 +119,9 @@ def test_another_learners_attempt_is_not_found(api_client_for, pupil, pupils, co
     attempt = api_client_for(pupil).post(f"/api/v1/training/quizzes/{course.quiz.pk}/attempts").json()
     for user in (pupils[1].user, outsider_pupil):
         client = api_client_for(user)
-        assert client.get(f"/api/v1/training/quizzes/{course.quiz.pk}/attempts/{attempt['id']}").status_code == 404
+        assert (
+            client.get(f"/api/v1/training/quizzes/{course.quiz.pk}/attempts/{attempt['id']}").status_code
+            == 404
+        )
         url = f"/api/v1/training/quizzes/{course.quiz.pk}/attempts/{attempt['id']}/submit"
         assert post(client, url, {"answers": {}}).status_code == 404

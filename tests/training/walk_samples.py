@@ -22,7 +22,12 @@ def k1_campaign() -> Campaign:
     op = User.objects.get(username="demo_operator")
     county = Unit.objects.get(code="demo-c1-k1")
     campaign = content.create_campaign(
-        county, actor=op, title=TITLE, school_year=2026, starts_on=dt.date(2026, 9, 1), ends_on=dt.date(2027, 7, 1)
+        county,
+        actor=op,
+        title=TITLE,
+        school_year=2026,
+        starts_on=dt.date(2026, 9, 1),
+        ends_on=dt.date(2027, 7, 1),
     )
     content.change_campaign_status(campaign, "publish", actor=op)
     course = content.create_course(
