@@ -78,6 +78,42 @@ def _transfer() -> int:
     return tr.pk
 
 
+def _classroom_session() -> int:
+    """A classroom session of the sample class of demo-c1-k1-s1 (made on first use, with a small
+    article lesson of the school's own)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from safecampus.training.models import Campaign, ClassroomSession, Course, Lesson
+
+    klass = SchoolClass.objects.filter(unit__code=K1_S1).first()
+    assert klass is not None, "roster_sample() should have created it"
+    session = ClassroomSession.objects.filter(school_class=klass).first()
+    if session is None:
+        school = klass.unit
+        scoped = {"unit": school, "unit_path": school.path}
+        campaign = Campaign.objects.create(
+            **scoped, title="样本专题", school_year=2026, starts_on=dt.date(2026, 9, 1),
+            ends_on=dt.date(2027, 7, 1), pass_mark=80, status="published",
+        )  # fmt: skip
+        course = Course.objects.create(
+            **scoped, campaign=campaign, title="样本课程", audiences=["student"], status="published"
+        )
+        lesson = Lesson.objects.create(
+            **scoped,
+            course=course,
+            title="样本课时",
+            kind="article",
+            duration_s=60,
+            body_html="<p>东港区</p>",
+        )
+        session = ClassroomSession.objects.create(
+            **scoped, school_class=klass, lesson=lesson, started_at=timezone.now()
+        )
+    return session.pk
+
+
 def _first(qs) -> Callable[[], int]:
     """The first row of a demo-c1-k1-s1 roster queryset (see `roster_sample`)."""
 
@@ -118,6 +154,7 @@ SEGMENT_SAMPLES: dict[str, Callable[[], object]] = {
 # (path segment, parameter name) → sample, where a parameter name means another object there.
 PAIR_SAMPLES: dict[tuple[str, str], Callable[[], object]] = {
     ("parents", "user_id"): lambda: Guardian.objects.filter(student__unit__code=K1_S1).first().parent_id,
+    ("classroom", "session_id"): _classroom_session,
 }
 
 STAFF_CSV = "姓名,手机,岗位,年级,班级\r\n张丽,13863310008,班主任,一年级,1班\r\n王晓梅,13863319901,宿管,,\r\n"

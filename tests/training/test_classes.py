@@ -156,7 +156,11 @@ def test_behind_detection_with_a_frozen_today(klass, pupils, head_teacher, video
     # and the article remains; p3 has done everything assigned.
     assert behind(25) == {p0.pk: (0, True), p1.pk: (1, True), p2.pk: (1, True)}
     assert behind(29) == {p0.pk: (1, True), p1.pk: (2, True), p2.pk: (2, True)}
-    assert behind(50) == {p0.pk: (1, False), p1.pk: (2, False), p2.pk: (2, False)}  # no longer idle: nothing fell due
+    assert behind(50) == {
+        p0.pk: (1, False),
+        p1.pk: (2, False),
+        p2.pk: (2, False),
+    }  # no longer idle: nothing fell due
 
     board = class_board(head_teacher, klass, today=day(15))
     cells = {r.student.user_id: r.cells for r in board.rows}
@@ -235,14 +239,16 @@ def test_classroom_credits_each_present_student_exactly_once(klass, pupils, head
         assert row.credited_s == session.credited_s and row.completed_at is None  # 100 of 120 s
         assert LearnerClock.objects.filter(learner=s.user).exists()
     assert not LessonProgress.objects.filter(learner=pupils[3].user).exists()  # absent: nothing
-    assert sum(LearningDay.objects.filter(lesson=article).values_list("credited_s", flat=True)) == pytest.approx(
-        3 * session.credited_s
-    )
+    assert sum(
+        LearningDay.objects.filter(lesson=article).values_list("credited_s", flat=True)
+    ) == pytest.approx(3 * session.credited_s)
     before = list(LessonProgress.objects.order_by("pk").values_list("pk", "classroom_s", "credited_s"))
     for again in (present, [s.pk for s in pupils]):  # finished twice, even with everyone ticked
         with pytest.raises(Conflict):
             finish_session(session, actor=head_teacher, present_student_ids=again)
-    assert list(LessonProgress.objects.order_by("pk").values_list("pk", "classroom_s", "credited_s")) == before
+    assert (
+        list(LessonProgress.objects.order_by("pk").values_list("pk", "classroom_s", "credited_s")) == before
+    )
     assert ClassroomAttendance.objects.filter(session=session).count() == 3
     assert AuditEvent.objects.filter(verb="training.classroom_finished").count() == 1
     assert AuditEvent.objects.filter(verb="training.classroom_started").count() == 1
@@ -313,7 +319,9 @@ def test_classroom_pages_finish_once_even_when_posted_twice(client_for, klass, p
     assert not ClassroomSession.objects.filter(status="open").exists()
 
 
-def test_the_player_renders_each_kind_of_lesson(client_for, klass, head_teacher, video, article, settings, tmp_path):
+def test_the_player_renders_each_kind_of_lesson(
+    client_for, klass, head_teacher, video, article, settings, tmp_path
+):
     c = client_for(head_teacher)
     for lesson in (video, article):
         c.post(f"/training/classes/{klass.pk}/classroom/", {"lesson": lesson.pk})
@@ -340,7 +348,9 @@ def test_pages_for_the_head_teacher_and_the_school(client_for, klass, head_teach
         assign_lessons(klass, [video], actor=county, start_on=TODAY)
     c = client_for(head_teacher)
     assert c.get(f"/training/classes/{klass.pk}/assign/").status_code == 200
-    resp = c.post(f"/training/classes/{klass.pk}/assign/", {"start_on": TODAY.isoformat(), "lessons": [video.pk]})
+    resp = c.post(
+        f"/training/classes/{klass.pk}/assign/", {"start_on": TODAY.isoformat(), "lessons": [video.pk]}
+    )
     assert resp.status_code == 302
     assert ClassAssignment.objects.get(school_class=klass).due_on == TODAY + dt.timedelta(days=14)
     bad = c.post(f"/training/classes/{klass.pk}/assign/", {"start_on": "2026-13-45", "lessons": ["x"]})
@@ -357,7 +367,12 @@ def test_outsiders_get_404_and_the_services_refuse_them(request, who, klass, pup
     base = f"/training/classes/{klass.pk}/"
     for url in (base, base + "assign/", base + f"classroom/{session.pk}/"):
         assert c.get(url).status_code == 404, url
-    for url in (base + "assign/", base + "unassign/", base + "classroom/", base + f"classroom/{session.pk}/finish/"):
+    for url in (
+        base + "assign/",
+        base + "unassign/",
+        base + "classroom/",
+        base + f"classroom/{session.pk}/finish/",
+    ):
         assert c.post(url, {"lesson": video.pk, "present": [pupils[0].pk]}).status_code == 404, url
     assert klass not in classes_for(user)
     assert str(klass) not in c.get("/training/classes/").content.decode()
@@ -387,6 +402,10 @@ def test_class_pages_in_chinese(client_for, klass, head_teacher, video):
     assign_lessons(klass, [video], actor=head_teacher, start_on=TODAY)
     c = client_for(head_teacher)
     c.cookies["django_language"] = "zh-hans"
-    for url in ("/training/classes/", f"/training/classes/{klass.pk}/", f"/training/classes/{klass.pk}/assign/"):
+    for url in (
+        "/training/classes/",
+        f"/training/classes/{klass.pk}/",
+        f"/training/classes/{klass.pk}/assign/",
+    ):
         resp = c.get(url)
         assert resp.status_code == 200 and 'lang="zh-hans"' in resp.content.decode(), url
