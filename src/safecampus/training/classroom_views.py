@@ -90,7 +90,9 @@ def classroom(request: HttpRequest, class_id: int, session_id: int) -> HttpRespo
         .select_related("student__user")
         .order_by("student__name", "student_id")
     )
+    here = {a.student_id for a in present}
     context.update(
+        absent=[s for s in _students(request.user, klass) if s.pk not in here],
         present=[a.student for a in present],
         uncredited=[a.student for a in present if a.student.user_id is None or not a.student.user.is_active],
     )
