@@ -111,12 +111,12 @@ def classroom_finish(request: HttpRequest, class_id: int, session_id: int) -> Ht
     except DomainError as exc:
         messages.error(request, str(exc.message))
         return redirect("training:classroom", klass.pk, session.pk)
-    minutes = round(result.session.credited_s / 60)
+    minutes = f"{result.session.credited_s / 60:.1f}".removesuffix(".0")
     messages.success(
         request,
         ngettext(
-            "Lesson finished: %(n)s student credited with %(m)s minutes.",
-            "Lesson finished: %(n)s students credited with %(m)s minutes each.",
+            "Lesson finished: %(n)s student credited, %(m)s min.",
+            "Lesson finished: %(n)s students credited, %(m)s min each.",
             len(result.credited),
         )
         % {"n": len(result.credited), "m": minutes},
