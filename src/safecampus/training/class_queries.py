@@ -142,8 +142,8 @@ def open_sessions(klass: SchoolClass) -> QuerySet[ClassroomSession]:
     )
 
 
-def session_for(user: Any, klass: SchoolClass, session_id: int) -> ClassroomSession:
-    """A classroom session of a class the user reaches (the class is already checked)."""
+def session_for(klass: SchoolClass, session_id: int) -> ClassroomSession:
+    """A classroom session of a class (reached through `class_for`, so already checked)."""
     return get_object_or_404(
         ClassroomSession.objects.filter(school_class=klass).select_related("lesson__course", "teacher"),
         pk=session_id,

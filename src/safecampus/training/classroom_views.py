@@ -69,7 +69,7 @@ def _students(user: Any, klass: Any) -> list[Student]:
 def classroom(request: HttpRequest, class_id: int, session_id: int) -> HttpResponse:
     """The full-screen player while the session is open; what was credited once it is closed."""
     klass = manageable_class(request, class_id)
-    session = cq.session_for(request.user, klass, session_id)
+    session = cq.session_for(klass, session_id)
     lesson = session.lesson
     context: dict[str, Any] = {
         "klass": klass,
@@ -81,7 +81,7 @@ def classroom(request: HttpRequest, class_id: int, session_id: int) -> HttpRespo
     if session.status == SessionStatus.OPEN:
         context.update(
             students=_students(request.user, klass),
-            video_url=media_url(lesson, "file"),
+            file_url=media_url(lesson, "file"),
             poster_url=media_url(lesson, "poster"),
         )
         return render(request, "training/class_player.html", context)
@@ -103,7 +103,7 @@ def classroom(request: HttpRequest, class_id: int, session_id: int) -> HttpRespo
 @require_POST
 def classroom_finish(request: HttpRequest, class_id: int, session_id: int) -> HttpResponse:
     klass = manageable_class(request, class_id)
-    session = cq.session_for(request.user, klass, session_id)
+    session = cq.session_for(klass, session_id)
     try:
         result = finish_session(
             session, actor=request.user, present_student_ids=request.POST.getlist("present")
@@ -133,7 +133,7 @@ def classroom_finish(request: HttpRequest, class_id: int, session_id: int) -> Ht
 @require_POST
 def classroom_cancel(request: HttpRequest, class_id: int, session_id: int) -> HttpResponse:
     klass = manageable_class(request, class_id)
-    session = cq.session_for(request.user, klass, session_id)
+    session = cq.session_for(klass, session_id)
     try:
         cancel_session(session, actor=request.user)
     except DomainError as exc:
