@@ -79,37 +79,21 @@ def _transfer() -> int:
 
 
 def _classroom_session() -> int:
-    """A classroom session of the sample class of demo-c1-k1-s1 (made on first use, with a small
-    article lesson of the school's own)."""
-    import datetime as dt
-
+    """A classroom session of the sample class of demo-c1-k1-s1 playing the k1 sample lesson."""
     from django.utils import timezone
 
-    from safecampus.training.models import Campaign, ClassroomSession, Course, Lesson
+    from safecampus.training.models import ClassroomSession, Lesson
 
     klass = SchoolClass.objects.filter(unit__code=K1_S1).first()
     assert klass is not None, "roster_sample() should have created it"
     session = ClassroomSession.objects.filter(school_class=klass).first()
     if session is None:
-        school = klass.unit
-        scoped = {"unit": school, "unit_path": school.path}
-        campaign = Campaign.objects.create(
-            **scoped, title="样本专题", school_year=2026, starts_on=dt.date(2026, 9, 1),
-            ends_on=dt.date(2027, 7, 1), pass_mark=80, status="published",
-        )  # fmt: skip
-        course = Course.objects.create(
-            **scoped, campaign=campaign, title="样本课程", audiences=["student"], status="published"
-        )
-        lesson = Lesson.objects.create(
-            **scoped,
-            course=course,
-            title="样本课时",
-            kind="article",
-            duration_s=60,
-            body_html="<p>东港区</p>",
-        )
         session = ClassroomSession.objects.create(
-            **scoped, school_class=klass, lesson=lesson, started_at=timezone.now()
+            unit=klass.unit,
+            unit_path=klass.unit_path,
+            school_class=klass,
+            lesson=Lesson.objects.get(pk=training.lesson_id()),
+            started_at=timezone.now(),
         )
     return session.pk
 
