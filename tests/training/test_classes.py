@@ -152,9 +152,9 @@ def test_behind_detection_with_a_frozen_today(klass, pupils, head_teacher, video
     assert behind(13) == {}  # nothing due yet
     assert behind(14) == {p1.pk: (0, True), p2.pk: (0, True)}  # due today, nothing done in 14 days
     assert behind(15) == {p1.pk: (1, True), p2.pk: (1, True)}  # the video is past due
-    # p0 finished the video on day 10; by day 25 nothing more in 14 days while the video fell due
-    # and the article remains; p3 has done everything assigned.
-    assert behind(25) == {p0.pk: (0, True), p1.pk: (1, True), p2.pk: (1, True)}
+    # p0 finished the video on day 10 and the article is not due yet: up to date, not behind
+    # (working ahead is not falling behind); p3 has done everything assigned.
+    assert behind(25) == {p1.pk: (1, True), p2.pk: (1, True)}
     assert behind(29) == {p0.pk: (1, True), p1.pk: (2, True), p2.pk: (2, True)}
     assert behind(50) == {
         p0.pk: (1, False),

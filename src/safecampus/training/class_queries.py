@@ -220,11 +220,11 @@ class ClassBoard:
 
 def _is_idle(row: StudentRow, assignments: list[ClassAssignment], today: dt.date, interval: int) -> bool:
     """No lesson completed within the last `interval` days while lessons fell due in that time,
-    and assigned lessons remain to be done."""
+    and a lesson due by today remains to be done (working ahead is not falling behind)."""
     window_start = today - dt.timedelta(days=interval)
     due_in_window = any(window_start < a.due_on <= today for a in assignments)
     recent = row.last_completed_on is not None and row.last_completed_on > window_start
-    remaining = any(c.state != DONE for c in row.cells)
+    remaining = any(c.state != DONE and c.assignment.due_on <= today for c in row.cells)
     return due_in_window and not recent and remaining
 
 
