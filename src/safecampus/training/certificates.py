@@ -201,6 +201,7 @@ def certificate_context(viewer: Any, cert: Certificate) -> dict[str, Any]:
             course=cert.course,
             completed_on=timezone.localtime(done).date(),
             hours=cert.hours,
+            seconds=progress.credited_s if progress else cert.hours * 3600,
             issuer=cert.course.unit.name,
         )
     else:
