@@ -23,6 +23,7 @@ from safecampus.roster.runner import run_import_bytes
 from tests.roster.factories import csv_bytes, student_rows
 
 from .roster.samples import ensure_k1_roster, k1_batch_id, k1_student_id
+from .training.walk_samples import k1_attempt_id, k1_certificate_id, k1_lesson_id, k1_quiz_id
 
 # Words that appear only in demo-c1-k1's data: its units and people.
 MARKERS = [
@@ -102,6 +103,10 @@ PARAM_SAMPLES: dict[str, Callable[[], object]] = {
     "batch_id": k1_batch_id,
     "field": lambda: "id_card",
     "transfer_id": _transfer,
+    "lesson_id": k1_lesson_id,
+    "quiz_id": k1_quiz_id,
+    "attempt_id": k1_attempt_id,
+    "certificate_id": k1_certificate_id,
 }
 # Path segment before a generic parameter (`units/{id}`) → sample.
 SEGMENT_SAMPLES: dict[str, Callable[[], object]] = {

@@ -272,3 +272,27 @@ def test_a_parent_sees_only_their_own_childrens_progress(client_for, pupils, par
 def test_children_page_of_someone_without_children_is_empty(client_for, pupil):
     resp = client_for(pupil).get("/training/children/")
     assert resp.status_code == 200 and resp.context["children"] == []
+
+
+def test_home_queries_do_not_grow_with_the_courses(client_for, pupil, course, campaign, operator, video,
+                                                   django_assert_max_num_queries, on_stage_one):  # fmt: skip
+    c = client_for(pupil)
+    learn(pupil, video, 30)
+    c.get("/training/")
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as one:
+        assert c.get("/training/").status_code == 200
+    for i in range(5):
+        other_course(campaign, operator, f"另一课程{i}")
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        resp = c.get("/training/")
+    assert len(resp.context["home"].due) == 6
+
+
+def test_english_pages_show_english_titles(client_for, pupil, course, on_stage_one):
+    c = client_for(pupil)
+    c.cookies["django_language"] = "en"
+    html = c.get("/training/").content.decode()
+    assert course.title_en in html

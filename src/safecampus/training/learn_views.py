@@ -15,6 +15,7 @@ from safecampus.core.policy import policy_for
 from . import queries
 from .media import sanitise_html
 from .models import LessonKind
+from .templatetags.training_tags import local_title
 
 
 def training_crumbs(*extra: dict) -> list[dict]:
@@ -84,8 +85,11 @@ def lesson(request: HttpRequest, lesson_id: int) -> HttpResponse:
                 "csrf": get_token(request),
             },
             "breadcrumbs": training_crumbs(
-                {"label": view.course.title, "url": reverse("training:home") + f"#course-{view.course.pk}"},
-                {"label": view.lesson.title},
+                {
+                    "label": local_title(view.course),
+                    "url": reverse("training:home") + f"#course-{view.course.pk}",
+                },
+                {"label": local_title(view.lesson)},
             ),
         },
     )

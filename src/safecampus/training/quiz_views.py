@@ -22,6 +22,7 @@ from safecampus.core.errors import DomainError
 from . import queries, quizzes
 from .learn_views import training_crumbs
 from .progress_models import AttemptStatus, QuizAttempt
+from .templatetags.training_tags import local_title
 
 ANSWER_FIELD = re.compile(r"^q(\d{1,10})$")
 
@@ -62,7 +63,7 @@ def quiz(request: HttpRequest, quiz_id: int) -> HttpResponse:
         {
             "attempt": open_attempt,
             "questions": questions,
-            "breadcrumbs": training_crumbs({"label": context["course"].title}),
+            "breadcrumbs": training_crumbs({"label": local_title(context["course"])}),
         }
     )
     return render(request, "training/learn/quiz.html", context)
@@ -140,7 +141,10 @@ def quiz_result(request: HttpRequest, attempt_id: int) -> HttpResponse:
             "rows": rows,
             "right_count": sum(1 for r in rows if r["right"]),
             "breadcrumbs": training_crumbs(
-                {"label": context["course"].title, "url": reverse("training:quiz", args=[attempt.quiz_id])},
+                {
+                    "label": local_title(context["course"]),
+                    "url": reverse("training:quiz", args=[attempt.quiz_id]),
+                },
                 {"label": _("Result")},
             ),
         }

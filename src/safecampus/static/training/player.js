@@ -28,6 +28,13 @@
     if (node) { node.classList.toggle("d-none", !visible); }
   }
 
+  var flashTimer = null;
+  function flash(id) {
+    show(id, true);
+    if (flashTimer !== null) { window.clearTimeout(flashTimer); }
+    flashTimer = window.setTimeout(function () { show(id, false); flashTimer = null; }, 8000);
+  }
+
   function clock(seconds) {
     var s = Math.max(0, Math.floor(seconds || 0));
     var h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60), r = s % 60;
@@ -144,7 +151,7 @@
     if (skipped && video && video.currentTime > state.furthest + (cfg.seek_slack_s || 5)) {
       furthest = Math.min(furthest, state.furthest);
       video.currentTime = state.furthest;
-      show("skip-message", true);
+      flash("skip-message");
     }
   }
 
@@ -226,7 +233,7 @@
     video.addEventListener("seeking", function () {
       if (video.currentTime > furthest + (cfg.seek_slack_s || 5)) {
         video.currentTime = furthest; // no skipping past what was watched (the server refuses it too)
-        show("skip-message", true);
+        flash("skip-message");
       }
     });
     video.addEventListener("play", startTicking);
