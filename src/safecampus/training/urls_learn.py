@@ -17,33 +17,3 @@ urlpatterns = [
     path("certificates/issue", certificate_views.certificate_issue, name="certificate_issue"),
     path("certificates/<int:certificate_id>.pdf", certificate_views.certificate_pdf, name="certificate_pdf"),
 ]
-
-# TEMP-DEV: a trivial media view for dev screenshots only (removed before finishing).
-import re as _re  # noqa: E402
-
-from django.http import FileResponse, HttpResponse  # noqa: E402
-from django.views.decorators.clickjacking import xframe_options_sameorigin  # noqa: E402
-
-
-@xframe_options_sameorigin
-def _dev_media(request, lesson_id, which):
-    from .queries import lesson_for
-
-    lesson = lesson_for(request.user, lesson_id).lesson
-    f = lesson.media if which == "file" else lesson.poster
-    ctype = lesson.media_type if which == "file" else "image/jpeg"
-    m = _re.match(r"bytes=(\d+)-(\d*)", request.headers.get("Range", ""))
-    if not m:
-        resp = FileResponse(f.open("rb"), content_type=ctype)
-        resp["Accept-Ranges"] = "bytes"
-        return resp
-    data = f.open("rb").read()
-    start = int(m[1])
-    end = int(m[2]) if m[2] else len(data) - 1
-    resp = HttpResponse(data[start : end + 1], status=206, content_type=ctype)
-    resp["Content-Range"] = f"bytes {start}-{end}/{len(data)}"
-    resp["Accept-Ranges"] = "bytes"
-    return resp
-
-
-urlpatterns.append(path("dev-media/<int:lesson_id>/<str:which>", _dev_media, name="media_dev"))
