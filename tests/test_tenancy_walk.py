@@ -128,6 +128,7 @@ PARAM_SAMPLES: dict[str, Callable[[], object]] = {
     "lesson_id": training.lesson_id,
     "quiz_id": training.quiz_id,
     "attempt_id": training.attempt_id,
+    "certificate_id": training.certificate_id,
 }
 # Path segment before a generic parameter (`units/{id}`) → sample.
 SEGMENT_SAMPLES: dict[str, Callable[[], object]] = {

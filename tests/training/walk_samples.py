@@ -9,6 +9,7 @@ from safecampus.accounts.models import User
 from safecampus.core.models import Unit
 from safecampus.roster.models import Student
 from safecampus.training import content, quizzes
+from safecampus.training.class_models import Certificate, CertificateKind
 from safecampus.training.models import Campaign, Course, Lesson, LessonKind, Quiz
 from safecampus.training.progress_models import QuizAttempt
 
@@ -42,6 +43,10 @@ def k1_campaign() -> Campaign:
     pupil = Student.objects.filter(unit__code="demo-c1-k1-s1", user__isnull=False).first()
     if pupil is not None:
         quizzes.start_attempt(pupil.user, course.quiz.pk)
+        cert = Certificate(learner=pupil.user, kind=CertificateKind.COURSE, course=course, year=2026,
+                           number="SC-2026-900001", hours=0.02)  # fmt: skip
+        cert.set_unit(pupil.unit)
+        cert.save()
     return campaign
 
 
@@ -59,6 +64,13 @@ def lesson_id() -> int:
 
 def quiz_id() -> int:
     return Quiz.objects.get(course__campaign=k1_campaign()).pk
+
+
+def certificate_id() -> int:
+    k1_campaign()
+    cert = Certificate.objects.filter(course__campaign__title=TITLE).first()
+    assert cert is not None, "the k1 roster sample should have a pupil with an account"
+    return cert.pk
 
 
 def attempt_id() -> int:
