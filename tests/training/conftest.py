@@ -83,7 +83,9 @@ def course(campaign, operator) -> Course:
         stage=1,
         theme="drowning",
     )
-    content.create_lesson(course, actor=operator, kind=LessonKind.VIDEO, title="视频：六不", media=tiny_video(60))
+    content.create_lesson(
+        course, actor=operator, kind=LessonKind.VIDEO, title="视频：六不", media=tiny_video(60)
+    )
     content.create_lesson(course, actor=operator, kind=LessonKind.ARTICLE, title="读一读", body_html=ARTICLE,
                           duration_s=120, order=1)  # fmt: skip
     for i in range(12):

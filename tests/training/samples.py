@@ -17,7 +17,11 @@ from safecampus.training.media import ffmpeg_exe
 def tiny_video(seconds: int = 12, fmt: str = "mp4") -> bytes:
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / f"v.{fmt}"
-        codec = ["-c:v", "libx264", "-pix_fmt", "yuv420p"] if fmt == "mp4" else ["-c:v", "libvpx-vp9", "-b:v", "50k"]
+        codec = (
+            ["-c:v", "libx264", "-pix_fmt", "yuv420p"]
+            if fmt == "mp4"
+            else ["-c:v", "libvpx-vp9", "-b:v", "50k"]
+        )
         subprocess.run(  # noqa: S603
             [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-f", "lavfi", "-i",
              f"testsrc=size=160x90:rate=5:duration={seconds}", *codec, str(out)],

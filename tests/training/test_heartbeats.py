@@ -18,7 +18,9 @@ def honest(lesson_id: int, seconds: int, *, start: dt.datetime = T0, prefix: str
            offset: float = 0) -> list[BeatIn]:  # fmt: skip
     """Beats of someone watching from the start: one at 0 s, then every `step` seconds."""
     return [
-        BeatIn(f"{prefix}{i}", lesson_id, min(offset + i * step, seconds), start + dt.timedelta(seconds=i * step))
+        BeatIn(
+            f"{prefix}{i}", lesson_id, min(offset + i * step, seconds), start + dt.timedelta(seconds=i * step)
+        )
         for i in range(seconds // step + 1)
     ]
 

@@ -26,7 +26,7 @@ from safecampus.core.policy import policy_for
 from safecampus.core.roles import Perm
 from safecampus.core.scoping import require
 
-from . import media
+from . import images, media
 from .filestore import delete_on_commit, guarded, remember
 from .models import (
     CONTENT_TRANSITIONS,
@@ -444,6 +444,7 @@ def create_lesson(course: Course, *, actor: Any, kind: str, **fields: Any) -> Le
     if not lesson.duration_s:
         raise Invalid(_("The length must be between 10 seconds and 4 hours."), field="duration_s")
     lesson.save()
+    images.claim_images(lesson)
     audit.record(actor, "training.lesson_created", lesson, unit=course.unit, after=lesson.audit_snapshot())
     return lesson
 
@@ -472,10 +473,13 @@ def update_lesson(lesson: Lesson, *, actor: Any, **fields: Any) -> Lesson:
         revision.save()
         lesson.version += 1
     lesson.save()
+    images.claim_images(lesson)
     # Replaced files that no version refers to any more go once the change has committed.
-    if old_media and old_media != lesson.media.name and not LessonRevision.objects.filter(
-        lesson=lesson, media=old_media
-    ).exists():
+    if (
+        old_media
+        and old_media != lesson.media.name
+        and not LessonRevision.objects.filter(lesson=lesson, media=old_media).exists()
+    ):
         delete_on_commit(old_media, lesson.media.storage)
     if old_poster and old_poster != lesson.poster.name:
         delete_on_commit(old_poster, lesson.poster.storage)
@@ -583,6 +587,8 @@ def update_question(question: Question, *, actor: Any, **fields: Any) -> Questio
         question.explanation = str(fields["explanation"] or "")[:2000]
     if "is_active" in fields:
         question.is_active = bool(fields["is_active"])
+    if "order" in fields:
+        question.order = order_of(fields["order"])
     question.save()
     audit.record(
         actor,
