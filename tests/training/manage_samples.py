@@ -61,9 +61,13 @@ def k1_content() -> dict[str, int]:
         )
         image = images.add_lesson_image(course, actor=officer, upload=png_bytes())
         content.create_lesson(
-            course, actor=officer, kind=LessonKind.ARTICLE, title="东港区文章", duration_s=60,
+            course,
+            actor=officer,
+            kind=LessonKind.ARTICLE,
+            title="东港区文章",
+            duration_s=60,
             body_html=f'<p>东港区</p><img src="{images.image_url(image)}">',
-        )  # fmt: skip
+        )
         content.add_question(
             course, actor=officer, kind="true_false", text="东港区问题", choices=[], answer=[0]
         )
@@ -123,7 +127,7 @@ def good_manifest() -> dict[str, Any]:
                 "ends_on": "2026-10-31",
                 "themes": ["drowning", "fire"],
             },
-        ],  # fmt: skip
+        ],
         "courses": [
             {
                 "key": "drowning-basics",
@@ -154,7 +158,7 @@ def good_manifest() -> dict[str, Any]:
                         "file": "media/leaflet.pdf",
                         "duration_s": 240,
                     },
-                ],  # fmt: skip
+                ],
                 "quiz": {
                     "question_count": 2,
                     "attempts_limit": 3,
@@ -174,7 +178,7 @@ def good_manifest() -> dict[str, Any]:
                         },
                         {"kind": "true_false", "text": "可以独自去河边玩。", "answer": [1]},
                     ],
-                },  # fmt: skip
+                },
             },
             {
                 "key": "fire-basics",

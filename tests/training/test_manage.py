@@ -80,17 +80,35 @@ def test_full_flow_campaign_to_published_course(client_for, county, county_unit)
     )
     assert campaign.themes.get().name == "防溺水安全"
     stage_url = reverse("training:stage", args=[campaign.pk])
-    resp = c.post(stage_url, {"number": "1", "title": "第一阶段", "starts_on": "2026-09-01", "ends_on": "2026-10-31",
-                              "themes": ["drowning"]})  # fmt: skip
+    resp = c.post(
+        stage_url,
+        {
+            "number": "1",
+            "title": "第一阶段",
+            "starts_on": "2026-09-01",
+            "ends_on": "2026-10-31",
+            "themes": ["drowning"],
+        },
+    )
     assert resp.status_code == 302
     assert list(campaign.stages.get().themes.values_list("key", flat=True)) == ["drowning"]
 
     resp = c.post(
         reverse("training:course_new", args=[campaign.pk]),
-        {"title": "珍爱生命 预防溺水", "title_en": "Prevent drowning", "key": "drowning-basics", "summary": "",
-         "audiences": ["student", "parent"], "school_types": ["primary"], "grade_min": "1", "grade_max": "6",
-         "stage": "1", "theme": "drowning", "order": "0"},
-    )  # fmt: skip
+        {
+            "title": "珍爱生命 预防溺水",
+            "title_en": "Prevent drowning",
+            "key": "drowning-basics",
+            "summary": "",
+            "audiences": ["student", "parent"],
+            "school_types": ["primary"],
+            "grade_min": "1",
+            "grade_max": "6",
+            "stage": "1",
+            "theme": "drowning",
+            "order": "0",
+        },
+    )
     assert resp.status_code == 302
     course = Course.objects.get(key="drowning-basics")
     assert course.unit == county_unit and course.stage.number == 1 and course.theme.key == "drowning"
@@ -99,8 +117,10 @@ def test_full_flow_campaign_to_published_course(client_for, county, county_unit)
     new_lesson = reverse("training:lesson_new", args=[course.pk])
     for kind in ("video", "article", "document"):
         assert c.get(new_lesson + f"?kind={kind}").status_code == 200
-    resp = c.post(new_lesson + "?kind=video", {"title": "视频", "title_en": "", "order": "0",
-                                                "file": upload("v.mp4", tiny_video(12), "video/mp4")})  # fmt: skip
+    resp = c.post(
+        new_lesson + "?kind=video",
+        {"title": "视频", "title_en": "", "order": "0", "file": upload("v.mp4", tiny_video(12), "video/mp4")},
+    )
     assert resp.status_code == 302
     video = course.lessons.get(kind=LessonKind.VIDEO)
     assert video.duration_s == 12 and video.media_type == "video/mp4" and video.poster  # poster from a frame
@@ -119,27 +139,55 @@ def test_full_flow_campaign_to_published_course(client_for, county, county_unit)
     )
     assert LessonImage.objects.get().lesson == article  # claimed by the article that shows it
 
-    resp = c.post(new_lesson + "?kind=document", {"title": "告家长书", "minutes": "4", "order": "2",
-                                                   "file": upload("a.pdf", tiny_pdf(2), "application/pdf")})  # fmt: skip
+    resp = c.post(
+        new_lesson + "?kind=document",
+        {
+            "title": "告家长书",
+            "minutes": "4",
+            "order": "2",
+            "file": upload("a.pdf", tiny_pdf(2), "application/pdf"),
+        },
+    )
     assert resp.status_code == 302
     doc = course.lessons.get(kind=LessonKind.DOCUMENT)
     assert doc.page_count == 2 and doc.media_type == "application/pdf"
 
     q_url = reverse("training:question_new", args=[course.pk])
     questions = [
-        {"kind": "single", "text": "有人落水怎么办？", "choice_0": "大声呼救", "choice_1": "跳下去救", "answer": ["0"]},
-        {"kind": "multiple", "text": "哪里不能游泳？", "choice_0": "水库", "choice_1": "河塘", "choice_2": "泳池",
-         "answer": ["0", "1"], "explanation": "野外水域危险。"},
+        {
+            "kind": "single",
+            "text": "有人落水怎么办？",
+            "choice_0": "大声呼救",
+            "choice_1": "跳下去救",
+            "answer": ["0"],
+        },
+        {
+            "kind": "multiple",
+            "text": "哪里不能游泳？",
+            "choice_0": "水库",
+            "choice_1": "河塘",
+            "choice_2": "泳池",
+            "answer": ["0", "1"],
+            "explanation": "野外水域危险。",
+        },
         {"kind": "true_false", "text": "可以独自去河边玩。", "answer": ["1"]},
-    ]  # fmt: skip
+    ]
     for data in questions:
         assert c.post(q_url, {"order": "0", **data}).status_code == 302
     single, multiple, true_false = course.questions.order_by("pk")
     assert single.answer == [0] and multiple.answer == [0, 1] and true_false.choices == ["True", "False"]
     assert true_false.answer == [1] and multiple.explanation == "野外水域危险。"
-    resp = c.post(reverse("training:question_edit", args=[single.pk]),
-                  {"kind": "single", "text": "有人落水怎么办？", "choice_0": "跳下去救", "choice_2": "大声呼救",
-                   "answer": ["2"], "order": "0"})  # fmt: skip
+    resp = c.post(
+        reverse("training:question_edit", args=[single.pk]),
+        {
+            "kind": "single",
+            "text": "有人落水怎么办？",
+            "choice_0": "跳下去救",
+            "choice_2": "大声呼救",
+            "answer": ["2"],
+            "order": "0",
+        },
+    )
     assert resp.status_code == 302
     single.refresh_from_db()
     assert single.choices == ["跳下去救", "大声呼救"] and single.answer == [1]  # empty slot left out
@@ -219,8 +267,14 @@ def test_campaign_form_errors_change_nothing(client_for, county, data, field, me
 
 @pytest.fixture
 def draft_course(county, county_unit) -> Course:
-    campaign = content.create_campaign(county_unit, actor=county, title="草稿专题", school_year=2026,
-                                       starts_on=dt.date(2026, 9, 1), ends_on=dt.date(2027, 7, 1))  # fmt: skip
+    campaign = content.create_campaign(
+        county_unit,
+        actor=county,
+        title="草稿专题",
+        school_year=2026,
+        starts_on=dt.date(2026, 9, 1),
+        ends_on=dt.date(2027, 7, 1),
+    )
     return content.create_course(campaign, county_unit, actor=county, title="草稿课程", audiences=["staff"])
 
 
@@ -237,8 +291,13 @@ def test_png_named_mp4_is_refused_by_content(client_for, county, draft_course):
 
 def test_oversized_video_is_refused_and_nothing_stored(client_for, county, operator, draft_course):
     province = Unit.objects.get(code="demo")
-    load_policy(province, {"training": {"max_video_mb": 1}}, actor=operator, version="t1",
-                effective_from=dt.date(2020, 1, 1))  # fmt: skip
+    load_policy(
+        province,
+        {"training": {"max_video_mb": 1}},
+        actor=operator,
+        version="t1",
+        effective_from=dt.date(2020, 1, 1),
+    )
     big = b"\x00\x00\x00\x18ftypmp42" + b"\x00" * (1024 * 1024 + 10)
     before = snapshot()
     resp = client_for(county).post(
@@ -271,15 +330,27 @@ def test_question_errors(client_for, county, draft_course):
     url = reverse("training:question_new", args=[draft_course.pk])
     cases = [
         ({"kind": "single", "text": "问", "choice_0": "甲", "choice_1": "乙"}, "Mark the right answer."),
-        ({"kind": "single", "text": "问", "choice_0": "甲", "answer": ["0"]}, "Give between 2 and 8 choices."),
-        ({"kind": "single", "text": "问", "choice_0": "甲", "choice_1": "乙", "answer": ["0", "1"]},
-         "This kind of question has exactly one right answer."),
-        ({"kind": "multiple", "text": "问", "choice_0": "甲", "choice_1": "乙", "answer": ["0"]},
-         "A multiple-choice question has at least two right answers."),
-        ({"kind": "single", "text": "问", "choice_0": "甲", "choice_1": "乙", "answer": ["3"]},
-         "Choice 4 is marked right but is empty."),
-        ({"kind": "single", "text": "", "choice_0": "甲", "choice_1": "乙", "answer": ["0"]}, "This field is required."),
-    ]  # fmt: skip
+        (
+            {"kind": "single", "text": "问", "choice_0": "甲", "answer": ["0"]},
+            "Give between 2 and 8 choices.",
+        ),
+        (
+            {"kind": "single", "text": "问", "choice_0": "甲", "choice_1": "乙", "answer": ["0", "1"]},
+            "This kind of question has exactly one right answer.",
+        ),
+        (
+            {"kind": "multiple", "text": "问", "choice_0": "甲", "choice_1": "乙", "answer": ["0"]},
+            "A multiple-choice question has at least two right answers.",
+        ),
+        (
+            {"kind": "single", "text": "问", "choice_0": "甲", "choice_1": "乙", "answer": ["3"]},
+            "Choice 4 is marked right but is empty.",
+        ),
+        (
+            {"kind": "single", "text": "", "choice_0": "甲", "choice_1": "乙", "answer": ["0"]},
+            "This field is required.",
+        ),
+    ]
     for data, message in cases:
         resp = c.post(url, {"order": "0", **data})
         assert resp.status_code == 200 and message in resp.content.decode(), message
@@ -330,9 +401,13 @@ def test_sibling_county_gets_404_everywhere(client_for, outsider, outsider_princ
         for url in k1_urls(ids):
             assert c.get(url).status_code == 404, url
             assert c.post(url, {"title": "x", "action": "archive"}).status_code == 404, url
-        for name, key in (("campaign_status", "campaign_id"), ("course_status", "course_id"),
-                          ("quiz", "course_id"), ("image_upload", "course_id"),
-                          ("question_active", "question_id")):  # fmt: skip
+        for name, key in (
+            ("campaign_status", "campaign_id"),
+            ("course_status", "course_id"),
+            ("quiz", "course_id"),
+            ("image_upload", "course_id"),
+            ("question_active", "question_id"),
+        ):
             assert (
                 c.post(reverse(f"training:{name}", args=[ids[key]]), {"action": "archive"}).status_code == 404
             )
@@ -367,8 +442,10 @@ def test_school_adds_its_own_course_to_the_county_campaign(
         c.get(reverse("training:campaign_edit", args=[ids["campaign_id"]])).status_code == 404
     )  # not theirs
     assert c.get(reverse("training:course", args=[ids["course_id"]])).status_code == 404
-    resp = c.post(reverse("training:course_new", args=[ids["campaign_id"]]),
-                  {"title": "本校防溺水", "audiences": ["student"], "theme": "fire", "order": "0"})  # fmt: skip
+    resp = c.post(
+        reverse("training:course_new", args=[ids["campaign_id"]]),
+        {"title": "本校防溺水", "audiences": ["student"], "theme": "fire", "order": "0"},
+    )
     assert resp.status_code == 302
     own = Course.objects.get(title="本校防溺水")
     assert own.unit == school and own.campaign_id == ids["campaign_id"]

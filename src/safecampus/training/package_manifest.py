@@ -118,10 +118,10 @@ class Checker:
             return []
         return [(f"{path}[{i + 1}]", item) for i, item in enumerate(value)]
 
-    def call(self, path: str, func: Any, *args: Any) -> Any:
+    def call(self, path: str, func: Any, *args: Any, **kwargs: Any) -> Any:
         """Run a content validator; its error is recorded at `path`."""
         try:
-            return func(*args)
+            return func(*args, **kwargs)
         except Invalid as exc:
             self.error(path, exc.message)
             return None
