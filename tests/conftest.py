@@ -17,6 +17,9 @@ from safecampus.core.models import Unit
 # demo roster itself, small (3 students a class) to stay quick.
 os.environ.setdefault("SAFECAMPUS_DEMO_ROSTER", "0")
 os.environ.setdefault("SAFECAMPUS_DEMO_CLASS_SIZE", "3")
+# Nor is demo training content loaded: training tests make their own campaigns (the demo-content
+# and end-to-end tests load it themselves).
+os.environ.setdefault("SAFECAMPUS_DEMO_TRAINING", "0")
 
 
 def _ensure_demo() -> None:

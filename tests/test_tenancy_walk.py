@@ -23,6 +23,7 @@ from safecampus.roster.runner import run_import_bytes
 from tests.roster.factories import csv_bytes, student_rows
 
 from .roster.samples import ensure_k1_roster, k1_batch_id, k1_student_id
+from .training import walk_samples as training
 from .training.manage_samples import k1_content
 
 # Words that appear only in demo-c1-k1's data: its units and people.
@@ -103,10 +104,12 @@ PARAM_SAMPLES: dict[str, Callable[[], object]] = {
     "batch_id": k1_batch_id,
     "field": lambda: "id_card",
     "transfer_id": _transfer,
-    # training content of demo-c1-k1 (made before the walk by k1_content())
-    "campaign_id": lambda: k1_content()["campaign_id"],
-    "course_id": lambda: k1_content()["course_id"],
-    "lesson_id": lambda: k1_content()["lesson_id"],
+    "campaign_id": training.campaign_id,
+    "course_id": training.course_id,
+    "lesson_id": training.lesson_id,
+    "quiz_id": training.quiz_id,
+    "attempt_id": training.attempt_id,
+    # content management and media (tests/training/manage_samples.py)
     "question_id": lambda: k1_content()["question_id"],
     "image_id": lambda: k1_content()["image_id"],
     "part": lambda: "file",
@@ -203,6 +206,7 @@ def test_walk_discovers_routes(demo):
 def test_outsider_walk(demo, roster_samples, outsider_name):
     ensure_k1_roster()  # roster samples exist before the walk counts events
     roster_sample()
+    training.k1_campaign()
     k1_content()
     outsider = User.objects.get(username=outsider_name)
     web = Client(raise_request_exception=False)

@@ -90,9 +90,14 @@ def course(campaign, operator) -> Course:
                           duration_s=120, order=1)  # fmt: skip
     for i in range(12):
         content.add_question(
-            course, actor=operator, kind="single", text=f"第{i + 1}题：遇到同伴落水应该怎么办？",
-            choices=["大声呼救并报告成人", "手拉手下水救人", "跳下去救"], answer=[0], explanation="不盲目施救。",
-        )  # fmt: skip
+            course,
+            actor=operator,
+            kind="single",
+            text=f"第{i + 1}题：遇到同伴落水应该怎么办？",
+            choices=["大声呼救并报告成人", "手拉手下水救人", "跳下去救"],
+            answer=[0],
+            explanation="不盲目施救。",
+        )
     content.save_quiz(course, actor=operator, question_count=10)
     content.change_course_status(course, "publish", actor=operator)
     return course

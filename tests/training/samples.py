@@ -22,7 +22,7 @@ def tiny_video(seconds: int = 12, fmt: str = "mp4") -> bytes:
             if fmt == "mp4"
             else ["-c:v", "libvpx-vp9", "-b:v", "50k"]
         )
-        subprocess.run(  # noqa: S603
+        subprocess.run(
             [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-f", "lavfi", "-i",
              f"testsrc=size=160x90:rate=5:duration={seconds}", *codec, str(out)],
             check=True,

@@ -138,3 +138,41 @@ def test_a_lesson_not_for_the_learner_is_refused(outsider_pupil, video, head_tea
     assert send(county, honest(video.pk, 15, prefix="c"))[0].reason == "unknown_lesson"
     # a teacher is
     assert send(head_teacher, honest(video.pk, 15, prefix="t"))[0].status == "accepted"
+
+
+@pytest.mark.django_db
+def test_a_parents_phone_does_not_earn_the_childs_credit(pupil, parent_of_pupil, video):
+    send(parent_of_pupil, honest(video.pk, 45))  # the course is also for parents: they learn it themselves
+    assert credited(parent_of_pupil, video) == 45
+    assert credited(pupil, video) == 0
+    assert LessonProgress.objects.get(learner=parent_of_pupil, lesson=video).audience == "parent"
+
+
+@pytest.mark.django_db
+def test_progress_is_seen_only_by_those_it_concerns(
+    pupils,
+    pupil,
+    parent_of_pupil,
+    outsider_pupil,
+    video,
+    head_teacher,
+    county,
+    outsider,
+    principal,
+    outsider_principal,
+):
+    send(pupil, honest(video.pk, 30))
+    send(pupils[1].user, honest(video.pk, 30, prefix="o"))
+    send(outsider_pupil, honest(video.pk, 30, prefix="x"))
+
+    def seen(user) -> set[int]:
+        return set(LessonProgress.objects.visible_to(user).values_list("learner_id", flat=True))
+
+    assert seen(pupil) == {pupil.pk}
+    assert seen(parent_of_pupil) == {pupil.pk}  # their own child only
+    assert seen(outsider_pupil) == {outsider_pupil.pk}
+    assert seen(head_teacher) == {pupil.pk, pupils[1].user_id}
+    assert seen(principal) == {pupil.pk, pupils[1].user_id}
+    assert seen(county) == {pupil.pk, pupils[1].user_id}
+    assert seen(outsider) == {outsider_pupil.pk}
+    assert seen(outsider_principal) == {outsider_pupil.pk}
