@@ -150,7 +150,10 @@ def good_manifest() -> dict[str, Any]:
                         "kind": "article",
                         "title": "防溺水“六不准”",
                         "duration_s": 300,
-                        "body": '<h2>六不准</h2><p>不私自下水游泳。</p><img src="media/pic.png" alt="图"><script>x()</script>',
+                        "body": (
+                            '<h2>六不准</h2><p>不私自下水游泳。</p><img src="media/pic.png" alt="图">'
+                            "<script>x()</script>"
+                        ),
                     },
                     {
                         "kind": "document",
