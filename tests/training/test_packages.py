@@ -157,6 +157,18 @@ def test_non_video_bytes_named_mp4(county, county_unit):
     ]
 
 
+def test_manifest_and_media_errors_of_one_course_are_reported_together(county, county_unit):
+    manifest = good_manifest()
+    manifest["courses"][0]["colour"] = "blue"
+    files = good_files()
+    files["media/leaflet.pdf"] = b"not a pdf"
+    errors = refused(make_zip(manifest, files), county, county_unit)
+    assert set(errors) == {
+        ("courses[1].colour", "Unknown key."),
+        ("courses[1].lessons[3].file", "media/leaflet.pdf: This file is not a PDF document."),
+    }
+
+
 def test_broken_pdf_and_poster(county, county_unit):
     files = good_files()
     files["media/leaflet.pdf"] = b"%PDF-1.4 garbage"

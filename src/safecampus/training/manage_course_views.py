@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -34,9 +35,14 @@ def length_label(seconds: int) -> str:
     return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60}:{rest % 60:02d}"
 
 
+def list_join(items: list[Any]) -> str:
+    """Items joined as the language writes a list (顿号 in Chinese)."""
+    return ("、" if get_language().startswith("zh") else ", ").join(str(i) for i in items)
+
+
 def student_scope(course: Course) -> str:
     """Which students: school types and grades, in words."""
-    types = "、".join(str(SchoolType(t).label) for t in course.school_types if t in SchoolType.values)
+    types = list_join([SchoolType(t).label for t in course.school_types if t in SchoolType.values])
     names = dict(grade_choices())
     lo, hi = course.grade_min, course.grade_max
     if lo is None and hi is None:
@@ -115,7 +121,9 @@ def course_detail(request: HttpRequest, course_id: int) -> HttpResponse:
             "course": course,
             "campaign": course.campaign,
             "lessons": lessons,
-            "audience_labels": [Audience(a).label for a in course.audiences if a in Audience.values],
+            "audience_labels": list_join(
+                [Audience(a).label for a in course.audiences if a in Audience.values]
+            ),
             "student_scope": student_scope(course),
             "quiz": quiz,
             "quiz_form": QuizForm(

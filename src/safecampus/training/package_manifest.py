@@ -338,7 +338,6 @@ def _course(
     data = check.mapping(value, path, COURSE_KEYS)
     if data is None:
         return None
-    before = len(check.errors)
     values: dict[str, Any] = {}
     if "key" in data:
         key = _key(data["key"], join(path, "key"), check, 60)
@@ -394,7 +393,7 @@ def _course(
             course.lessons.append(lesson)
     if data.get("quiz") is not None:
         _quiz(data["quiz"], join(path, "quiz"), check, course)
-    return course if len(check.errors) == before else None
+    return course  # even with errors: its files are still checked, so every error is reported
 
 
 def _file(value: Any, path: str, check: Checker, files: set[str], kind: str) -> FileRef | None:
@@ -418,7 +417,6 @@ def _lesson(value: Any, path: str, check: Checker, *, files: set[str]) -> Lesson
     data = check.mapping(value, path, LESSON_KEYS.get(kind, LESSON_KEYS[LessonKind.VIDEO]))
     if data is None:
         return None
-    before = len(check.errors)
     values: dict[str, Any] = {}
     for name, limit, required in (("title", 120, True), ("title_en", 160, False)):
         if name in data:
@@ -445,7 +443,7 @@ def _lesson(value: Any, path: str, check: Checker, *, files: set[str]) -> Lesson
             if not media.sanitise_html(body):
                 check.error(join(path, "body"), _("The article has no text."))
             values["body_html"] = body
-    return lesson if len(check.errors) == before else None
+    return lesson
 
 
 def _article_images(body: str, path: str, check: Checker, files: set[str]) -> list[FileRef]:
