@@ -481,3 +481,54 @@ def test_pages_render_in_chinese(client_for, county):
         resp = c.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans")
         assert resp.status_code == 200, url
         assert '<html lang="zh-hans">' in resp.content.decode()
+
+
+def test_edit_campaign_and_course_and_change_status(client_for, county, county_unit):
+    ids = k1_content()
+    c = client_for(county)
+    url = reverse("training:campaign_edit", args=[ids["campaign_id"]])
+    assert 'value="东港区安全教育专题"' in c.get(url).content.decode()
+    resp = c.post(url, campaign_data(title="东港区安全教育专题（修订）", pass_mark="90"))
+    assert resp.status_code == 302
+    campaign = Campaign.objects.get(pk=ids["campaign_id"])
+    assert campaign.title == "东港区安全教育专题（修订）" and campaign.pass_mark == 90
+    url = reverse("training:course_edit", args=[ids["course_id"]])
+    assert c.get(url).status_code == 200
+    resp = c.post(
+        url,
+        {
+            "title": "东港区消防课",
+            "audiences": ["staff"],
+            "grade_min": "3",
+            "grade_max": "2",
+            "theme": "fire",
+        },
+    )
+    assert "The first grade is above the last one." in resp.content.decode()
+    assert Course.objects.get(pk=ids["course_id"]).title == "东港区消防安全课"  # nothing written
+    resp = c.post(url, {"title": "东港区消防课", "audiences": ["staff"], "theme": "", "order": "2"})
+    assert resp.status_code == 302
+    course = Course.objects.get(pk=ids["course_id"])
+    assert (course.title, course.audiences, course.theme, course.order) == (
+        "东港区消防课",
+        ["staff"],
+        None,
+        2,
+    )
+    status = reverse("training:course_status", args=[course.pk])
+    c.post(status, {"action": "archive"})
+    assert Course.objects.get(pk=course.pk).status == ContentStatus.ARCHIVED
+    resp = c.post(status, {"action": "archive"}, follow=True)
+    assert "This cannot be done while the item is “Archived”." in resp.content.decode()
+    c.post(status, {"action": "publish"})
+    c.post(status, {"action": "unpublish"})
+    assert Course.objects.get(pk=course.pk).status == ContentStatus.DRAFT
+
+
+def test_course_page_query_count_is_pinned(client_for, county, django_assert_max_num_queries):
+    ids = k1_content()
+    c = client_for(county)
+    url = reverse("training:course", args=[ids["course_id"]])
+    c.get(url)
+    with django_assert_max_num_queries(16):
+        assert c.get(url).status_code == 200
