@@ -523,6 +523,8 @@ def test_edit_campaign_and_course_and_change_status(client_for, county, county_u
     c.post(status, {"action": "publish"})
     c.post(status, {"action": "unpublish"})
     assert Course.objects.get(pk=course.pk).status == ContentStatus.DRAFT
+    page = c.get(reverse("training:course", args=[course.pk])).content.decode()
+    assert "History" in page and "Course updated" in page and "Archived" in page  # the audit trail
 
 
 def test_course_page_query_count_is_pinned(client_for, county, django_assert_max_num_queries):

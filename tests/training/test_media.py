@@ -165,3 +165,9 @@ def test_article_images(client_for, learner, other_learner, county):
     assert client_for(learner).get(url, HTTP_RANGE="bytes=0-3").status_code == 206
     assert client_for(county).get(url).status_code == 200
     assert client_for(other_learner).get(url).status_code == 404
+
+
+def test_head_request_has_the_headers_and_no_body(client_for, learner, video):
+    resp = client_for(learner).head(file_url(video), HTTP_RANGE="bytes=0-9")
+    assert resp.status_code == 206 and resp["Content-Range"].startswith("bytes 0-9/")
+    assert resp["Content-Length"] == "10"

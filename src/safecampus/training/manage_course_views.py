@@ -20,7 +20,7 @@ from safecampus.core.ui import run_service
 from . import content, images
 from . import manage_queries as q
 from .manage_forms import CourseForm, ImageForm, LessonForm, QuestionForm, QuizForm, grade_choices
-from .manage_views import ACTION_DONE, campaign_crumbs, form_page, status_actions
+from .manage_views import ACTION_DONE, campaign_crumbs, form_page, status_actions, timeline
 from .models import Audience, Campaign, Course, LessonKind, Quiz
 
 
@@ -135,6 +135,7 @@ def course_detail(request: HttpRequest, course_id: int) -> HttpResponse:
             "active_questions": active,
             "too_few_questions": quiz is not None and active < quiz.question_count,
             "actions": status_actions(course),
+            "timeline": timeline(user, course, related=lessons),
             "kinds": LessonKind.choices,
             "breadcrumbs": campaign_crumbs(course.campaign, {"label": course.title}),
         },

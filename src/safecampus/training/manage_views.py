@@ -18,7 +18,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from safecampus.core.audit import timeline_for
 from safecampus.core.errors import DomainError
+from safecampus.core.roles import Perm
+from safecampus.core.scoping import has_perm_at
 from safecampus.core.ui import run_service
 
 from . import content
@@ -46,6 +49,13 @@ def status_actions(obj: Any) -> list[dict[str, Any]]:
             label, icon, css = ACTION_LABELS[action]
             out.append({"action": action, "label": label, "icon": icon, "css": css})
     return out
+
+
+def timeline(user: Any, obj: Any, related: Any = ()) -> Any:
+    """The object's recent audit events, for those who may read the audit trail there."""
+    if not has_perm_at(user, Perm.VIEW_AUDIT, obj.unit):
+        return None
+    return list(timeline_for(obj, user, related=related)[:30])
 
 
 def manage_crumbs(*extra: dict) -> list[dict]:
@@ -138,6 +148,7 @@ def campaign_detail(request: HttpRequest, campaign_id: int) -> HttpResponse:
             "my_courses": [c for c in courses if c.mine],
             "offered_courses": [c for c in courses if not c.mine],
             "can_add_course": campaign.status != ContentStatus.ARCHIVED,
+            "timeline": timeline(user, campaign) if mine else None,
             "breadcrumbs": manage_crumbs({"label": campaign.title}),
         },
     )
