@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404
 
 from safecampus.core.models import Unit
@@ -71,7 +71,7 @@ def courses_in(user: Any, campaign: Campaign) -> list[Course]:
             lesson_count=Count("lessons", distinct=True),
             question_count=Count("questions", filter=Q(questions__is_active=True), distinct=True),
         )
-        .order_by("stage__number", "order", "id")
+        .order_by(F("stage__number").asc(nulls_last=True), "order", "id")
     )
     for course in courses:
         course.mine = can_manage(user, course)

@@ -278,9 +278,10 @@ def _apply(
         with _Step(path):
             content.save_stage(campaign, actor=actor, **values)
     lessons = questions = 0
-    for course_plan in plan.courses:
+    for position, course_plan in enumerate(plan.courses):
         with _Step(course_plan.path):
-            course = content.create_course(campaign, campaign.unit, actor=actor, **course_plan.values)
+            values = {"order": position, **course_plan.values}
+            course = content.create_course(campaign, campaign.unit, actor=actor, **values)
         for order, lesson in enumerate(course_plan.lessons):
             with _Step(lesson.path):
                 values = dict(lesson.values)

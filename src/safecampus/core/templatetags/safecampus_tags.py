@@ -133,6 +133,7 @@ FIELD_LABELS: dict[str, Any] = {
     "stage": _("Stage"),
     "theme": _("Theme"),
     "themes": _("Themes"),
+    "stages": _("Stages"),
     "duration_s": _("Length (seconds)"),
     "version": _("Version"),
     "question_count": _("Questions drawn"),
