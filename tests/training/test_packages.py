@@ -314,3 +314,24 @@ def test_video_lengths_come_from_the_file_not_the_manifest(county, county_unit):
     errors = refused(make_zip(manifest, good_files()), county, county_unit)
     assert errors == [("courses[1].lessons[1].duration_s", "Unknown key.")]
     assert len(tiny_video(12)) > 0
+
+
+def test_command_line_checks_and_loads(tmp_path, county_unit, capsys):
+    import json
+
+    from django.core.management import call_command
+
+    good = tmp_path / "good.zip"
+    good.write_bytes(make_zip(good_manifest(), good_files()))
+    bad = tmp_path / "bad.zip"
+    bad.write_bytes(make_zip("format: [", {}))
+    before = snapshot()
+    call_command("load_training_package", str(good), "--unit", county_unit.code, "--check")
+    assert json.loads(capsys.readouterr().out)["ok"] is True
+    with pytest.raises(SystemExit):
+        call_command("load_training_package", str(bad), "--unit", county_unit.code)
+    assert json.loads(capsys.readouterr().out)["errors"][0][0] == "manifest.yaml"
+    assert snapshot() == before
+    call_command("load_training_package", str(good), "--unit", county_unit.code)
+    result = json.loads(capsys.readouterr().out)
+    assert result["ok"] and Campaign.objects.get(pk=result["campaign"]).unit == county_unit
