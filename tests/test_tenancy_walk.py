@@ -79,6 +79,26 @@ def _transfer() -> int:
     return tr.pk
 
 
+def _classroom_session() -> int:
+    """A classroom session of the sample class of demo-c1-k1-s1 playing the k1 sample lesson."""
+    from django.utils import timezone
+
+    from safecampus.training.models import ClassroomSession, Lesson
+
+    klass = SchoolClass.objects.filter(unit__code=K1_S1).first()
+    assert klass is not None, "roster_sample() should have created it"
+    session = ClassroomSession.objects.filter(school_class=klass).first()
+    if session is None:
+        session = ClassroomSession.objects.create(
+            unit=klass.unit,
+            unit_path=klass.unit_path,
+            school_class=klass,
+            lesson=Lesson.objects.get(pk=training.lesson_id()),
+            started_at=timezone.now(),
+        )
+    return session.pk
+
+
 def _first(qs) -> Callable[[], int]:
     """The first row of a demo-c1-k1-s1 roster queryset (see `roster_sample`)."""
 
@@ -123,6 +143,7 @@ SEGMENT_SAMPLES: dict[str, Callable[[], object]] = {
 # (path segment, parameter name) → sample, where a parameter name means another object there.
 PAIR_SAMPLES: dict[tuple[str, str], Callable[[], object]] = {
     ("parents", "user_id"): lambda: Guardian.objects.filter(student__unit__code=K1_S1).first().parent_id,
+    ("classroom", "session_id"): _classroom_session,
 }
 
 STAFF_CSV = "姓名,手机,岗位,年级,班级\r\n张丽,13863310008,班主任,一年级,1班\r\n王晓梅,13863319901,宿管,,\r\n"
