@@ -24,6 +24,7 @@ from tests.roster.factories import csv_bytes, student_rows
 
 from .roster.samples import ensure_k1_roster, k1_batch_id, k1_student_id
 from .training import walk_samples as training
+from .training.manage_samples import k1_content
 
 # Words that appear only in demo-c1-k1's data: its units and people.
 MARKERS = [
@@ -129,6 +130,10 @@ PARAM_SAMPLES: dict[str, Callable[[], object]] = {
     "quiz_id": training.quiz_id,
     "attempt_id": training.attempt_id,
     "certificate_id": training.certificate_id,
+    # content management and media (tests/training/manage_samples.py)
+    "question_id": lambda: k1_content()["question_id"],
+    "image_id": lambda: k1_content()["image_id"],
+    "part": lambda: "file",
 }
 # Path segment before a generic parameter (`units/{id}`) → sample.
 SEGMENT_SAMPLES: dict[str, Callable[[], object]] = {
@@ -224,6 +229,7 @@ def test_outsider_walk(demo, roster_samples, outsider_name):
     ensure_k1_roster()  # roster samples exist before the walk counts events
     roster_sample()
     training.k1_campaign()
+    k1_content()
     outsider = User.objects.get(username=outsider_name)
     web = Client(raise_request_exception=False)
     web.force_login(outsider)

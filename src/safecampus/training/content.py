@@ -10,7 +10,9 @@ learner's progress.
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
 import uuid
+from pathlib import Path
 from typing import Any
 
 from django.core.files.base import ContentFile
@@ -24,7 +26,8 @@ from safecampus.core.policy import policy_for
 from safecampus.core.roles import Perm
 from safecampus.core.scoping import require
 
-from . import media
+from . import images, media
+from .filestore import delete_on_commit, guarded, remember
 from .models import (
     CONTENT_TRANSITIONS,
     Audience,
@@ -60,6 +63,17 @@ def _dates(starts_on: Any, ends_on: Any) -> tuple[dt.date, dt.date]:
     if end < start:
         raise Invalid(_("The end date is before the start date."), field="ends_on")
     return start, end
+
+
+def order_of(value: Any) -> int:
+    """A position in a list (0 when empty)."""
+    try:
+        order = int(value or 0)
+    except (TypeError, ValueError):
+        order = -1
+    if not 0 <= order <= 32767:
+        raise Invalid(_("The position must be a whole number from 0 to 32767."), field="order")
+    return order
 
 
 # -- campaigns, themes, stages ---------------------------------------------------------------
@@ -178,7 +192,7 @@ def save_theme(
         defaults={
             "name": text(name, 60, "name"),
             "name_en": text(name_en, 80, "name_en", required=False),
-            "order": int(order or 0),
+            "order": order_of(order),
         },
     )
     audit.record(
@@ -267,7 +281,11 @@ def _course_fields(campaign: Campaign, fields: dict[str, Any]) -> dict[str, Any]
     if lo is not None and hi is not None and lo > hi:
         raise Invalid(_("The first grade is above the last one."), field="grade_max")
     if fields.get("stage") not in (None, ""):
-        stage = Stage.objects.filter(campaign=campaign, number=fields["stage"]).first()
+        try:
+            number = int(fields["stage"])
+        except (TypeError, ValueError):
+            number = None
+        stage = Stage.objects.filter(campaign=campaign, number=number).first() if number else None
         if stage is None:
             raise Invalid(_("This stage does not exist in the campaign."), field="stage")
         out["stage"] = stage
@@ -281,7 +299,7 @@ def _course_fields(campaign: Campaign, fields: dict[str, Any]) -> dict[str, Any]
     elif "theme" in fields:
         out["theme"] = None
     if "order" in fields:
-        out["order"] = int(fields["order"] or 0)
+        out["order"] = order_of(fields["order"])
     return out
 
 
@@ -333,7 +351,35 @@ def change_course_status(course: Course, action: str, *, actor: Any) -> Course:
 
 # -- lessons ----------------------------------------------------------------------------------
 def _store(lesson: Lesson, field: str, item: media.Media) -> None:
-    getattr(lesson, field).save(f"{uuid.uuid4().hex}.{item.extension}", ContentFile(item.data), save=False)
+    """Save a checked file to storage; it is deleted again if the change fails (`filestore`)."""
+    file = getattr(lesson, field)
+    file.save(f"{uuid.uuid4().hex}.{item.extension}", ContentFile(item.data), save=False)
+    remember(file.storage, file.name)
+
+
+def _poster_of(item: media.Media) -> media.Media | None:
+    """A poster frame taken from the video (None when ffmpeg cannot take one)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"video.{item.extension}"
+        path.write_bytes(item.data)
+        frame = media.poster_from_video(path, at_s=min(1.0, item.duration_s / 2))
+    if not frame:
+        return None
+    try:
+        return media.reencode_image(frame, max_side=1280)
+    except Invalid:
+        return None
+
+
+def lesson_duration(value: Any) -> int:
+    """The reading time of an article or a document, in seconds (10 s to 4 h)."""
+    try:
+        duration = int(value)
+    except (TypeError, ValueError):
+        duration = 0
+    if not 10 <= duration <= 4 * 3600:
+        raise Invalid(_("The length must be between 10 seconds and 4 hours."), field="duration_s")
+    return duration
 
 
 def _apply_lesson_content(lesson: Lesson, fields: dict[str, Any]) -> bool:
@@ -365,26 +411,27 @@ def _apply_lesson_content(lesson: Lesson, fields: dict[str, Any]) -> bool:
         _store(lesson, "media", item)
         lesson.media_type, lesson.media_size = item.content_type, len(item.data)
         changed = True
+        if lesson.kind == LessonKind.VIDEO and fields.get("poster") is None and not lesson.poster:
+            poster = _poster_of(item)
+            if poster is not None:
+                _store(lesson, "poster", poster)
     if fields.get("poster") is not None:
+        if lesson.kind != LessonKind.VIDEO:
+            raise Invalid(_("Only a video has a poster image."), field="poster")
         _store(lesson, "poster", media.reencode_image(fields["poster"], max_side=1280))
     if fields.get("duration_s") not in (None, "") and lesson.kind != LessonKind.VIDEO:
-        try:
-            duration = int(fields["duration_s"])
-        except (TypeError, ValueError):
-            duration = 0
-        if not 10 <= duration <= 4 * 3600:
-            raise Invalid(_("The length must be between 10 seconds and 4 hours."), field="duration_s")
+        duration = lesson_duration(fields["duration_s"])
         changed |= duration != lesson.duration_s
         lesson.duration_s = duration
     return changed
 
 
-@transaction.atomic
+@guarded
 def create_lesson(course: Course, *, actor: Any, kind: str, **fields: Any) -> Lesson:
     require(actor, Perm.MANAGE_TRAINING, course.unit)
     if kind not in LessonKind.values:
         raise Invalid(_("Choose video, article or document."), field="kind")
-    lesson = Lesson(course=course, kind=kind, duration_s=0, order=int(fields.pop("order", 0) or 0))
+    lesson = Lesson(course=course, kind=kind, duration_s=0, order=order_of(fields.pop("order", 0)))
     lesson.set_unit(course.unit)
     fields.setdefault("title", "")
     _apply_lesson_content(lesson, fields)
@@ -397,17 +444,19 @@ def create_lesson(course: Course, *, actor: Any, kind: str, **fields: Any) -> Le
     if not lesson.duration_s:
         raise Invalid(_("The length must be between 10 seconds and 4 hours."), field="duration_s")
     lesson.save()
+    images.claim_images(lesson)
     audit.record(actor, "training.lesson_created", lesson, unit=course.unit, after=lesson.audit_snapshot())
     return lesson
 
 
-@transaction.atomic
+@guarded
 def update_lesson(lesson: Lesson, *, actor: Any, **fields: Any) -> Lesson:
     """Change a lesson. A published course's lesson whose content changes gets a new version;
     the old one is kept as a revision and learners keep their progress (it is kept by lesson)."""
     require(actor, Perm.MANAGE_TRAINING, lesson.unit)
     lesson = Lesson.objects.select_for_update(of=("self",)).select_related("course", "unit").get(pk=lesson.pk)
     before = lesson.audit_snapshot()
+    old_media, old_poster = lesson.media.name or "", lesson.poster.name or ""
     revision = LessonRevision(
         lesson=lesson,
         version=lesson.version,
@@ -418,12 +467,22 @@ def update_lesson(lesson: Lesson, *, actor: Any, **fields: Any) -> Lesson:
         created_by=actor,
     )
     if "order" in fields:
-        lesson.order = int(fields.pop("order") or 0)
+        lesson.order = order_of(fields.pop("order"))
     changed = _apply_lesson_content(lesson, fields)
     if changed and lesson.course.status != ContentStatus.DRAFT:
         revision.save()
         lesson.version += 1
     lesson.save()
+    images.claim_images(lesson)
+    # Replaced files that no version refers to any more go once the change has committed.
+    if (
+        old_media
+        and old_media != lesson.media.name
+        and not LessonRevision.objects.filter(lesson=lesson, media=old_media).exists()
+    ):
+        delete_on_commit(old_media, lesson.media.storage)
+    if old_poster and old_poster != lesson.poster.name:
+        delete_on_commit(old_poster, lesson.poster.storage)
     audit.record(
         actor,
         "training.lesson_updated",
@@ -501,7 +560,7 @@ def add_question(
     require(actor, Perm.MANAGE_TRAINING, course.unit)
     values = _question_fields(kind, text, choices, answer)
     question = Question.objects.create(
-        course=course, explanation=str(explanation or "")[:2000], order=int(order or 0), **values
+        course=course, explanation=str(explanation or "")[:2000], order=order_of(order), **values
     )
     audit.record(
         actor,
@@ -528,6 +587,8 @@ def update_question(question: Question, *, actor: Any, **fields: Any) -> Questio
         question.explanation = str(fields["explanation"] or "")[:2000]
     if "is_active" in fields:
         question.is_active = bool(fields["is_active"])
+    if "order" in fields:
+        question.order = order_of(fields["order"])
     question.save()
     audit.record(
         actor,

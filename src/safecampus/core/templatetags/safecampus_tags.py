@@ -65,6 +65,26 @@ VERBS: dict[str, tuple[Any, str]] = {
     "roster.transfer_accepted": (_("Transfer accepted"), "check-circle"),
     "roster.transfer_rejected": (_("Transfer rejected"), "x-circle"),
     "roster.transfer_cancelled": (_("Transfer cancelled"), "slash-circle"),
+    # training content
+    "training.campaign_created": (_("Campaign created"), "plus-circle"),
+    "training.campaign_updated": (_("Campaign updated"), "pencil"),
+    "training.campaign_publish": (_("Published"), "broadcast"),
+    "training.campaign_unpublish": (_("Back to draft"), "arrow-counterclockwise"),
+    "training.campaign_archive": (_("Archived"), "archive"),
+    "training.theme_saved": (_("Theme saved"), "tags"),
+    "training.stage_saved": (_("Stage saved"), "flag"),
+    "training.package_loaded": (_("Content package loaded"), "file-earmark-zip"),
+    "training.course_created": (_("Course created"), "plus-circle"),
+    "training.course_updated": (_("Course updated"), "pencil"),
+    "training.course_publish": (_("Published"), "broadcast"),
+    "training.course_unpublish": (_("Back to draft"), "arrow-counterclockwise"),
+    "training.course_archive": (_("Archived"), "archive"),
+    "training.lesson_created": (_("Lesson added"), "collection-play"),
+    "training.lesson_updated": (_("Lesson changed"), "pencil"),
+    "training.image_added": (_("Image uploaded"), "image"),
+    "training.quiz_saved": (_("Quiz settings saved"), "ui-checks"),
+    "training.question_added": (_("Question added"), "patch-question"),
+    "training.question_updated": (_("Question changed"), "patch-question"),
 }
 
 FIELD_LABELS: dict[str, Any] = {
@@ -101,10 +121,32 @@ FIELD_LABELS: dict[str, Any] = {
     "staying": _("Suspended (stay)"),
     "new_grades": _("New grades"),
     "new_classes": _("New classes"),
+    # training content
+    "title": _("Title"),
+    "title_en": _("English title"),
+    "starts_on": _("Starts on"),
+    "ends_on": _("Ends on"),
+    "pass_mark": _("Pass mark"),
+    "audiences": _("For whom"),
+    "school_types": _("School types"),
+    "grades": _("Grades"),
+    "stage": _("Stage"),
+    "theme": _("Theme"),
+    "themes": _("Themes"),
+    "stages": _("Stages"),
+    "duration_s": _("Length (seconds)"),
+    "version": _("Version"),
+    "question_count": _("Questions drawn"),
+    "attempts_limit": _("Attempts allowed"),
+    "courses": _("Courses"),
+    "lessons": _("Lessons"),
+    "questions": _("Questions"),
+    "text": _("Question"),
+    "active": _("In use"),
 }
 
 # Internal keys that mean nothing to a reader of the timeline.
-HIDDEN_KEYS = {"path"}
+HIDDEN_KEYS = {"path", "media", "image", "bytes", "lesson", "question", "campaign"}
 
 VALUE_CHOICES = {"kind": UnitKind, "school_type": SchoolType, "role": Role}
 
