@@ -226,7 +226,7 @@ class Lesson(ScopedModel):
     def audit_snapshot(self) -> dict[str, Any]:
         return {
             "title": self.title,
-            "kind": self.kind,
+            "lesson_kind": self.kind,
             "duration_s": self.duration_s,
             "version": self.version,
             "media": self.media.name if self.media else "",

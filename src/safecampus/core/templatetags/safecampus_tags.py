@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from safecampus.core.models import SchoolType, UnitKind
 from safecampus.core.roles import Role
+from safecampus.training.models import LessonKind
 
 register = template.Library()
 
@@ -143,12 +144,13 @@ FIELD_LABELS: dict[str, Any] = {
     "questions": _("Questions"),
     "text": _("Question"),
     "active": _("In use"),
+    "lesson_kind": _("Lesson kind"),
 }
 
 # Internal keys that mean nothing to a reader of the timeline.
 HIDDEN_KEYS = {"path", "media", "image", "bytes", "lesson", "question", "campaign"}
 
-VALUE_CHOICES = {"kind": UnitKind, "school_type": SchoolType, "role": Role}
+VALUE_CHOICES = {"kind": UnitKind, "school_type": SchoolType, "role": Role, "lesson_kind": LessonKind}
 
 
 @register.filter
