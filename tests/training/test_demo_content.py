@@ -331,3 +331,7 @@ def test_the_bulk_learners_are_those_of_learner_of(demo_campaign, small_roster):
         mine = bulk[user.pk]
         assert {a: u.pk for a, u in mine.units.items()} == {a: u.pk for a, u in one.units.items()}
         assert (mine.grade_level, mine.school_type) == (one.grade_level, one.school_type)
+
+
+def test_the_english_lines_of_the_video_need_no_cjk_font():
+    assert all(card.english.isascii() for card in demo_video.CARDS)

@@ -33,7 +33,7 @@ class Card:
     seconds: int
     heading: str  # large, Chinese
     lines: tuple[str, ...]  # Chinese
-    english: str  # one small line (also what is drawn when no CJK font is found)
+    english: str  # one small line, ASCII (also what is drawn when no CJK font is found)
     badge: str = ""
 
 
@@ -81,7 +81,7 @@ CARDS: tuple[Card, ...] = (
         7,
         "发现有人落水怎么办",
         ("大声呼救，请大人来帮忙", "拨打 110 / 120 / 119", "递竹竿、绳子、救生圈，不下水"),
-        "Shout for help, call 110, reach or throw — don't go in",
+        "Shout for help, call 110, reach or throw; never jump in",
         "救",
     ),
     Card(5, "安全记心间 平安伴我行", ("牢记“六不”，智救不盲救",), "Remember the six don'ts", "安全"),
