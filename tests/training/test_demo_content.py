@@ -335,3 +335,20 @@ def test_the_bulk_learners_are_those_of_learner_of(demo_campaign, small_roster):
 
 def test_the_english_lines_of_the_video_need_no_cjk_font():
     assert all(card.english.isascii() for card in demo_video.CARDS)
+
+
+@pytest.mark.django_db
+@pytest.mark.slow
+def test_the_demo_roster_learns_and_demo_student_keeps_the_e2e_course(demo_campaign):
+    from safecampus.roster.demo import load_roster
+
+    load_roster()  # three students a class in the test suite (SAFECAMPUS_DEMO_CLASS_SIZE)
+    assert training_demo.load_training_demo() == demo_campaign
+    _recount_matches(demo_campaign)
+    student = User.objects.get(username="demo_student")
+    assert CourseProgress.objects.filter(learner=student, course__key="fire-primary", passed_at__isnull=False)
+    assert not LessonProgress.objects.filter(learner=student, course__key=training_demo.E2E_COURSE_KEY)
+    assert CourseProgress.objects.filter(learner__username="demo_teacher").count() == 2
+    assert CourseProgress.objects.filter(learner__username="demo_parent").exists()
+    audiences = set(CourseProgress.objects.values_list("audience", flat=True))
+    assert audiences == set(Audience.values)
