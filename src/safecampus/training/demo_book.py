@@ -210,44 +210,43 @@ def write_plans(campaign: Campaign, courses: list[Course], plans: list[LearnerPl
     _clocks(rows.clocks)
 
 
+BEAT_COLUMNS = (
+    "learner",
+    "client_id",
+    "lesson",
+    "position_s",
+    "at",
+    "received_at",
+    "status",
+    "reason",
+    "credit_s",
+)
+
+
 def insert_beats(beats: list[tuple[int, Beat, float]]) -> None:
-    """Insert accepted heartbeats (received when sent) with one prepared statement: there are
-    hundreds of thousands, and the ORM's per-value preparation would take most of a minute."""
+    """Insert accepted heartbeats (received when sent) by the database's own bulk path: there are
+    hundreds of thousands, and the ORM's per-value preparation would take most of a minute
+    (PostgreSQL: COPY; SQLite: one prepared statement run for every row)."""
     ops = connection.ops
-    names = [
-        "learner",
-        "client_id",
-        "lesson",
-        "position_s",
-        "at",
-        "received_at",
-        "status",
-        "reason",
-        "credit_s",
-    ]
-    columns = ", ".join(ops.quote_name(Heartbeat._meta.get_field(n).column) for n in names)
-    marks = ", ".join(["%s"] * len(names))
-    sql = f"INSERT INTO {ops.quote_name(Heartbeat._meta.db_table)} ({columns}) VALUES ({marks})"  # noqa: S608
+    table = ops.quote_name(Heartbeat._meta.db_table)
+    columns = ", ".join(ops.quote_name(Heartbeat._meta.get_field(n).column) for n in BEAT_COLUMNS)
     accepted = str(BeatStatus.ACCEPTED)
+
+    def rows(items: list[tuple[int, Beat, float]], adapt: Any) -> Iterator[tuple[Any, ...]]:
+        for learner_id, beat, credit in items:
+            at = adapt(beat.at)
+            yield (learner_id, beat.client_id, beat.lesson_id, beat.position_s, at, at, accepted, "", credit)
+
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in rows(beats, lambda at: at):
+                    copy.write_row(row)
+            return
+        marks = ", ".join(["%s"] * len(BEAT_COLUMNS))
+        sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608 (names from the model)
         for start in range(0, len(beats), BATCH):
-            params = []
-            for learner_id, beat, credit in beats[start : start + BATCH]:
-                at = ops.adapt_datetimefield_value(beat.at)
-                params.append(
-                    (
-                        learner_id,
-                        beat.client_id,
-                        beat.lesson_id,
-                        beat.position_s,
-                        at,
-                        at,
-                        accepted,
-                        "",
-                        credit,
-                    )
-                )
-            cursor.executemany(sql, params)
+            cursor.executemany(sql, list(rows(beats[start : start + BATCH], ops.adapt_datetimefield_value)))
 
 
 def _clocks(clocks: dict[int, tuple[dt.datetime, str, int]]) -> None:
