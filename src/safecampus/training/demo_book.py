@@ -4,8 +4,9 @@ For each learner the planned beats are credited by `credit.credit_timeline` (the
 are credited and recounted with), then folded into lesson, course and day rows exactly as
 `progress.ProgressBook` folds live beats (credited time capped at the lesson's length, completion at the
 policy's ratio, the day of each credited second in Asia/Shanghai). Quiz attempts draw questions as
-`quizzes.start_attempt` does and are graded by `quizzes.score_of`. Rows are written with `bulk_create`
-keeping their historical dates; a recount from the stored heartbeats gives the same numbers.
+`quizzes.start_attempt` does and are graded by `quizzes.score_of`. Rows are written in bulk keeping
+their historical dates (heartbeats by the database's own bulk path, the rest with `bulk_create`); a
+recount from the stored heartbeats gives the same numbers.
 """
 
 from __future__ import annotations

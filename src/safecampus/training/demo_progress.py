@@ -1,6 +1,6 @@
 """Realistic learning progress for the demo roster: who learns, what and when.
 
-A good share of the students with accounts (60–85 % a class, varying between schools and classes),
+A good share of the students with accounts (about 60–85 % a class, varying between schools and classes),
 most staff and leaders and some parents learn the courses offered to them over the last six weeks
 before today: keen learners finish their courses and pass the quizzes (some at the second try),
 steady ones finish a course or two and leave others half done (some fail a quiz), light ones read one
@@ -232,7 +232,8 @@ class Calendar:
             return None
         if self.free_at is None:
             return _slot(self.rnd, self.day, self.audience)
-        return self.free_at + dt.timedelta(seconds=self.rnd.randint(60, 15 * 60))
+        at = self.free_at + dt.timedelta(seconds=self.rnd.randint(60, 15 * 60))
+        return at if timezone.localtime(at).date() <= self.window.last_day else None  # never today
 
     def done(self, at: dt.datetime) -> None:
         self.free_at = at
