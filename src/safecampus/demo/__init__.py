@@ -25,6 +25,20 @@ def _roster() -> None:
 STEPS.append(_roster)
 
 
+def _training() -> None:
+    """The training campaign, courses and video; the learners' progress when the roster was loaded."""
+    import os
+
+    if os.environ.get("SAFECAMPUS_DEMO_TRAINING", "1") == "0":
+        return
+    from safecampus.training.demo import load_training_demo
+
+    load_training_demo(progress=os.environ.get("SAFECAMPUS_DEMO_ROSTER", "1") != "0")
+
+
+STEPS.append(_training)
+
+
 def load_demo() -> None:
     for step in STEPS:
         step()
