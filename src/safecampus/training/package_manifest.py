@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from safecampus.core.errors import Invalid
 
-from . import content, media
+from . import content, media, question_bank
 from .models import Campaign, Course, LessonKind, QuestionKind
 
 FORMAT = "safecampus-training/1"
@@ -527,7 +527,7 @@ def _question(value: Any, path: str, check: Checker) -> dict[str, Any] | None:
     if data.get("order") is not None and check.integer(data["order"], join(path, "order")) is None:
         return None
     try:
-        values = content._question_fields(data["kind"], text, [str(c) for c in choices], answer)
+        values = question_bank._question_fields(data["kind"], text, [str(c) for c in choices], answer)
     except Invalid as exc:
         check.error(join(path, exc.field or "answer"), exc.message)
         return None
