@@ -20,7 +20,7 @@ from safecampus.core.ui import run_service
 from . import content, images
 from . import manage_queries as q
 from .manage_forms import CourseForm, ImageForm, LessonForm, QuestionForm, QuizForm, grade_choices
-from .manage_views import ACTION_DONE, campaign_crumbs, form_page, status_actions, timeline
+from .manage_views import apply_status, campaign_crumbs, form_page, status_actions, timeline
 from .models import Audience, Campaign, Course, LessonKind, Quiz
 
 
@@ -170,13 +170,7 @@ def course_status(request: HttpRequest, course_id: int) -> HttpResponse:
     user = request.user
     q.managing_unit(user)
     course = q.course_for(user, course_id)
-    action = request.POST.get("action", "")
-    try:
-        content.change_course_status(course, action, actor=user)
-    except DomainError as exc:
-        messages.error(request, str(exc.message))
-    else:
-        messages.success(request, str(ACTION_DONE[action]))
+    apply_status(request, course, content.change_course_status)
     return redirect("training:course", course_id=course.pk)
 
 

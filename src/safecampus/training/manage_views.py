@@ -183,14 +183,19 @@ def campaign_status(request: HttpRequest, campaign_id: int) -> HttpResponse:
     user = request.user
     q.managing_unit(user)
     campaign = q.campaign_for_manager(user, campaign_id)
+    apply_status(request, campaign, content.change_campaign_status)
+    return redirect("training:campaign", campaign_id=campaign.pk)
+
+
+def apply_status(request: HttpRequest, obj: Any, change: Any) -> None:
+    """Publish, unpublish or archive `obj` with the posted action; the outcome as a message."""
     action = request.POST.get("action", "")
     try:
-        content.change_campaign_status(campaign, action, actor=user)
+        change(obj, action, actor=request.user)
     except DomainError as exc:
         messages.error(request, str(exc.message))
     else:
         messages.success(request, str(ACTION_DONE[action]))
-    return redirect("training:campaign", campaign_id=campaign.pk)
 
 
 @login_required
