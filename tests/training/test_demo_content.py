@@ -23,7 +23,7 @@ from safecampus.training import demo as training_demo
 from safecampus.training import demo_progress, demo_video, media
 from safecampus.training.credit import Beat, Rules, credit_timeline, lesson_totals
 from safecampus.training.heartbeats import BeatIn, record_heartbeats
-from safecampus.training.learner import learner_of
+from safecampus.training.learner import learner_of, learners_of
 from safecampus.training.models import (
     Audience,
     Campaign,
@@ -325,7 +325,7 @@ def test_live_learning_continues_from_the_demo_progress(demo_campaign, small_ros
 def test_the_bulk_learners_are_those_of_learner_of(demo_campaign, small_roster):
     named = ["demo_teacher", "demo_principal", "demo_county", "demo_parent"]
     users = [*small_roster, *User.objects.filter(username__in=named)]
-    bulk = demo_progress.learners_of(users)
+    bulk = learners_of(users)
     for user in users:
         one = learner_of(user)
         mine = bulk[user.pk]

@@ -94,12 +94,10 @@ def lessons_for_class(klass: SchoolClass) -> list[Lesson]:
     """Published lessons offered to the class's students: a student course of the class's school
     or a unit above it, fitting the school type and the grade."""
     school = klass.unit
-    paths = [*school.ancestor_paths(), school.path]
     level = klass.grade.level
     candidates = (
-        Lesson.objects.filter(
-            unit_path__in=paths,
-            course__unit_path__in=paths,
+        Lesson.objects.offered_at(school)
+        .filter(
             course__status=ContentStatus.PUBLISHED,
             course__campaign__status=ContentStatus.PUBLISHED,
         )

@@ -25,9 +25,11 @@ from typing import Any
 
 @dataclass(frozen=True)
 class Rules:
-    max_gap_s: float = 45
-    seek_rate: float = 1.5
-    seek_slack_s: float = 5
+    """The numbers of the rule; they come from the policy (`training.heartbeat`)."""
+
+    max_gap_s: float
+    seek_rate: float
+    seek_slack_s: float
 
     @classmethod
     def from_policy(cls, policy: Any) -> Rules:

@@ -73,6 +73,10 @@ class OfferedQuerySet(ScopedQuerySet):
             return self.none()
         return self.filter(unit_path__in=paths)
 
+    def offered_at(self, unit: Any) -> OfferedQuerySet:
+        """Content offered to the learners of `unit`: owned by the unit or a unit above it."""
+        return self.filter(unit_path__in=[*unit.ancestor_paths(), unit.path])
+
 
 class Campaign(ScopedModel):
     title = models.CharField(_("title"), max_length=120)
