@@ -35,6 +35,12 @@ def django_db_setup(django_db_setup, django_db_blocker):
         _ensure_demo()
 
 
+@pytest.fixture(autouse=True)
+def _stats_after_commit(monkeypatch) -> None:
+    """A test's transaction never commits: run the statistics' after-commit work at once."""
+    monkeypatch.setattr("safecampus.stats.signals.after_commit", lambda fn: fn())
+
+
 @pytest.fixture
 def demo(db) -> None:
     """The demo region is present (reloaded if a transactional test flushed it)."""

@@ -99,6 +99,21 @@ def _classroom_session() -> int:
     return session.pk
 
 
+def _notification() -> int:
+    """A reminder to demo-c1-k1-s1's principal (made on first use, through the inbox service)."""
+    from safecampus.inbox.models import Notification, NotificationKind
+    from safecampus.inbox.services import notify
+
+    principal = User.objects.get(username="demo_principal")
+    note = Notification.objects.filter(user=principal).first()
+    if note is None:
+        school = Unit.objects.get(code=K1_S1)
+        notify([principal], kind=NotificationKind.MESSAGE, title="东港区 王建国", unit=school,
+               link="/training/compliance/?unit=demo-c1-k1-s1", dedupe_key="tenancy-walk")  # fmt: skip
+        note = Notification.objects.get(user=principal, dedupe_key="tenancy-walk")
+    return note.pk
+
+
 def _first(qs) -> Callable[[], int]:
     """The first row of a demo-c1-k1-s1 roster queryset (see `roster_sample`)."""
 
@@ -134,6 +149,8 @@ PARAM_SAMPLES: dict[str, Callable[[], object]] = {
     "question_id": lambda: k1_content()["question_id"],
     "image_id": lambda: k1_content()["image_id"],
     "part": lambda: "file",
+    # inbox (the compliance pages' person record uses `user_id` above)
+    "notification_id": _notification,
 }
 # Path segment before a generic parameter (`units/{id}`) → sample.
 SEGMENT_SAMPLES: dict[str, Callable[[], object]] = {

@@ -29,6 +29,7 @@ from safecampus.accounts.auth import user_for_token
 from safecampus.core.api import router as org_router
 from safecampus.core.errors import DomainError
 from safecampus.roster.api import router as roster_router
+from safecampus.stats.api import router as stats_router
 from safecampus.training.api import router as training_router
 
 logger = logging.getLogger("safecampus.api")
@@ -201,5 +202,6 @@ def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
 api.add_router("/auth/", auth_router)
 api.add_router("/org/", org_router)
 api.add_router("/roster/", roster_router)
+api.add_router("/training/stats", stats_router)
 api.add_router("/training/", training_router)
 api.add_router("/", me_router)

@@ -178,6 +178,18 @@ def cmd_roster_import(args: argparse.Namespace) -> int:
     return code
 
 
+def cmd_bench_data(args: argparse.Namespace) -> int:
+    if args.database_url:
+        os.environ["DATABASE_URL"] = args.database_url
+    _setup()
+    _ensure_var()
+    options = ["--schools", str(args.schools), "--students-per-school", str(args.students_per_school),
+               "--share", str(args.share), "--accounts-per-school", str(args.accounts_per_school),
+               "--seed", str(args.seed)]  # fmt: skip
+    _manage("bench_data", *options, *(["--json"] if args.json else []))
+    return 0
+
+
 def cmd_manage(args: argparse.Namespace) -> int:
     _setup()
     from django.core.management import execute_from_command_line
@@ -211,6 +223,18 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--kind", choices=["students", "staff"], default="students")
     imp.add_argument("--dry-run", action="store_true", help="check the file only; write nothing")
     imp.set_defaults(func=cmd_roster_import)
+    bench = sub.add_parser(
+        "bench-data",
+        help="generate a synthetic province for benchmarks (--schools N --students-per-school M)",
+    )
+    bench.add_argument("--database-url", help="database to fill (default: DATABASE_URL)")
+    bench.add_argument("--schools", type=int, default=100, help="number of schools (100)")
+    bench.add_argument("--students-per-school", type=int, default=1000, help="students per school (1000)")
+    bench.add_argument("--share", type=float, default=0.7, help="share of students who learnt (0.7)")
+    bench.add_argument("--accounts-per-school", type=int, default=5, help="sign-in students per school (5)")
+    bench.add_argument("--seed", type=int, default=2026)
+    bench.add_argument("--json", action="store_true", help="print the summary as JSON")
+    bench.set_defaults(func=cmd_bench_data)
     manage = sub.add_parser("manage", help="any Django management command", add_help=False)
     manage.add_argument("rest", nargs=argparse.REMAINDER)
     manage.set_defaults(func=cmd_manage)

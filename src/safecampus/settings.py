@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "safecampus.accounts",
     "safecampus.roster",
     "safecampus.training",
+    "safecampus.stats",
+    "safecampus.inbox",
 ]
 
 MIDDLEWARE = [
@@ -70,6 +72,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "safecampus.core.context_processors.shell",
+                "safecampus.inbox.context_processors.inbox",
             ],
         },
     },

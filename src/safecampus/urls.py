@@ -23,7 +23,10 @@ urlpatterns = [
     path("roster/", include("safecampus.roster.slip_urls")),
     path("", include("safecampus.core.urls")),
     path("roster/", include("safecampus.roster.year_urls")),
+    path("training/stats/", include("safecampus.stats.urls")),
+    path("training/compliance/", include("safecampus.stats.urls_compliance")),
     path("training/", include("safecampus.training.urls")),
+    path("inbox/", include("safecampus.inbox.urls")),
 ]
 
 admin.site.site_header = "SafeCampus"

@@ -45,16 +45,18 @@ def test_killed_import_writes_nothing(tmp_path):
     assert _run(["demo"], env, stdout=subprocess.DEVNULL).wait(timeout=300) == 0
     users_before = _count(db, "accounts_user")
     big = tmp_path / "big.csv"
-    big.write_bytes(csv_bytes(student_rows(20_000, grade="七年级", classes=20)))
+    big.write_bytes(csv_bytes(student_rows(30_000, grade="七年级", classes=20)))
     proc = _run(["roster", "import", "--school", "demo-c1-k1-s2", str(big)], env, stdout=subprocess.PIPE)
-    # Wait until the writer holds the database (the WAL file grows), then kill it.
+    # Wait until the writer is inside its transaction (the WAL file grows while a reader still
+    # sees no students), then kill it at once. Work done after the commit (enqueueing jobs,
+    # printing the outcome) must not be mistaken for the transaction.
     wal = Path(f"{db}-wal")
     deadline = time.monotonic() + 120
     start_size = wal.stat().st_size if wal.exists() else 0
     while time.monotonic() < deadline and proc.poll() is None:
-        if wal.exists() and wal.stat().st_size > start_size + 2_000_000:
+        if wal.exists() and wal.stat().st_size > start_size + 2_000_000 and _count(db, "roster_student") == 0:
             break
-        time.sleep(0.05)
+        time.sleep(0.02)
     assert proc.poll() is None, "the import finished before it could be killed; use a larger file"
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=30)

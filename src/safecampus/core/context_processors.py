@@ -13,7 +13,7 @@ from .scoping import has_perm_at
 
 NAV = [
     # (url name, label, icon, who sees it: None (everyone), a permission at the active unit,
-    #  or a Role that the active membership must be)
+    #  or a Role that the active membership must be, or a tuple of these: any of them)
     ("core:home", _("Home"), "house", None),
     ("core:unit_tree", _("Organisation"), "diagram-3", Perm.VIEW_UNITS),
     ("roster:home", _("Roster"), "person-vcard", Perm.VIEW_USERS),
@@ -21,7 +21,9 @@ NAV = [
     ("roster:my_children", _("My children"), "balloon-heart", Role.PARENT),
     ("training:home", _("Training"), "mortarboard", None),
     ("training:classes", _("Class learning"), "easel2", Role.HEAD_TEACHER),
+    ("stats:dashboard", _("Training statistics"), "bar-chart-line", (Perm.VIEW_TRAINING, Role.HEAD_TEACHER)),
     ("training:manage", _("Training content"), "collection-play", Perm.MANAGE_TRAINING),
+    ("compliance:page", _("Compliance"), "clipboard-check", (Perm.VIEW_TRAINING, Role.HEAD_TEACHER)),
     ("accounts:user_list", _("People"), "people", Perm.VIEW_USERS),
     ("roster_year:transfer_list", _("Transfers"), "arrow-left-right", Perm.VIEW_USERS),
     ("core:audit_log", _("Audit log"), "journal-text", Perm.VIEW_AUDIT),
@@ -31,6 +33,8 @@ NAV = [
 def _shown(who: Any, user: Any, active: Any) -> bool:
     if who is None:
         return True
+    if isinstance(who, tuple):
+        return any(_shown(w, user, active) for w in who)
     if isinstance(who, Role):
         return active is not None and active.role == who
     return user.is_superuser or (active is not None and has_perm_at(user, who, active.unit))

@@ -16,6 +16,7 @@ from .errors import Conflict, Invalid
 from .models import ALLOWED_CHILDREN, SchoolType, Unit, UnitKind
 from .roles import Perm
 from .scoping import ScopedModel, has_perm_at, require
+from .signals import unit_moved
 
 CODE_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}[a-z0-9]$|^[a-z0-9]$")
 EDITABLE_FIELDS = ("name", "school_type", "address", "contact_name", "contact_phone")
@@ -150,6 +151,7 @@ def move_unit(unit: Unit, new_parent: Unit, *, actor: Any) -> Unit:
     unit.move(new_parent, pos="last-child")
     unit.refresh_from_db()
     _rewrite_scoped_paths(old_path, unit.path)
+    unit_moved.send(sender=Unit, unit=unit, old_path=old_path)
     after = {**unit.audit_snapshot(), "parent": new_parent.code}
     audit.record(actor, "unit.moved", unit, before=before, after=after)
     return unit

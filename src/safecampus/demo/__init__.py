@@ -39,6 +39,18 @@ def _training() -> None:
 STEPS.append(_training)
 
 
+def _statistics() -> None:
+    """Targets counted from the demo roster (loaded in bulk) and the cells recounted from the facts."""
+    from safecampus.stats import recount, targets
+
+    targets.refresh_all()
+    if not recount.reconcile(own=False).clean:
+        recount.rebuild()
+
+
+STEPS.append(_statistics)
+
+
 def load_demo() -> None:
     for step in STEPS:
         step()

@@ -23,6 +23,7 @@ from safecampus.core.errors import Conflict, Invalid
 from safecampus.core.models import Unit
 from safecampus.core.roles import Perm
 from safecampus.core.scoping import require
+from safecampus.core.signals import people_changed
 
 from .models import Enrollment, EnrollmentReason, SchoolClass, Student, StudentStatus
 
@@ -58,6 +59,10 @@ def set_status(student_ids: list[int], action: str) -> None:
     )
     if moved != len(set(student_ids)):
         raise Conflict(_("A student's status changed in the meantime; please reload and try again."))
+    people_changed.send(
+        sender=Student,
+        unit_ids=set(Student.objects.filter(pk__in=student_ids).values_list("unit_id", flat=True)),
+    )
 
 
 def close_open(student_ids: Iterable[int], *, on: dt.date, end_reason: str) -> int:

@@ -29,6 +29,7 @@ from safecampus.core.errors import Invalid
 from safecampus.core.models import Membership, Unit, UnitKind
 from safecampus.core.roles import Perm, Role
 from safecampus.core.scoping import require
+from safecampus.core.signals import people_changed
 
 from .enrollment import record_import_enrollments
 from .files import read_table
@@ -345,6 +346,7 @@ def apply_students(
         students = applier.students(classes)
         record_import_enrollments(plan.school, students.values(), classes.values())
         applier.parents(students)
+        people_changed.send(sender=Student, unit_ids=[plan.school.pk])
         outcome = applier.outcome
         audit.record(
             actor,

@@ -24,6 +24,7 @@ from safecampus.core.errors import Conflict, Invalid
 from safecampus.core.models import Unit, UnitKind
 from safecampus.core.roles import Perm
 from safecampus.core.scoping import require
+from safecampus.core.signals import people_changed
 
 from . import enrollment
 from .models import EnrollmentReason, Grade, Promotion, SchoolClass, Student, StudentStatus
@@ -227,6 +228,7 @@ def promote(
         if moved != len(pks):
             raise Conflict(_("A student's class changed in the meantime; please reload and try again."))
     enrollment.close_open([pk for pk, _c in movers], on=on, end_reason=EnrollmentReason.PROMOTED)
+    people_changed.send(sender=Student, unit_ids=[school.pk])
     enrollment.open_for(
         ((pk, targets[class_id]) for pk, class_id in movers),
         school=school,

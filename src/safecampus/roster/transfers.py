@@ -25,6 +25,7 @@ from safecampus.core.errors import Conflict, Invalid
 from safecampus.core.models import Membership, Unit, UnitKind
 from safecampus.core.roles import Perm, Role, role_allows
 from safecampus.core.scoping import active_memberships, has_perm_at
+from safecampus.core.signals import people_changed
 from safecampus.core.validators import normalise
 
 from . import enrollment
@@ -302,6 +303,7 @@ def _move_student(
     )
     if moved != 1:
         raise Conflict(_("The student is no longer enrolled at the sending school; nothing was changed."))
+    people_changed.send(sender=Student, unit_ids=[from_school.pk, to_school.pk])
     enrollment.close_open([student.pk], on=on, end_reason=EnrollmentReason.TRANSFERRED_OUT)
     enrollment.open_for(
         [(student.pk, klass)], school=to_school, on=on, reason=EnrollmentReason.TRANSFERRED_IN

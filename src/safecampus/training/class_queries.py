@@ -27,7 +27,7 @@ from safecampus.core.scoping import active_memberships, scope_q
 from safecampus.roster.models import SchoolClass, Student, StudentStatus
 
 from .class_models import ClassAssignment, ClassroomSession, SessionStatus
-from .models import Audience, ContentStatus, Lesson
+from .models import Audience, ContentStatus, Lesson, student_fits
 from .progress_models import LessonProgress
 
 
@@ -116,13 +116,8 @@ def lessons_for_class(klass: SchoolClass) -> list[Lesson]:
         course = lesson.course
         if Audience.STUDENT not in (course.audiences or []):
             continue
-        if course.school_types and school.school_type not in course.school_types:
-            continue
-        if course.grade_min is not None and level < course.grade_min:
-            continue
-        if course.grade_max is not None and level > course.grade_max:
-            continue
-        fitting.append(lesson)
+        if student_fits(course, school.school_type, level):
+            fitting.append(lesson)
     return fitting
 
 

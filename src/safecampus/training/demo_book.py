@@ -119,6 +119,8 @@ class Rows:
                 fact = LearningDay(learner=plan.user, lesson_id=lesson_id, course_id=lesson.course_id,
                                    audience=audience, day=day, credited_s=seconds)  # fmt: skip
                 fact.unit_id, fact.unit_path = row.unit_id, row.unit_path
+                if audience == "student":
+                    fact.grade_id, fact.class_id = plan.learner.grade_id, plan.learner.class_id
                 self.days.append(fact)
         last = ordered[-1]
         self.clocks[plan.user.pk] = (last.at, last.client_id, len(ordered))

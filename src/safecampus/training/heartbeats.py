@@ -154,8 +154,12 @@ class Timeline:
 
 
 def _clock(user: Any) -> LearnerClock:
-    LearnerClock.objects.get_or_create(learner=user)
-    return LearnerClock.objects.select_for_update().get(learner=user)
+    """The learner's clock, locked (created first on the learner's first beat)."""
+    clock = LearnerClock.objects.select_for_update().filter(learner=user).first()
+    if clock is None:
+        LearnerClock.objects.get_or_create(learner=user)
+        clock = LearnerClock.objects.select_for_update().get(learner=user)
+    return clock
 
 
 def record_heartbeats(user: Any, beats: list[BeatIn], *, now: dt.datetime | None = None) -> list[BeatResult]:
@@ -173,6 +177,7 @@ def record_heartbeats(user: Any, beats: list[BeatIn], *, now: dt.datetime | None
             ).values_list("client_id", "status", "reason")
         }
         book = ProgressBook(learner)
+        policies: dict[int, Any] = {}  # unit id → policy, read once per batch
         rules: Rules | None = None
         touched: dict[int, Lesson] = {}
         for beat_in in sorted(beats, key=lambda b: (b.at, b.client_id)):
@@ -192,8 +197,11 @@ def record_heartbeats(user: Any, beats: list[BeatIn], *, now: dt.datetime | None
             if lesson is None or audience is None:
                 result.reason = "unknown_lesson"
                 continue
-            policy = policy_for(lesson.unit).training["heartbeat"]
-            rules = rules or Rules.from_policy(policy_for(lesson.unit))
+            if lesson.unit_id not in policies:
+                policies[lesson.unit_id] = policy_for(lesson.unit)
+                book.use_policy(lesson.unit_id, policies[lesson.unit_id])
+            policy = policies[lesson.unit_id].training["heartbeat"]
+            rules = rules or Rules.from_policy(policies[lesson.unit_id])
             if beat_in.at > now + dt.timedelta(seconds=policy["future_skew_s"]):
                 result.reason = "future"
                 continue
@@ -226,6 +234,8 @@ def record_heartbeats(user: Any, beats: list[BeatIn], *, now: dt.datetime | None
                 result.reason = "skip"
         if rules is not None:
             for lesson in touched.values():
+                if lesson.kind != LessonKind.VIDEO:
+                    continue  # only video beats are refused as skips (`Timeline.may_reach`)
                 _reconsider(Timeline(user, clock, book, rules), lesson, book.lessons[lesson.pk])
         book.flush()
         clock.save(update_fields=["last_at", "last_id", "beats"])

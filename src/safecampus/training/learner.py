@@ -15,7 +15,7 @@ from safecampus.core.models import Unit
 from safecampus.core.roles import BUREAU, ROLE_SPECS, Role, role_spec
 from safecampus.core.scoping import active_memberships
 
-from .models import Audience, Course
+from .models import Audience, Course, student_fits
 
 LEADER_ROLES = frozenset({Role.PRINCIPAL, Role.SCHOOL_ADMIN})
 AUDIENCE_PRIORITY = [Audience.STUDENT, Audience.STAFF, Audience.LEADER, Audience.CADRE, Audience.PARENT]
@@ -38,6 +38,8 @@ class Learner:
     user: Any
     units: dict[str, Unit] = field(default_factory=dict)  # audience → unit the learning counts for
     grade_level: int | None = None
+    grade_id: int = 0
+    class_id: int = 0
     school_type: str = ""
 
     @property
@@ -58,14 +60,7 @@ class Learner:
         return None
 
     def _student_fits(self, course: Course) -> bool:
-        if course.school_types and self.school_type not in course.school_types:
-            return False
-        level = self.grade_level
-        if level is None:
-            return course.grade_min is None and course.grade_max is None
-        if course.grade_min is not None and level < course.grade_min:
-            return False
-        return not (course.grade_max is not None and level > course.grade_max)
+        return student_fits(course, self.school_type, self.grade_level)
 
 
 def _filled(learner: Learner, memberships: list[Any], student: Any) -> Learner:
@@ -76,6 +71,8 @@ def _filled(learner: Learner, memberships: list[Any], student: Any) -> Learner:
     if Audience.STUDENT in learner.units:
         if student is not None and student.school_class_id:
             learner.grade_level = student.school_class.grade.level
+            learner.grade_id = student.school_class.grade_id
+            learner.class_id = student.school_class_id
             learner.units[Audience.STUDENT] = student.unit
         learner.school_type = learner.units[Audience.STUDENT].school_type
     return learner

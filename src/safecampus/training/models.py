@@ -146,6 +146,19 @@ class Stage(models.Model):
         return self.title
 
 
+def student_fits(course: Any, school_type: str, grade_level: int | None) -> bool:
+    """Whether a student of this school type and grade level is one the course is for (any object
+    with `school_types`, `grade_min` and `grade_max`). A student in no grade fits only a course
+    without a grade range."""
+    if course.school_types and school_type not in course.school_types:
+        return False
+    if grade_level is None:
+        return course.grade_min is None and course.grade_max is None
+    if course.grade_min is not None and grade_level < course.grade_min:
+        return False
+    return not (course.grade_max is not None and grade_level > course.grade_max)
+
+
 class Course(ScopedModel):
     campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="courses")
     stage = models.ForeignKey(Stage, null=True, blank=True, on_delete=models.SET_NULL, related_name="courses")

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from typing import Any
 
-from django.db.models import F
 from django.utils import timezone
 
 from safecampus.core.policy import policy_for
+from safecampus.stats.nodes import node_of, to_ms
+from safecampus.stats.record import Recorder
 
 from .learner import Learner
 from .models import Course, CourseProgress, LearningDay, Lesson, LessonProgress
@@ -33,6 +35,9 @@ class ProgressBook:
         self.days: dict[tuple[int, dt.date], float] = defaultdict(float)
         self.dirty: set[int] = set()
         self._ratio: dict[int, float] = {}
+        self._loaded: dict[int, tuple] = {}  # course id → (completed_at, passed_at) as loaded
+        self.engaged: dict[int, dt.date] = {}  # course id → earliest day credited in this batch
+        self.stats = Recorder(learner)
 
     # -- rows -------------------------------------------------------------------------------
     def lesson_row(self, lesson: Lesson, audience: str) -> LessonProgress:
@@ -64,8 +69,13 @@ class ProgressBook:
                 row.set_unit(self.learner.units[audience])
                 row.save()
             row.course = course
+            self._loaded[course.pk] = (row.completed_at, row.passed_at)
             self.courses[course.pk] = row
         return row
+
+    def use_policy(self, unit_id: int, policy: Any) -> None:
+        """The policy at a lesson's unit, when the caller has read it already."""
+        self._ratio.setdefault(unit_id, float(policy.training["completion_ratio"]))
 
     def completion_ratio(self, lesson: Lesson) -> float:
         unit_id = lesson.unit_id
@@ -88,8 +98,11 @@ class ProgressBook:
         row.credited_s = min(row.raw_s + row.classroom_s, float(row.lesson.duration_s))
         change = row.credited_s - before
         if change:
-            self.days[(row.lesson_id, local_day(at))] += change
+            day = local_day(at)
+            self.days[(row.lesson_id, day)] += change
             course = self.course_row(row.lesson.course, row.audience)
+            if change > 0:
+                self.engaged[course.course_id] = min(day, self.engaged.get(course.course_id, day))
             course.credited_s += change
             course.last_at = max(filter(None, [course.last_at, at]))
         row.last_at = max(filter(None, [row.last_at, at]))
@@ -125,6 +138,8 @@ class ProgressBook:
 
     # -- write back -------------------------------------------------------------------------
     def flush(self) -> None:
+        self._flush_days()
+        self._flush_stats()
         for row in self.lessons.values():
             if row.lesson_id in self.dirty:
                 row.save(
@@ -148,23 +163,64 @@ class ProgressBook:
                     "passed_at",
                     "completed_at",
                     "last_at",
+                    "first_day",
                 ]
             )
+        self.days.clear()
+        self.dirty.clear()
+        self.engaged.clear()
+
+    def _flush_days(self) -> None:
+        """Day facts, and the learning time they add to the statistics (whole milliseconds,
+        counted at the node the fact belongs to)."""
         for (lesson_id, day), change in self.days.items():
             row = self.lessons[lesson_id]
-            updated = LearningDay.objects.filter(learner=self.user, lesson_id=lesson_id, day=day).update(
-                credited_s=F("credited_s") + change
-            )
-            if not updated:
+            fact = LearningDay.objects.filter(learner=self.user, lesson_id=lesson_id, day=day).first()
+            if fact is None:
+                node = node_of(self.learner, row.audience)
                 fact = LearningDay(
                     learner=self.user,
                     lesson_id=lesson_id,
                     course_id=row.course_id,
                     audience=row.audience,
                     day=day,
-                    credited_s=change,
+                    unit_id=node.unit_id,
+                    unit_path=node.unit_path,
+                    grade_id=node.grade_id,
+                    class_id=node.class_id,
                 )
-                fact.unit_id, fact.unit_path = row.unit_id, row.unit_path
-                fact.save()
-        self.days.clear()
-        self.dirty.clear()
+            before = fact.credited_s
+            fact.credited_s = before + change
+            fact.save()
+            self.stats.learning(
+                _fact_node(fact),
+                row.lesson.course,
+                fact.audience,
+                day,
+                to_ms(fact.credited_s) - to_ms(before),
+            )
+
+    def _flush_stats(self) -> None:
+        """First engagement, completion and pass of each course, for the statistics."""
+        for course in self.courses.values():
+            was_completed, was_passed = self._loaded.get(course.course_id, (None, None))
+            passed = course.passed_at if was_passed is None and course.passed_at else None
+            days = [d for d in [self.engaged.get(course.course_id), passed and local_day(passed)] if d]
+            if days and (course.first_day is None or min(days) < course.first_day):
+                course.first_day = min(days)
+                self.stats.engaged(course.course, course.audience, course.first_day)
+            completed = course.completed_at if was_completed is None and course.completed_at else None
+            if completed or passed:
+                self.stats.finished(
+                    course.course,
+                    completed=completed and local_day(completed),
+                    passed=passed and local_day(passed),
+                )
+            self._loaded[course.course_id] = (course.completed_at, course.passed_at)
+        self.stats.flush()
+
+
+def _fact_node(fact: LearningDay):
+    from safecampus.stats.nodes import Node
+
+    return Node(fact.unit_id, fact.unit_path, fact.grade_id, fact.class_id)

@@ -124,6 +124,7 @@ class CourseProgress(ProgressBase):
     lessons_completed = models.PositiveSmallIntegerField(default=0)
     best_score = models.PositiveSmallIntegerField(null=True, blank=True)
     passed_at = models.DateTimeField(null=True, blank=True)
+    first_day = models.DateField(null=True, blank=True)  # first engagement (statistics)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["learner", "course"], name="uniq_course_progress")]
@@ -138,6 +139,8 @@ class LearningDay(ScopedModel):
     lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="+")
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="+")
     audience = models.CharField(max_length=10, choices=Audience.choices)
+    grade_id = models.IntegerField(default=0)  # the student's grade and class on the day (statistics)
+    class_id = models.IntegerField(default=0)
     day = models.DateField()
     credited_s = models.FloatField(default=0)
 

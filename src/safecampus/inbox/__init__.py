@@ -1,0 +1,1 @@
+"""In-app notifications: reminders and messages to one person, shown in their inbox."""

@@ -1,0 +1,134 @@
+"""Excel workbooks of the compliance page and of a person's annual record (openpyxl, write-only,
+so memory stays flat however many rows)."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable, Sequence
+from typing import Any
+from urllib.parse import quote
+
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+
+from .compliance import Report
+from .person_record import PersonRecord
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _sheet(book: Workbook, title: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    sheet = book.create_sheet(title[:31])
+    bold = Font(bold=True)
+    cells = []
+    for text in header:
+        cell = WriteOnlyCell(sheet, value=str(text))
+        cell.font = bold
+        cells.append(cell)
+    sheet.append(cells)
+    for row in rows:
+        sheet.append(["" if v is None else v for v in row])
+
+
+def _response(book: Workbook, filename: str) -> HttpResponse:
+    out = io.BytesIO()
+    book.save(out)
+    resp = HttpResponse(out.getvalue(), content_type=XLSX)
+    resp["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return resp
+
+
+def _yes(value: bool | None) -> str:
+    return "" if value is None else (_("yes") if value else _("no"))
+
+
+def report_xlsx(rep: Report) -> HttpResponse:
+    book = Workbook(write_only=True)
+    _sheet(
+        book,
+        _("Staff"),
+        [_("School"), _("Name"), _("Username"), _("Roles"), _("Requirement"), _("Target (h)"),
+         _("Expected by now (h)"), _("Hours"), _("Behind")],
+        (
+            [r.school.name, r.name, r.username, r.role_labels, r.requirement.label if r.requirement else "",
+             r.target, r.expected if r.requirement else None, r.hours,
+             _yes(r.behind) if r.requirement else ""]
+            for r in rep.staff
+        ),
+    )  # fmt: skip
+    _sheet(
+        book,
+        _("Students behind"),
+        [_("School"), _("Class"), _("Student"), _("Lessons overdue"), _("Last lesson completed"),
+         _("No account")],
+        (
+            [k.unit.name, str(k), r.student.name, r.overdue, r.last_completed_on, _yes(not r.has_account)]
+            for k, r in rep.students.behind
+        ),
+    )  # fmt: skip
+    if rep.children:
+        _sheet(
+            book,
+            _("By unit"),
+            [_("Unit"), _("Staff"), _("With a target"), _("Staff behind"), _("Students"),
+             _("Students behind"), _("Classes off cadence")],
+            ([c.name, c.staff, c.staff_with_target, c.staff_behind, c.students, c.students_behind,
+              c.classes_off_cadence] for c in rep.children),
+        )  # fmt: skip
+    stamp = timezone.localdate().isoformat()
+    return _response(book, f"compliance-{rep.place.unit.code}-{rep.year}-{stamp}.xlsx")
+
+
+def record_xlsx(record: PersonRecord) -> HttpResponse:
+    person = record.person
+    book = Workbook(write_only=True)
+    req = record.requirement
+    _sheet(
+        book,
+        _("Summary"),
+        [_("Item"), _("Value")],
+        [
+            [_("Name"), person.name],
+            [_("Username"), person.username],
+            [_("Year"), record.year],
+            [_("Schools"), "、".join(s.name for s in record.schools)],
+            [_("Requirement"), req.label if req else _("none")],
+            [_("Target (h)"), req.hours if req else None],
+            [_("Expected by now (h)"), record.expected if req else None],
+            [_("Hours"), record.hours],
+            [_("Behind"), _yes(record.behind) if req else ""],
+        ],
+    )
+    _sheet(
+        book,
+        _("By month"),
+        [_("Month"), _("Hours")],
+        ([f"{record.year}-{m:02d}", h] for m, h in record.month_rows),
+    )
+    _sheet(
+        book,
+        _("By course"),
+        [_("Campaign"), _("Course"), _("Hours"), _("Completed on"), _("Best score"), _("Passed")],
+        ([c.course.campaign.title, c.course.title, c.hours, c.completed_on, c.best_score, _yes(c.passed)]
+         for c in record.courses),
+    )  # fmt: skip
+    _sheet(
+        book,
+        _("Certificates"),
+        [_("Number"), _("Kind"), _("Course"), _("Hours"), _("Issued")],
+        ([c.number, c.get_kind_display(), c.course.title if c.course_id else "", c.hours,
+          timezone.localtime(c.issued_at).replace(tzinfo=None)] for c in record.certificates),
+    )  # fmt: skip
+    _sheet(
+        book,
+        _("Quizzes"),
+        [_("Course"), _("Score"), _("Passed"), _("Submitted")],
+        ([q.course_title, q.score, _yes(q.passed),
+          timezone.localtime(q.submitted_at).replace(tzinfo=None) if q.submitted_at else None]
+         for q in record.quizzes),
+    )  # fmt: skip
+    return _response(book, f"training-record-{person.username}-{record.year}.xlsx")
