@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.test import Client
 
 from safecampus.core.models import Unit
 from safecampus.stats import recount
@@ -85,6 +86,11 @@ def test_stats_api_scoped_to_the_county(pupils, video, course, campaign, api_cli
         county.get(f"/api/v1/training/stats?unit=demo-c1-k1&campaign={campaign.pk}&audience=x").status_code
         == 400
     )
+    # not a unit code at all (a NUL byte breaks PostgreSQL's comparison): refused, never a 500
+    assert county.get(f"/api/v1/training/stats?unit=demo%00&campaign={campaign.pk}").status_code == 422
+    page = Client()
+    page.force_login(User.objects.get(username="demo_county"))
+    assert page.get(f"/training/stats/?unit=demo%00&campaign={campaign.pk}").status_code == 404
 
 
 @pytest.mark.django_db

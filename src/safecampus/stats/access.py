@@ -20,6 +20,7 @@ from safecampus.core.errors import Invalid
 from safecampus.core.models import Unit
 from safecampus.core.roles import Perm
 from safecampus.core.scoping import has_perm_at
+from safecampus.core.services import CODE_RE
 from safecampus.roster.models import Grade, SchoolClass
 from safecampus.training.models import Audience, Campaign, Course, Stage
 
@@ -64,6 +65,8 @@ def head_of(user: Any, school_class: SchoolClass) -> bool:
 
 def place_for(user: Any, code: str, *, grade_id: int | None = None, class_id: int | None = None) -> Place:
     """The place named by a unit code (and optionally a grade or class of that school)."""
+    if not CODE_RE.match(code or ""):
+        raise Http404  # not a code at all (e.g. a NUL byte, which PostgreSQL refuses to compare)
     unit = Unit.objects.filter(code=code, is_active=True).first()
     if unit is None:
         raise Http404

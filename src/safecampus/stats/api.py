@@ -23,7 +23,12 @@ router = Router(tags=["training statistics"])
 
 
 class StatsQuery(Schema):
-    unit: str = Field(min_length=1, max_length=64, description="Code of the unit (as in /org/units/).")
+    unit: str = Field(
+        min_length=1,
+        max_length=64,
+        pattern=r"^[a-z0-9-]+$",
+        description="Code of the unit (as in /org/units/).",
+    )
     campaign: int = Field(ge=1, le=MAX_ID, description="Campaign id.")
     stage: int | None = Field(None, ge=1, le=MAX_ID, description="Only this stage.")
     course: int | None = Field(None, ge=1, le=MAX_ID, description="Only this course.")
