@@ -3,8 +3,11 @@
 Both runs use the same gunicorn (the product's WSGI application with the bench-only URLconf of
 `bench/stats_site`) and the same client harness: one thread per student, a persistent HTTP
 connection each, one beat per request, beats 15 s apart in event time, every n-th request sent
-twice (a retry with the same beat id). Afterwards the stored beats and credits are checked
-against what the beats must earn, and the statistics are reconciled with the facts.
+twice (a retry with the same beat id). The endpoint stores each beat with one insert and queues
+its crediting; a Huey consumer on Redis (as in production, at a lower CPU priority than the web
+workers) credits them meanwhile, and the time it needs after the last request is reported.
+Afterwards the stored beats and credits are checked against what the beats must earn, and the
+statistics are reconciled with the facts.
 """
 
 from __future__ import annotations
@@ -134,16 +137,43 @@ def run_clients(plans: list[Plan], port: int, *, floor: bool) -> dict[str, Any]:
     }
 
 
-def start_gunicorn(args: Any, home: Path, url: str) -> subprocess.Popen:
-    env = {
+def _env(args: Any, home: Path, url: str) -> dict[str, str]:
+    return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "stats_site.settings",
         "DATABASE_URL": url,
         "SAFECAMPUS_HOME": str(home),
         "PYTHONPATH": os.pathsep.join([str(ROOT / "bench"), str(ROOT / "src")]),
         "LOG_LEVEL": "WARNING",
+        "REDIS_URL": args.redis_url,
     }
-    env.pop("REDIS_URL", None)
+
+
+def start_consumer(args: Any, home: Path, url: str) -> subprocess.Popen:
+    """The Huey consumer that credits the beats, niced below the web workers."""
+    import redis
+
+    redis.Redis.from_url(args.redis_url).flushdb()  # no jobs left over from an earlier run
+    return subprocess.Popen(
+        ["nice", "-n", "10", sys.executable, "-m", "django", "run_huey", "--workers", "2", "--quiet"],
+        env=_env(args, home, url),
+    )
+
+
+def wait_credited(users: list[int], timeout: float = 600) -> float:
+    """Seconds until none of these learners' beats is pending any more."""
+    from safecampus.training.progress_models import BeatStatus, Heartbeat
+
+    t0 = time.perf_counter()
+    while Heartbeat.objects.filter(learner_id__in=users, status=BeatStatus.PENDING).exists():
+        if time.perf_counter() - t0 > timeout:
+            raise SystemExit("the consumer did not credit the beats in time")
+        time.sleep(0.2)
+    return time.perf_counter() - t0
+
+
+def start_gunicorn(args: Any, home: Path, url: str) -> subprocess.Popen:
+    env = _env(args, home, url)
     proc = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "safecampus.wsgi:application", "--bind", f"127.0.0.1:{args.port}",
          "--workers", str(args.workers), "--threads", str(args.threads), "--log-level", "warning",
@@ -225,6 +255,7 @@ def bench_heartbeats(province: Any, args: Any, *, home: Path, url: str) -> dict[
         raise SystemExit("not enough student accounts without learning: raise --accounts-per-school")
     warm = plans_for(users[:2], lessons, 10, 0)
     plans = plans_for(users[2:], lessons, args.beats, args.retry_every)
+    consumer = start_consumer(args, home, url)
     proc = start_gunicorn(args, home, url)
     try:
         run_clients(warm, args.port, floor=True)
@@ -233,8 +264,10 @@ def bench_heartbeats(province: Any, args: Any, *, home: Path, url: str) -> dict[
         for p in plans:
             p.latencies, p.errors, p.duplicates_seen = [], [], 0
         beats = run_clients(plans, args.port, floor=False)
+        drain_s = wait_credited([p.user_id for p in warm + plans])
     finally:
         stop_gunicorn(proc)
+        stop_gunicorn(consumer)
     checks = check_credits(warm + plans, lengths)
     from django.db import connection
 
@@ -253,6 +286,8 @@ def bench_heartbeats(province: Any, args: Any, *, home: Path, url: str) -> dict[
         "floor": floor,
         "heartbeats": beats,
         "ratio": round(beats["rps"] / floor["rps"], 3),
+        "credited_within_s_after_last_request": round(drain_s, 1),
+        "credited_per_s": round(beats["requests"] / (beats["seconds"] + drain_s), 1),
         **checks,
         "deltas_applied": applied,
         "reconcile_clean": drift.clean,

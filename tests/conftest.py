@@ -41,6 +41,14 @@ def _stats_after_commit(monkeypatch) -> None:
     monkeypatch.setattr("safecampus.stats.signals.after_commit", lambda fn: fn())
 
 
+@pytest.fixture(autouse=True)
+def _fresh_policy_cache() -> None:
+    """A rolled-back test leaves no policy behind in the per-process cache."""
+    from safecampus.core import policy
+
+    policy._CACHE.clear()
+
+
 @pytest.fixture
 def demo(db) -> None:
     """The demo region is present (reloaded if a transactional test flushed it)."""

@@ -136,3 +136,26 @@ def test_past_school_year_keeps_its_numbers_after_promotion(pupils, video, cours
     assert TargetCell.objects.get(unit_id=school.pk, grade_id=0, class_id=0, school_year=2027,
                                   audience="student", grade_level=4).people == 4  # fmt: skip
     assert recount.reconcile().clean
+
+
+@pytest.mark.django_db
+def test_figures_are_exact_while_deltas_wait_to_be_folded(pupils, video, course, campaign, monkeypatch):
+    from safecampus.stats.rollup import apply_pending
+
+    folds = []
+    monkeypatch.setattr("safecampus.stats.signals.after_commit", folds.append)  # the job has not run yet
+    klass = pupils[0].school_class
+    watch(pupils[0].user, video, 45)
+    watch(pupils[1].user, video, 30, prefix="b")
+    assert StatDelta.objects.exists()
+    school, province = unit("demo-c1-k1-s1"), unit("demo")
+    nodes = [(school.pk, 0, 0), (province.pk, 0, 0), (school.pk, klass.grade_id, klass.pk)]
+    scopes = (Scope(campaign), Scope(campaign, course=course))
+    day = T0.date()
+    waiting = [report(nodes, s, start=day, end=day, paths={province.pk: province.path}) for s in scopes]
+    assert waiting[1].of(nodes[1], "student").learning_ms == 75_000
+    assert apply_pending() > 0 and not StatDelta.objects.exists()
+    folded = [report(nodes, s, start=day, end=day) for s in scopes]
+    for before, after in zip(waiting, folded, strict=True):
+        for n in nodes:
+            assert before.of(n) == after.of(n)

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import time
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import yaml
 from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -106,6 +109,32 @@ def policy_for(unit: Unit | None, on: dt.date | None = None) -> Policy:
             if path in rows:
                 merged = deep_merge(merged, rows[path].data)
     return Policy(merged)
+
+
+_CACHE: dict[tuple[int, dt.date], tuple[float, Policy]] = {}
+CACHE_SECONDS = 60.0
+
+
+def cached_policy_for(unit_id: int) -> Policy:
+    """`policy_for` of a unit by id, kept in this process for a minute: for hot paths (heartbeats)
+    that read a few numbers per request. Versions take effect by date, so a minute's lag is
+    harmless; a policy loaded in this process clears the cache at once."""
+    key = (unit_id, timezone.localdate())
+    hit = _CACHE.get(key)
+    now = time.monotonic()
+    if hit is not None and hit[0] > now:
+        return hit[1]
+    policy = policy_for(Unit.objects.filter(pk=unit_id).first())
+    if len(_CACHE) > 10_000:
+        _CACHE.clear()
+    _CACHE[key] = (now + CACHE_SECONDS, policy)
+    return policy
+
+
+@receiver(post_save, sender=PolicyVersion)
+@receiver(post_delete, sender=PolicyVersion)
+def forget_cached_policies(**kwargs: Any) -> None:
+    _CACHE.clear()
 
 
 def sync_default_policy() -> PolicyVersion:

@@ -89,7 +89,9 @@ def _by_audience(rep: Report, node: Any, audience: str | None) -> dict[str, dict
 @router.get("", response={200: StatsOut, **ERRORS}, by_alias=True, summary="Figures of a unit")
 def stats(request: HttpRequest, q: Query[StatsQuery]) -> dict[str, Any]:
     place, scope, audience, start, end = _resolve(request, q)
-    rep = report([place.key], scope, audience=audience, start=start, end=end)
+    rep = report(
+        [place.key], scope, audience=audience, start=start, end=end, paths={place.unit.pk: place.unit.path}
+    )
     return {
         "unit": place.unit.code,
         "name": place.name,

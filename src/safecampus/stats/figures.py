@@ -18,21 +18,25 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
+from types import SimpleNamespace
 from typing import Any
 
-from django.db.models import Case, IntegerField, Q, Sum, When
-from django.db.models.functions import Coalesce
+from django.db import connection
+from django.db.models import Q, Sum
 
 from safecampus.core.models import Unit
 from safecampus.training.models import Audience, Campaign, ContentStatus, Course, Stage, student_fits
 
-from .models import NO_GRADE, StatCell, StatDelta, TargetCell
+from .models import COUNTER_FIELDS, NO_GRADE, StatCell, StatDelta, TargetCell
 from .nodes import Node, unit_ids_by_path
 from .rollup import fan_out, paths_of
 
 NodeKey = tuple[int, int, int]  # unit_id, grade_id, class_id
 AUDIENCES = [a.value for a in Audience]
 FAR_PAST, FAR_FUTURE = dt.date(2000, 1, 1), dt.date(2999, 12, 31)
+COURSE_FIELDS = ("id", "unit_path", "campaign_id", "stage_id", "audiences", "school_types", "grade_min",
+                 "grade_max", "title", "title_en", "status")  # fmt: skip
+COUNTERS = ("participants", "new_participants", "learning_ms", "takings", "completions", "passes")
 
 
 @dataclass(frozen=True)
@@ -48,12 +52,13 @@ class Scope:
         return (self.campaign.pk, self.stage.pk if self.stage else 0, 0)
 
     def courses(self) -> list[Course]:
+        """The scope's courses (not drafts), with the fields that decide who they are for."""
         if self.course is not None:
             return [self.course]
         qs = Course.objects.filter(campaign=self.campaign).exclude(status=ContentStatus.DRAFT)
         if self.stage is not None:
             qs = qs.filter(stage=self.stage)
-        return list(qs.select_related("unit"))
+        return list(qs.only(*COURSE_FIELDS))
 
 
 @dataclass
@@ -135,6 +140,19 @@ def _node_q(nodes: list[NodeKey]) -> Q:
     return q
 
 
+def _node_sql(nodes: list[NodeKey]) -> tuple[str, list[int]]:
+    """`_node_q` as SQL (the statistics' hottest query is written out once, not compiled)."""
+    units = sorted({u for u, g, k in nodes if not g and not k})
+    parts, params = [], []
+    if units:
+        parts.append(f"(grade_id = 0 AND class_id = 0 AND unit_id IN ({', '.join(['%s'] * len(units))}))")
+        params += units
+    for u, g, k in sorted({n for n in nodes if n[1] or n[2]}):
+        parts.append("(unit_id = %s AND grade_id = %s AND class_id = %s)")
+        params += [u, g, k]
+    return " OR ".join(parts), params
+
+
 def _counter_sums(
     nodes: list[NodeKey],
     paths: dict[int, str],
@@ -144,36 +162,57 @@ def _counter_sums(
     end: dt.date,
 ) -> dict:
     campaign_id, stage_id, course_id = scope.key
-
-    def upto(name: str) -> Any:
-        return Coalesce(Sum(Case(When(day__lte=end, then=name), output_field=IntegerField())), 0)
-
-    def within(name: str) -> Any:
-        return Coalesce(
-            Sum(Case(When(day__gte=start, day__lte=end, then=name), output_field=IntegerField())), 0
-        )
-
-    rows = (
-        StatCell.objects.filter(
-            _node_q(nodes), campaign_id=campaign_id, stage_id=stage_id, course_id=course_id
-        )
-        .filter(audience__in=audiences)
-        .values("unit_id", "grade_id", "class_id", "audience")
-        .annotate(
-            s_participants=upto("participants"),
-            s_new_participants=within("participants"),
-            s_learning_ms=within("learning_ms"),
-            s_takings=upto("takings"),
-            s_completions=upto("completions"),
-            s_passes=upto("passes"),
-        )
+    where, params = _node_sql(nodes)
+    if not where:
+        return defaultdict(Figures)
+    marks = ", ".join(["%s"] * len(audiences))
+    table = StatCell._meta.db_table
+    scope_sql = f"campaign_id = %s AND stage_id = %s AND course_id = %s AND audience IN ({marks})"
+    # fixed identifiers; every value bound
+    sql = (
+        "SELECT unit_id, grade_id, class_id, audience,"  # noqa: S608
+        " SUM(CASE WHEN day <= %s THEN participants ELSE 0 END),"
+        " SUM(CASE WHEN day >= %s AND day <= %s THEN participants ELSE 0 END),"
+        " SUM(CASE WHEN day >= %s AND day <= %s THEN learning_ms ELSE 0 END),"
+        " SUM(CASE WHEN day <= %s THEN takings ELSE 0 END),"
+        " SUM(CASE WHEN day <= %s THEN completions ELSE 0 END),"
+        " SUM(CASE WHEN day <= %s THEN passes ELSE 0 END)"
+        f" FROM {table} WHERE ({where}) AND {scope_sql}"
+        " GROUP BY unit_id, grade_id, class_id, audience"
     )
+    day = connection.ops.adapt_datefield_value
+    bounds = [day(end), day(start), day(end), day(start), day(end), day(end), day(end), day(end)]
     out: dict = defaultdict(Figures)
-    for r in rows:
-        f = out[(r["unit_id"], r["grade_id"], r["class_id"], r["audience"])]
-        for name in ("participants", "new_participants", "learning_ms", "takings", "completions", "passes"):
-            setattr(f, name, getattr(f, name) + int(r["s_" + name]))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*bounds, *params, campaign_id, stage_id, course_id, *audiences])
+        for u, g, k, audience, *sums in cursor.fetchall():
+            f = out[(u, g, k, audience)]
+            for name, value in zip(COUNTERS, sums, strict=True):
+                setattr(f, name, getattr(f, name) + int(value or 0))
     _add_pending(out, nodes, paths, scope, audiences, start, end)
+    return out
+
+
+DELTA_COLUMNS = ("unit_id", "unit_path", "grade_id", "class_id", "campaign_id", "stage_id", "course_id",
+                 "audience", "day", *COUNTER_FIELDS)  # fmt: skip
+
+
+def _pending_deltas(paths: list[str], campaign_id: int, audiences: list[str]) -> list[SimpleNamespace]:
+    """Deltas under these paths (the reading path's second query, written out once)."""
+    under = " OR ".join(["unit_path LIKE %s ESCAPE '\\'"] * len(paths))
+    marks = ", ".join(["%s"] * len(audiences))
+    sql = f"SELECT {', '.join(DELTA_COLUMNS)} FROM {StatDelta._meta.db_table}"  # noqa: S608 (fixed names)
+    sql += f" WHERE ({under}) AND campaign_id = %s AND audience IN ({marks})"
+    like = [p.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%" for p in paths]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*like, campaign_id, *audiences])
+        rows = cursor.fetchall()
+    out = []
+    for row in rows:
+        d = SimpleNamespace(**dict(zip(DELTA_COLUMNS, row, strict=True)))
+        if isinstance(d.day, str):  # SQLite hands dates back as text
+            d.day = dt.date.fromisoformat(d.day)
+        out.append(d)
     return out
 
 
@@ -189,10 +228,7 @@ def _add_pending(
     """Deltas committed but not yet folded into the cells."""
     if not paths:
         return
-    q = Q(pk__in=[])
-    for path in set(paths.values()):
-        q |= Q(unit_path__startswith=path)
-    deltas = list(StatDelta.objects.filter(q, campaign_id=scope.campaign.pk, audience__in=audiences))
+    deltas = _pending_deltas(sorted(set(paths.values())), scope.campaign.pk, audiences)
     if not deltas:
         return
     wanted = set(nodes)
@@ -247,13 +283,14 @@ def _targets(nodes: list[NodeKey], paths: dict[int, str], scope: Scope, audience
             lookups.add(n if inner else (ids.get(p, 0), 0, 0))
     cells: dict[NodeKey, list] = defaultdict(list)
     if lookups:
-        rows = (
-            TargetCell.objects.filter(_node_q(sorted(lookups)), school_year=scope.campaign.school_year)
-            .filter(audience__in=audiences)
-            .values_list(
-                "unit_id", "grade_id", "class_id", "audience", "school_type", "grade_level", "people"
-            )
-        )
+        where, params = _node_sql(sorted(lookups))
+        marks = ", ".join(["%s"] * len(audiences))
+        sql = "SELECT unit_id, grade_id, class_id, audience, school_type, grade_level, people"
+        sql += f" FROM {TargetCell._meta.db_table} WHERE ({where})"
+        sql += f" AND school_year = %s AND audience IN ({marks})"
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*params, scope.campaign.school_year, *audiences])
+            rows = cursor.fetchall()
         for u, g, k, *rest in rows:
             cells[(u, g, k)].append(rest)
     out: dict = defaultdict(Figures)
@@ -284,10 +321,14 @@ def report(
     audience: str | None = None,
     start: dt.date | None = None,
     end: dt.date | None = None,
+    paths: dict[int, str] | None = None,
 ) -> Report:
+    """Figures of `nodes`; `paths` (unit id → path) when the caller has the units at hand."""
     audiences = [audience] if audience else AUDIENCES
     start, end = start or FAR_PAST, end or FAR_FUTURE
-    paths = dict(Unit.objects.filter(pk__in={u for u, _g, _k in nodes}).values_list("pk", "path"))
+    wanted = {u for u, _g, _k in nodes}
+    if paths is None or not wanted <= paths.keys():
+        paths = dict(Unit.objects.filter(pk__in=wanted).values_list("pk", "path"))
     sums = _counter_sums(nodes, paths, scope, audiences, start, end)
     targets = _targets(nodes, paths, scope, audiences)
     rep = Report()

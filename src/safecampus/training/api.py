@@ -63,6 +63,9 @@ class HeartbeatOut(Schema):
     credited_s: float = Field(description="The lesson's credited seconds after this batch.")
     furthest_s: float = Field(description="The furthest point watched (a refused skip goes back here).")
     completed: bool
+    pending: bool = Field(
+        description="Stored and not credited yet (within seconds); credited_s does not include it yet."
+    )
 
 
 class HeartbeatsOut(Schema):
@@ -71,11 +74,17 @@ class HeartbeatsOut(Schema):
 
 @router.post("/heartbeats", response={200: HeartbeatsOut, **ERRORS}, summary="Record learning heartbeats")
 def post_heartbeats(request: HttpRequest, beats: list[HeartbeatIn]) -> dict[str, Any]:
-    """A JSON array of beats (1 to 500), e.g. an offline queue replayed in one request."""
+    """A JSON array of beats (1 to 500), e.g. an offline queue replayed in one request.
+
+    Each beat is stored once and credited by a background job within seconds: a new beat is
+    answered `accepted` with `pending: true`, and the figures of its lesson as credited so far.
+    A beat that cannot be true (unknown lesson, future, too old, past the end) is `refused` at once
+    and not stored; a lesson the learner is not offered, or a skip ahead, is found when crediting
+    (the same id sent again answers with the stored outcome)."""
     if not 1 <= len(beats) <= MAX_BATCH:
         raise Invalid(_("Send between 1 and %(n)s heartbeats at a time.") % {"n": MAX_BATCH})
     results = record_heartbeats(
-        request.auth, [BeatIn(b.id, b.lesson, float(b.position_s), b.at) for b in beats]
+        request.auth, [BeatIn(b.id, b.lesson, float(b.position_s), b.at) for b in beats], inline=False
     )
     return {"results": [r.__dict__ for r in results]}
 

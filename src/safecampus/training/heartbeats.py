@@ -1,54 +1,38 @@
-"""Heartbeats: every ~15 s of learning, applied exactly once (see `credit.py` for the rule).
+"""Crediting heartbeats: every ~15 s of learning, applied exactly once (see `credit.py` for the rule).
 
-`record_heartbeats` takes a batch as a phone or an offline queue sends it. Under the learner's
-clock lock it sorts the batch by time, skips ids already seen (a replay gets the stored
-outcome back), refuses what cannot be true (a lesson not offered to the learner, a time in the
-future or too long ago, a position past the end — none of which is stored) and stores the rest,
-accepted with its credit or refused as a skip ahead (kept, and accepted once the beats before
-it arrive). A beat that lands between two accepted ones re-credits its successor, so the
-stored credits always equal `credit.credit_timeline` of the accepted set.
+Beats arrive through `intake.receive` (checked and stored once per client id as `pending`);
+`credit_pending` then takes the learner's pending beats under the learner's clock lock, in time
+order: a beat for a lesson the learner is not offered is dropped (answered `unknown_lesson`),
+a video beat that skips beyond the furthest point watched is kept refused as a skip (and
+accepted once the beats before it arrive), the rest are accepted with their credit. A beat that
+lands between two accepted ones re-credits its successor, so the stored credits always equal
+`credit.credit_timeline` of the accepted set, whatever the order of arrival.
+
+`record_heartbeats` does both: at once (the player's endpoint: it answers with the outcome) or
+with the crediting queued after commit (the mobile API: one insert per request, credited
+within seconds by the Huey job `tasks.credit_beats`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
 from django.db.models import Max, Q
-from django.utils import timezone
+from huey.contrib.djhuey import HUEY
 
-from safecampus.core.policy import policy_for
+from safecampus.core.policy import cached_policy_for
+from safecampus.stats import signals as stats_signals
 
 from .credit import Beat, Rules, earned, reachable
+from .intake import MAX_BATCH, BeatIn, BeatResult, answer, receive
+
+__all__ = ["MAX_BATCH", "BeatIn", "BeatResult", "credit_pending", "record_heartbeats"]
 from .learner import learner_of
 from .models import ContentStatus, Lesson, LessonKind
 from .progress import ProgressBook
 from .progress_models import BeatStatus, Heartbeat, LearnerClock, LessonProgress
-
-MAX_BATCH = 500
-
-
-@dataclass
-class BeatIn:
-    client_id: str
-    lesson_id: int
-    position_s: float
-    at: dt.datetime
-
-
-@dataclass
-class BeatResult:
-    id: str
-    status: str  # accepted | refused
-    duplicate: bool = False
-    reason: str = ""  # skip | unknown_lesson | future | too_old | beyond_end
-    lesson: int | None = None
-    credited_s: float = 0.0
-    furthest_s: float = 0.0
-    completed: bool = False
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def offered_lessons(user: Any, ids: set[int]) -> dict[int, Lesson]:
@@ -162,76 +146,41 @@ def _clock(user: Any) -> LearnerClock:
     return clock
 
 
-def record_heartbeats(user: Any, beats: list[BeatIn], *, now: dt.datetime | None = None) -> list[BeatResult]:
-    """Apply a batch of beats for `user`; returns one result per beat, in the order given."""
-    now = now or timezone.now()
-    learner = learner_of(user)
-    results: dict[str, BeatResult] = {}
+def credit_pending(user: Any) -> int:
+    """Credit `user`'s pending beats (see the module's docstring); returns how many were taken."""
     with transaction.atomic():
         clock = _clock(user)
-        lessons = offered_lessons(user, {b.lesson_id for b in beats})
-        seen = {
-            cid: (status, reason)
-            for cid, status, reason in Heartbeat.objects.filter(
-                learner=user, client_id__in=[b.client_id for b in beats]
-            ).values_list("client_id", "status", "reason")
-        }
+        pending = list(
+            Heartbeat.objects.filter(learner=user, status=BeatStatus.PENDING).order_by("at", "client_id")
+        )
+        if not pending:
+            return 0
+        learner = learner_of(user)
+        lessons = offered_lessons(user, {b.lesson_id for b in pending})
         book = ProgressBook(learner)
-        policies: dict[int, Any] = {}  # unit id → policy, read once per batch
         rules: Rules | None = None
         touched: dict[int, Lesson] = {}
-        for beat_in in sorted(beats, key=lambda b: (b.at, b.client_id)):
-            cid = beat_in.client_id
-            if cid in results:
-                continue
-            if cid in seen:
-                status, reason = seen[cid]
-                results[cid] = BeatResult(
-                    id=cid, status=status, reason=reason, duplicate=True, lesson=beat_in.lesson_id
-                )
-                continue
-            result = BeatResult(id=cid, status=BeatStatus.REFUSED, lesson=beat_in.lesson_id)
-            results[cid] = result
-            lesson = lessons.get(beat_in.lesson_id)
+        unoffered: list[int] = []
+        for stored in pending:
+            lesson = lessons.get(stored.lesson_id)
             audience = learner.audience_for(lesson.course) if lesson else None
             if lesson is None or audience is None:
-                result.reason = "unknown_lesson"
+                unoffered.append(stored.pk)
                 continue
-            if lesson.unit_id not in policies:
-                policies[lesson.unit_id] = policy_for(lesson.unit)
-                book.use_policy(lesson.unit_id, policies[lesson.unit_id])
-            policy = policies[lesson.unit_id].training["heartbeat"]
-            rules = rules or Rules.from_policy(policies[lesson.unit_id])
-            if beat_in.at > now + dt.timedelta(seconds=policy["future_skew_s"]):
-                result.reason = "future"
-                continue
-            if beat_in.at < now - dt.timedelta(days=policy["max_age_days"]):
-                result.reason = "too_old"
-                continue
-            if (
-                lesson.kind == LessonKind.VIDEO
-                and beat_in.position_s > lesson.duration_s + rules.seek_slack_s
-            ):
-                result.reason = "beyond_end"
-                continue
-            beat = Beat(beat_in.at, cid, lesson.pk, beat_in.position_s)
+            policy = cached_policy_for(lesson.unit_id)
+            book.use_policy(lesson.unit_id, policy)
+            rules = rules or Rules.from_policy(policy)
+            beat = Beat(stored.at, stored.client_id, lesson.pk, stored.position_s)
             timeline = Timeline(user, clock, book, rules)
             row = book.lesson_row(lesson, audience)
             if timeline.may_reach(beat, lesson, row):
-                timeline.accept(beat, lesson, row, None)
-                result.status = BeatStatus.ACCEPTED
+                timeline.accept(beat, lesson, row, stored)
                 touched[lesson.pk] = lesson
             else:
-                Heartbeat.objects.create(
-                    learner=user,
-                    client_id=cid,
-                    lesson=lesson,
-                    position_s=beat.position_s,
-                    at=beat.at,
-                    status=BeatStatus.REFUSED,
-                    reason="skip",
-                )
-                result.reason = "skip"
+                stored.status, stored.reason = BeatStatus.REFUSED, "skip"
+                stored.save(update_fields=["status", "reason"])
+        if unoffered:
+            Heartbeat.objects.filter(pk__in=unoffered).delete()
         if rules is not None:
             for lesson in touched.values():
                 if lesson.kind != LessonKind.VIDEO:
@@ -239,14 +188,23 @@ def record_heartbeats(user: Any, beats: list[BeatIn], *, now: dt.datetime | None
                 _reconsider(Timeline(user, clock, book, rules), lesson, book.lessons[lesson.pk])
         book.flush()
         clock.save(update_fields=["last_at", "last_id", "beats"])
-        for result in results.values():
-            row = book.lessons.get(result.lesson) if result.lesson else None
-            if row is None and result.lesson and result.reason != "unknown_lesson":
-                row = LessonProgress.objects.filter(learner=user, lesson_id=result.lesson).first()
-            if row is not None:
-                result.credited_s = round(row.credited_s, 1)
-                result.furthest_s = round(row.furthest_s, 1)
-                result.completed = row.completed_at is not None
+    return len(pending)
+
+
+def record_heartbeats(
+    user: Any, beats: list[BeatIn], *, now: dt.datetime | None = None, inline: bool = True
+) -> list[BeatResult]:
+    """Receive a batch for `user` and credit it, at once (`inline`) or after commit through the
+    queue; one result per beat, in the order given."""
+    results = receive(user, beats, now=now)
+    if inline:
+        credit_pending(user)
+    elif any(r.pending and not r.duplicate for r in results.values()):
+        from .tasks import credit_beats
+
+        user_id = user.pk
+        stats_signals.after_commit(lambda: credit_beats(user_id))
+    answer(user, results, reread=inline or HUEY.immediate)
     return [results[b.client_id] for b in beats]
 
 

@@ -60,6 +60,7 @@ class LearnerClock(models.Model):
 
 
 class BeatStatus(models.TextChoices):
+    PENDING = "pending", _("Received, not credited yet")
     ACCEPTED = "accepted", _("Accepted")
     REFUSED = "refused", _("Refused")
 
@@ -83,6 +84,9 @@ class Heartbeat(models.Model):
         indexes = [
             models.Index(fields=["learner", "status", "at"]),
             models.Index(fields=["learner", "lesson", "status", "at"]),
+            models.Index(
+                fields=["received_at"], condition=models.Q(status="pending"), name="heartbeat_pending"
+            ),
         ]
 
     def __str__(self) -> str:
