@@ -29,10 +29,8 @@ def queued(monkeypatch) -> list[int]:
 @pytest.mark.django_db
 def test_the_api_stores_beats_pending_and_the_job_credits_them(api_client_for, pupil, video, queued):
     start = timezone.now() - dt.timedelta(minutes=5)
-    body = [
-        {"id": f"q{i}", "lesson": video.pk, "position_s": 15 * i, "at": (start + dt.timedelta(seconds=15 * i)).isoformat()}
-        for i in range(4)
-    ]  # fmt: skip
+    at = [(start + dt.timedelta(seconds=15 * i)).isoformat() for i in range(4)]
+    body = [{"id": f"q{i}", "lesson": video.pk, "position_s": 15 * i, "at": at[i]} for i in range(4)]
     client = api_client_for(pupil)
     r = client.post("/api/v1/training/heartbeats", data=json.dumps(body), content_type="application/json")
     assert r.status_code == 200, r.content
