@@ -45,8 +45,10 @@ def _stats_after_commit(monkeypatch) -> None:
 def _fresh_policy_cache() -> None:
     """A rolled-back test leaves no policy behind in the per-process cache."""
     from safecampus.core import policy
+    from safecampus.training import intake
 
     policy._CACHE.clear()
+    intake._LESSONS.clear()
 
 
 @pytest.fixture

@@ -505,3 +505,16 @@ def test_openapi_document(client):
         paths
     )
     assert "path" not in json.dumps(response.json()["components"]["schemas"]["UnitOut"])
+
+
+def test_a_tokens_last_use_is_recorded_at_most_every_five_minutes(county, api_client_for):
+    client = api_client_for(county)
+    assert client.get("/api/v1/me").json()["username"] == county.username
+    token = ApiToken.objects.get(user=county)
+    first = token.last_used_at
+    assert first is not None
+    client.get("/api/v1/me")
+    assert ApiToken.objects.get(pk=token.pk).last_used_at == first  # within five minutes: no write
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now() - dt.timedelta(minutes=6))
+    client.get("/api/v1/me")
+    assert ApiToken.objects.get(pk=token.pk).last_used_at > first

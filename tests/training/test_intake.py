@@ -22,7 +22,7 @@ def queued(monkeypatch) -> list[int]:
     """A real queue: the crediting job is recorded, not run."""
     jobs: list[int] = []
     monkeypatch.setattr(heartbeats, "HUEY", SimpleNamespace(immediate=False))
-    monkeypatch.setattr(tasks, "credit_beats", jobs.append)
+    monkeypatch.setattr(tasks, "queue_credit", jobs.append)
     return jobs
 
 
@@ -95,3 +95,34 @@ def test_the_minute_job_credits_what_the_queue_lost(pupil, video, queued):
     assert tasks.credit_stragglers.call_local() == 3
     assert credited(pupil, video) == 30
     assert tasks.credit_stragglers.call_local() == 0
+
+
+class FakeQueue:
+    immediate = False
+
+    def __init__(self) -> None:
+        self.marks: set[str] = set()
+
+    def put_if_empty(self, key: str, value: str) -> bool:
+        if key in self.marks:
+            return False
+        self.marks.add(key)
+        return True
+
+    def delete(self, key: str) -> None:
+        self.marks.discard(key)
+
+
+@pytest.mark.django_db
+def test_one_crediting_job_per_learner_at_a_time(pupil, video, monkeypatch):
+    queue, scheduled = FakeQueue(), []
+    monkeypatch.setattr(tasks, "HUEY", queue)
+    monkeypatch.setattr(tasks.credit_beats, "schedule", lambda args, delay: scheduled.append((args, delay)))
+    for _ in range(3):
+        tasks.queue_credit(pupil.pk)
+    assert scheduled == [((pupil.pk,), tasks.CREDIT_DELAY_S)]
+    record_heartbeats(pupil, honest(video.pk, 30), now=NOW, inline=False)
+    tasks.credit_beats.call_local(pupil.pk)  # the job clears the mark, then credits
+    assert credited(pupil, video) == 30
+    tasks.queue_credit(pupil.pk)  # the next beat queues the next job
+    assert len(scheduled) == 2

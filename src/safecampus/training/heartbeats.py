@@ -200,10 +200,10 @@ def record_heartbeats(
     if inline:
         credit_pending(user)
     elif any(r.pending and not r.duplicate for r in results.values()):
-        from .tasks import credit_beats
+        from . import tasks
 
         user_id = user.pk
-        stats_signals.after_commit(lambda: credit_beats(user_id))
+        stats_signals.after_commit(lambda: tasks.queue_credit(user_id))
     answer(user, results, reread=inline or HUEY.immediate)
     return [results[b.client_id] for b in beats]
 

@@ -11,6 +11,7 @@ skips ahead. The same id sent again is answered from the stored row.
 from __future__ import annotations
 
 import datetime as dt
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -47,15 +48,27 @@ class BeatResult:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+_LESSONS: dict[int, tuple[float, dict[str, Any]]] = {}
+LESSON_CACHE_S = 60.0
+
+
 def _lessons(ids: set[int]) -> dict[int, dict[str, Any]]:
-    return {
-        row["pk"]: row
+    """Published lessons by id (kind, length, unit), kept in this process for a minute: crediting
+    checks again under the lock that the lesson is published and offered to the learner."""
+    now = time.monotonic()
+    out = {pk: hit[1] for pk in ids if (hit := _LESSONS.get(pk)) and hit[0] > now}
+    missing = ids - out.keys()
+    if missing:
+        if len(_LESSONS) > 50_000:
+            _LESSONS.clear()
         for row in Lesson.objects.filter(
-            pk__in=ids,
+            pk__in=missing,
             course__status=ContentStatus.PUBLISHED,
             course__campaign__status=ContentStatus.PUBLISHED,
-        ).values("pk", "kind", "duration_s", "unit_id")
-    }
+        ).values("pk", "kind", "duration_s", "unit_id"):
+            _LESSONS[row["pk"]] = (now + LESSON_CACHE_S, row)
+            out[row["pk"]] = row
+    return out
 
 
 def _refusal(beat: BeatIn, lesson: dict[str, Any] | None, now: dt.datetime) -> str:
@@ -136,16 +149,19 @@ def answer(user: Any, results: dict[str, BeatResult], *, reread: bool) -> None:
             result.pending = status == BeatStatus.PENDING
             result.status = BeatStatus.ACCEPTED if result.pending else status
             result.reason = reason
-    lessons = {r.lesson for r in results.values() if r.reason not in ("unknown_lesson",)}
-    progress = {
-        p["lesson_id"]: p
-        for p in LessonProgress.objects.filter(learner=user, lesson_id__in=lessons).values(
-            "lesson_id", "credited_s", "furthest_s", "completed_at"
-        )
-    }
+    lessons = sorted({r.lesson for r in results.values() if r.lesson and r.reason != "unknown_lesson"})
+    if not lessons:
+        return
+    # the lessons' progress so far, in one statement written out once (a hot path)
+    sql = "SELECT lesson_id, credited_s, furthest_s, completed_at IS NOT NULL"
+    sql += f" FROM {LessonProgress._meta.db_table} WHERE learner_id = %s"
+    sql += f" AND lesson_id IN ({', '.join(['%s'] * len(lessons))})"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [user.pk, *lessons])
+        progress = {row[0]: row[1:] for row in cursor.fetchall()}
     for result in results.values():
         row = progress.get(result.lesson)
         if row is not None and result.reason != "unknown_lesson":
-            result.credited_s = round(row["credited_s"], 1)
-            result.furthest_s = round(row["furthest_s"], 1)
-            result.completed = row["completed_at"] is not None
+            result.credited_s = round(row[0], 1)
+            result.furthest_s = round(row[1], 1)
+            result.completed = bool(row[2])
