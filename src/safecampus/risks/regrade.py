@@ -39,6 +39,14 @@ class Change:
     problem: str = ""  # the point cannot be graded by the new policy (a factor it no longer has)
 
     @property
+    def old_label(self) -> str:
+        return str(Level(self.old_level).label)
+
+    @property
+    def new_label(self) -> str:
+        return str(Level(self.new_level).label)
+
+    @property
     def level_changed(self) -> bool:
         return self.old_level != self.new_level
 
