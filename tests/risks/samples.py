@@ -45,8 +45,10 @@ def k1_points() -> dict[str, RiskPoint]:
         school, actor=actor, name=f"{PREFIX}危化品库", category="laboratory", location="实验楼地下室",
         responsible_post="实验员", method="LEC", factors={"l": 3, "e": 6, "c": 40},
     )  # fmt: skip
-    services.save_control_plan(major, actor=actor, measures="双人双锁，专人管理", responsible_person=principal,
-                               review_date=timezone.localdate() + dt.timedelta(days=30))  # fmt: skip
+    review = timezone.localdate() + dt.timedelta(days=30)
+    services.save_control_plan(
+        major, actor=actor, measures="双人双锁，专人管理", responsible_person=principal, review_date=review
+    )
     services.change_status(major, "confirm", actor=actor)
     draft = services.create_point(
         school, actor=actor, name=f"{PREFIX}操场", category="activities", outdoor_area="操场",
@@ -67,7 +69,8 @@ def k1_plan() -> PlanArea:
     )
     plans.save_layout(
         plan, actor=actor,
-        areas=[{"id": None, "name": "东港区后勤区", "polygon": [[0.1, 0.1], [0.5, 0.1], [0.5, 0.5], [0.1, 0.5]]}],
+        areas=[{"id": None, "name": "东港区后勤区",
+                "polygon": [[0.1, 0.1], [0.5, 0.1], [0.5, 0.5], [0.1, 0.5]]}],
         pins=[{"point": points["moderate"].pk, "x": 0.2, "y": 0.2}],
     )  # fmt: skip
     return PlanArea.objects.get(unit=school)
