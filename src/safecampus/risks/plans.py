@@ -166,6 +166,13 @@ class MapArea:
         ys = [y for _x, y in self.area.polygon]
         return (sum(xs) / len(xs) * self.width, sum(ys) / len(ys) * self.height)
 
+    @property
+    def corner(self) -> tuple[float, float]:
+        """Where the area's name goes: inside its top-left corner (the plan's own labels stay clear)."""
+        x = min(x for x, _y in self.area.polygon) * self.width
+        y = min(y for _x, y in self.area.polygon) * self.height
+        return (x + 8, y + 28)
+
 
 def four_colour(plan: CampusPlan, points: list[RiskPoint]) -> list[MapArea]:
     """Each area with the confirmed points inside it and the highest level among them."""

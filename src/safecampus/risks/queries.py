@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, Q, QuerySet, Value, When
 from django.http import Http404
 
 from safecampus.core.models import Unit, UnitKind
@@ -165,7 +165,12 @@ def ledger(user: Any, unit: Unit, filters: Filters | None = None) -> QuerySet[Ri
     qs = points_for(user).filter(unit_path__startswith=unit.path)
     if filters is not None:
         qs = filters.apply(qs)
-    return qs.select_related("unit", "responsible_person").order_by("unit_path", "-score", "name", "pk")
+    rank = Case(*(When(level=lv, then=Value(n)) for lv, n in LEVEL_ORDER.items()), default=Value(0))
+    return (
+        qs.select_related("unit", "responsible_person")
+        .annotate(level_rank=rank)
+        .order_by("unit_path", "-level_rank", "-score", "name", "pk")
+    )
 
 
 @dataclass
