@@ -20,6 +20,8 @@ os.environ.setdefault("SAFECAMPUS_DEMO_CLASS_SIZE", "3")
 # Nor is demo training content loaded: training tests make their own campaigns (the demo-content
 # and end-to-end tests load it themselves).
 os.environ.setdefault("SAFECAMPUS_DEMO_TRAINING", "0")
+# Nor demo risk points (tests/risks/test_demo.py loads them for one school).
+os.environ.setdefault("SAFECAMPUS_DEMO_RISKS", "0")
 
 
 def _ensure_demo() -> None:

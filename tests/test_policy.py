@@ -21,7 +21,7 @@ def test_seed_defaults(school):
     assert p.training.student_lesson_interval_days == 14
     assert p.drills.min_per_term == 1
     assert p.supervision.school_visits_per_week == 2
-    assert [b["above"] for b in p.risk.lec.bands] == [320, 160, 70, 0]
+    assert [b["min"] for b in p.risks.lec.bands] == [320, 160, 70, 0]
     assert p.guards.bands[0] == {"max_students": 500, "min_guards": 2}
 
 

@@ -28,6 +28,7 @@ from safecampus.accounts.api import auth_router, me_router
 from safecampus.accounts.auth import user_for_token
 from safecampus.core.api import router as org_router
 from safecampus.core.errors import DomainError
+from safecampus.risks.api import router as risks_router
 from safecampus.roster.api import router as roster_router
 from safecampus.stats.api import router as stats_router
 from safecampus.training.api import router as training_router
@@ -204,4 +205,5 @@ api.add_router("/org/", org_router)
 api.add_router("/roster/", roster_router)
 api.add_router("/training/stats", stats_router)
 api.add_router("/training/", training_router)
+api.add_router("/risks/", risks_router)
 api.add_router("/", me_router)

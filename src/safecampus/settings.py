@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "safecampus.training",
     "safecampus.stats",
     "safecampus.inbox",
+    "safecampus.risks",
 ]
 
 MIDDLEWARE = [

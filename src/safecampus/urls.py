@@ -27,6 +27,7 @@ urlpatterns = [
     path("training/compliance/", include("safecampus.stats.urls_compliance")),
     path("training/", include("safecampus.training.urls")),
     path("inbox/", include("safecampus.inbox.urls")),
+    path("risks/", include("safecampus.risks.urls")),
 ]
 
 admin.site.site_header = "SafeCampus"

@@ -24,6 +24,7 @@ NAV = [
     ("stats:dashboard", _("Training statistics"), "bar-chart-line", (Perm.VIEW_TRAINING, Role.HEAD_TEACHER)),
     ("training:manage", _("Training content"), "collection-play", Perm.MANAGE_TRAINING),
     ("compliance:page", _("Compliance"), "clipboard-check", (Perm.VIEW_TRAINING, Role.HEAD_TEACHER)),
+    ("risks:home", _("Risk control"), "exclamation-diamond", Perm.VIEW_RISKS),
     ("accounts:user_list", _("People"), "people", Perm.VIEW_USERS),
     ("roster_year:transfer_list", _("Transfers"), "arrow-left-right", Perm.VIEW_USERS),
     ("core:audit_log", _("Audit log"), "journal-text", Perm.VIEW_AUDIT),

@@ -41,6 +41,8 @@ class Perm:
     MANAGE_POLICY = "policy.manage"
     MANAGE_TRAINING = "training.manage"  # campaigns, courses, lessons, quizzes
     VIEW_TRAINING = "training.view_progress"  # learners' progress in the unit
+    VIEW_RISKS = "risks.view"  # risk points, registers, cards and the four-colour map
+    MANAGE_RISKS = "risks.manage"  # identify, grade, confirm and review risk points
 
 
 BUREAU = "bureau"
@@ -56,9 +58,12 @@ class RoleSpec:
 
 
 _ALL_VIEW = {Perm.VIEW_UNITS}
+_STAFF_VIEW = {Perm.VIEW_UNITS, Perm.VIEW_RISKS}  # staff read their school's risks and their post's card
 _TRAINING = {Perm.MANAGE_TRAINING, Perm.VIEW_TRAINING}
+_RISKS = {Perm.VIEW_RISKS, Perm.MANAGE_RISKS}
 _MANAGER = {
     *_TRAINING,
+    Perm.VIEW_RISKS,
     Perm.VIEW_UNITS,
     Perm.MANAGE_UNITS,
     Perm.EDIT_OWN_UNIT,
@@ -76,7 +81,9 @@ ROLE_SPECS: dict[str, RoleSpec] = {
             Role.LEADER,
             BUREAU,
             80,
-            frozenset({Perm.VIEW_UNITS, Perm.VIEW_USERS, Perm.VIEW_AUDIT, Perm.VIEW_TRAINING}),
+            frozenset(
+                {Perm.VIEW_UNITS, Perm.VIEW_USERS, Perm.VIEW_AUDIT, Perm.VIEW_TRAINING, Perm.VIEW_RISKS}
+            ),
         ),
         RoleSpec(
             Role.SCHOOL_ADMIN,
@@ -85,6 +92,7 @@ ROLE_SPECS: dict[str, RoleSpec] = {
             frozenset(
                 {
                     *_TRAINING,
+                    *_RISKS,
                     Perm.VIEW_UNITS,
                     Perm.EDIT_OWN_UNIT,
                     Perm.VIEW_USERS,
@@ -100,6 +108,7 @@ ROLE_SPECS: dict[str, RoleSpec] = {
             frozenset(
                 {
                     *_TRAINING,
+                    *_RISKS,
                     Perm.VIEW_UNITS,
                     Perm.EDIT_OWN_UNIT,
                     Perm.VIEW_USERS,
@@ -108,13 +117,15 @@ ROLE_SPECS: dict[str, RoleSpec] = {
                 }
             ),
         ),
-        RoleSpec(Role.SAFETY_STAFF, SCHOOL, 40, frozenset({*_TRAINING, Perm.VIEW_UNITS, Perm.VIEW_USERS})),
-        RoleSpec(Role.HEAD_TEACHER, SCHOOL, 30, frozenset(_ALL_VIEW)),
-        RoleSpec(Role.TEACHER, SCHOOL, 20, frozenset(_ALL_VIEW)),
-        RoleSpec(Role.GUARD, SCHOOL, 10, frozenset(_ALL_VIEW)),
-        RoleSpec(Role.DOCTOR, SCHOOL, 20, frozenset(_ALL_VIEW)),
-        RoleSpec(Role.COUNSELLOR, SCHOOL, 20, frozenset(_ALL_VIEW)),
-        RoleSpec(Role.STAFF, SCHOOL, 10, frozenset(_ALL_VIEW)),  # free posts: 宿管, 食堂, …
+        RoleSpec(
+            Role.SAFETY_STAFF, SCHOOL, 40, frozenset({*_TRAINING, *_RISKS, Perm.VIEW_UNITS, Perm.VIEW_USERS})
+        ),
+        RoleSpec(Role.HEAD_TEACHER, SCHOOL, 30, frozenset(_STAFF_VIEW)),
+        RoleSpec(Role.TEACHER, SCHOOL, 20, frozenset(_STAFF_VIEW)),
+        RoleSpec(Role.GUARD, SCHOOL, 10, frozenset(_STAFF_VIEW)),
+        RoleSpec(Role.DOCTOR, SCHOOL, 20, frozenset(_STAFF_VIEW)),
+        RoleSpec(Role.COUNSELLOR, SCHOOL, 20, frozenset(_STAFF_VIEW)),
+        RoleSpec(Role.STAFF, SCHOOL, 10, frozenset(_STAFF_VIEW)),  # free posts: 宿管, 食堂, …
         RoleSpec(Role.STUDENT, SCHOOL, 0, frozenset(_ALL_VIEW)),
         RoleSpec(Role.PARENT, SCHOOL, 0, frozenset(_ALL_VIEW)),
     ]

@@ -51,6 +51,20 @@ def _statistics() -> None:
 STEPS.append(_statistics)
 
 
+def _risks() -> None:
+    """Each school's risk points (graded, most confirmed), control plans and a campus plan."""
+    import os
+
+    if os.environ.get("SAFECAMPUS_DEMO_RISKS", "1") == "0":
+        return
+    from safecampus.risks.demo import load_risks_demo
+
+    load_risks_demo()
+
+
+STEPS.append(_risks)
+
+
 def load_demo() -> None:
     for step in STEPS:
         step()

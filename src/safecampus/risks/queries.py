@@ -1,0 +1,218 @@
+"""Reading risk points: always through `RiskPoint.objects.visible_to(user)`, then narrowed.
+
+School people who may view risks see all of their school's points. Bureau people see, in their
+subtree, only what schools report upward: confirmed points of yellow and above. Anything else
+answers 404 alike for missing and forbidden.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Case, Q, QuerySet, Value, When
+from django.http import Http404
+
+from safecampus.core.models import Unit, UnitKind
+from safecampus.core.roles import Perm, role_allows
+from safecampus.core.scoping import active_memberships, has_perm_at
+from safecampus.core.services import CODE_RE
+
+from .models import LEVEL_ORDER, Category, ControlLevel, Level, RiskPoint, Status
+
+REPORTED_LEVELS = (Level.MAJOR, Level.HIGH, Level.MODERATE)
+
+
+def reported_q() -> Q:
+    """What schools report upward (一卡一账两清单): confirmed points, yellow and above."""
+    return Q(status=Status.CONFIRMED, level__in=REPORTED_LEVELS)
+
+
+def points_for(user: Any) -> QuerySet[RiskPoint]:
+    """Every risk point the user may read."""
+    qs = RiskPoint.objects.visible_to(user)
+    if getattr(user, "is_superuser", False):
+        return qs
+    q = Q(pk__in=[])
+    for m in active_memberships(user):
+        if not role_allows(m.role, Perm.VIEW_RISKS):
+            continue
+        if m.unit.kind == UnitKind.SCHOOL:
+            q |= Q(unit_path__startswith=m.unit.path)
+        else:
+            q |= Q(unit_path__startswith=m.unit.path) & reported_q()
+    return qs.filter(q)
+
+
+def point_for(user: Any, point_id: int) -> RiskPoint:
+    point = (
+        points_for(user)
+        .select_related("unit", "responsible_person", "control_plan")
+        .filter(pk=point_id)
+        .first()
+    )
+    if point is None:
+        raise Http404
+    return point
+
+
+def can_view(user: Any, unit: Unit) -> bool:
+    return bool(user and user.is_authenticated and user.is_active) and has_perm_at(
+        user, Perm.VIEW_RISKS, unit
+    )
+
+
+def can_manage(user: Any, unit: Unit) -> bool:
+    return bool(user and user.is_authenticated) and has_perm_at(user, Perm.MANAGE_RISKS, unit)
+
+
+def school_for(user: Any, unit_id: int) -> Unit:
+    """A school whose risk registers the user may read in full (school people; 404 otherwise)."""
+    unit = Unit.objects.filter(pk=unit_id, kind=UnitKind.SCHOOL, is_active=True).first()
+    if unit is None or not can_view(user, unit) or not full_view(user, unit):
+        raise Http404
+    return unit
+
+
+def full_view(user: Any, unit: Unit) -> bool:
+    if getattr(user, "is_superuser", False):
+        return True
+    return any(
+        role_allows(m.role, Perm.VIEW_RISKS)
+        and m.unit.kind == UnitKind.SCHOOL
+        and unit.path.startswith(m.unit.path)
+        for m in active_memberships(user)
+    )
+
+
+def unit_for(user: Any, unit_id: int) -> Unit:
+    """Any unit where the user may view risks (bureau views read the reported points)."""
+    unit = Unit.objects.filter(pk=unit_id, is_active=True).first()
+    if unit is None or not can_view(user, unit):
+        raise Http404
+    return unit
+
+
+def unit_by_code(user: Any, code: str) -> Unit:
+    if not CODE_RE.match(code or ""):
+        raise Http404
+    unit = Unit.objects.filter(code=code, is_active=True).first()
+    if unit is None or not can_view(user, unit):
+        raise Http404
+    return unit
+
+
+def home_unit(user: Any) -> Unit | None:
+    """The unit a user's risk pages open at: the active membership's, else the first that views."""
+    active = getattr(user, "active_membership", None)
+    for m in [active] if active is not None else active_memberships(user):
+        if role_allows(m.role, Perm.VIEW_RISKS):
+            return m.unit
+    return None
+
+
+@dataclass
+class Filters:
+    category: str = ""
+    level: str = ""
+    status: str = ""
+    control_level: str = ""
+    post: str = ""
+    q: str = ""
+
+    @classmethod
+    def from_query(cls, data: Any) -> Filters:
+        def pick(key: str, allowed: list[str]) -> str:
+            value = str(data.get(key) or "")
+            return value if value in allowed else ""
+
+        text = " ".join(str(data.get("q") or "").replace("\x00", "").split())[:60]
+        post = " ".join(str(data.get("post") or "").replace("\x00", "").split())[:40]
+        return cls(
+            category=pick("category", Category.values),
+            level=pick("level", Level.values),
+            status=pick("status", Status.values),
+            control_level=pick("control_level", ControlLevel.values),
+            post=post,
+            q=text,
+        )
+
+    def apply(self, qs: QuerySet[RiskPoint]) -> QuerySet[RiskPoint]:
+        if self.category:
+            qs = qs.filter(category=self.category)
+        if self.level:
+            qs = qs.filter(level=self.level)
+        if self.status:
+            qs = qs.filter(status=self.status)
+        if self.control_level:
+            qs = qs.filter(control_level=self.control_level)
+        if self.post:
+            qs = qs.filter(responsible_post=self.post)
+        if self.q:
+            qs = qs.filter(
+                Q(name__icontains=self.q)
+                | Q(location__icontains=self.q)
+                | Q(hazard_factors__icontains=self.q)
+            )
+        return qs
+
+    def as_query(self) -> dict[str, str]:
+        return {k: v for k, v in self.__dict__.items() if v}
+
+
+def ledger(user: Any, unit: Unit, filters: Filters | None = None) -> QuerySet[RiskPoint]:
+    """The risk ledger (风险台账) of a unit's subtree as the user may read it."""
+    qs = points_for(user).filter(unit_path__startswith=unit.path)
+    if filters is not None:
+        qs = filters.apply(qs)
+    rank = Case(*(When(level=lv, then=Value(n)) for lv, n in LEVEL_ORDER.items()), default=Value(0))
+    return (
+        qs.select_related("unit", "responsible_person")
+        .annotate(level_rank=rank)
+        .order_by("unit_path", "-level_rank", "-score", "name", "pk")
+    )
+
+
+@dataclass
+class SchoolRow:
+    unit: Unit
+    worst: str | None
+    counts: dict[str, int]
+
+    @property
+    def rank(self) -> int:
+        return LEVEL_ORDER.get(self.worst, 0) if self.worst else 0
+
+
+def schools_by_worst(user: Any, unit: Unit) -> list[SchoolRow]:
+    """Schools under a bureau unit with their reported points counted by level, worst first."""
+    from django.db.models import Count
+
+    counts: dict[int, dict[str, int]] = {}
+    for row in (
+        points_for(user)
+        .filter(unit_path__startswith=unit.path)
+        .filter(reported_q())
+        .values("unit", "level")
+        .annotate(n=Count("pk"))
+    ):
+        counts.setdefault(row["unit"], {})[row["level"]] = row["n"]
+    rows = []
+    for school in Unit.objects.filter(path__startswith=unit.path, kind=UnitKind.SCHOOL, is_active=True):
+        c = counts.get(school.pk, {})
+        worst = max(c, key=lambda lv: LEVEL_ORDER.get(lv, 0)) if c else None
+        rows.append(SchoolRow(school, worst, c))
+    return sorted(rows, key=lambda r: (-r.rank, -sum(r.counts.values()), r.unit.path))
+
+
+def posts_of(user: Any, unit: Unit) -> list[str]:
+    """Post names that have risk points at a school (one notice card each)."""
+    names = (
+        points_for(user)
+        .filter(unit=unit)
+        .exclude(status=Status.RETIRED)
+        .exclude(responsible_post="")
+        .values_list("responsible_post", flat=True)
+        .distinct()
+    )
+    return sorted(set(names))
