@@ -92,11 +92,12 @@ def _effective(unit: Unit | None, on: dt.date) -> PolicyVersion | None:
     )
 
 
-def policy_for(unit: Unit | None, on: dt.date | None = None) -> Policy:
-    """The policy in force at `unit` on `on` (today by default)."""
+def versions_in_force(unit: Unit | None, on: dt.date | None = None) -> list[PolicyVersion]:
+    """The versions merged at `unit` on `on`: the base (if stored), then the newest of each
+    level from the root down."""
     on = on or timezone.localdate()
     base_row = _effective(None, on)
-    merged = base_row.data if base_row else default_values()
+    out = [base_row] if base_row else []
     if unit is not None:
         chain = [*unit.ancestor_paths(), unit.path]
         rows = {
@@ -105,9 +106,17 @@ def policy_for(unit: Unit | None, on: dt.date | None = None) -> Policy:
             .select_related("unit")
             .order_by("unit__path", "effective_from", "id")
         }
-        for path in chain:  # root first; later (deeper) levels win
-            if path in rows:
-                merged = deep_merge(merged, rows[path].data)
+        out += [rows[path] for path in chain if path in rows]  # root first; deeper levels win
+    return out
+
+
+def policy_for(unit: Unit | None, on: dt.date | None = None) -> Policy:
+    """The policy in force at `unit` on `on` (today by default)."""
+    versions = versions_in_force(unit, on)
+    merged = versions[0].data if versions and versions[0].unit_id is None else default_values()
+    for row in versions:
+        if row.unit_id is not None:
+            merged = deep_merge(merged, row.data)
     return Policy(merged)
 
 

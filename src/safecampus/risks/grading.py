@@ -18,8 +18,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from safecampus.core.errors import Invalid
-from safecampus.core.models import PolicyVersion, Unit
-from safecampus.core.policy import policy_for
+from safecampus.core.models import Unit
+from safecampus.core.policy import policy_for, versions_in_force
 
 from .models import Level, Method
 
@@ -176,22 +176,11 @@ def parse_risk_policy(section: Any, version: str = "") -> RiskPolicy:
 
 
 def policy_version_for(unit: Unit, on: dt.date | None = None) -> str:
-    """Which policy versions are in force at the unit: the base, then each level's override."""
-    on = on or timezone.localdate()
-    base = PolicyVersion.objects.filter(unit=None, effective_from__lte=on).order_by("-effective_from", "-id")
-    row = base.first()
-    parts = [row.version if row else "default"]
-    chain = [*unit.ancestor_paths(), unit.path]
-    newest: dict[str, PolicyVersion] = {}
-    for pv in (
-        PolicyVersion.objects.filter(unit__path__in=chain, effective_from__lte=on)
-        .select_related("unit")
-        .order_by("effective_from", "id")
-    ):
-        newest[pv.unit.path] = pv
-    for path in chain:
-        if path in newest and "risks" in (newest[path].data or {}):
-            parts.append(f"{newest[path].unit.code}:{newest[path].version}")
+    """Which policy versions are in force at the unit: the base, then each level's override
+    that sets risk values."""
+    versions = versions_in_force(unit, on)
+    parts = [versions[0].version if versions and versions[0].unit_id is None else "default"]
+    parts += [f"{v.unit.code}:{v.version}" for v in versions if v.unit_id and "risks" in (v.data or {})]
     return " + ".join(parts)[:120]
 
 
