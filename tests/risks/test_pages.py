@@ -215,3 +215,18 @@ def test_pdfs_render_to_png(client_for, safety, school, samples, tmp_path):
         pdf.write_bytes(c.get(url).content)
         subprocess.run(["pdftoppm", "-png", "-r", "60", "-singlefile", str(pdf), str(out / name)], check=True)
         assert (out / f"{name}.png").stat().st_size > 5000
+
+
+def test_the_reporting_threshold_is_the_bureaus_policy(client_for, county, county_unit, samples):
+    import datetime as dt
+
+    from safecampus.accounts.models import User
+    from safecampus.core.policy import load_policy
+
+    operator = User.objects.get(username="demo_operator")
+    load_policy(county_unit, {"risks": {"report_upward_from": "major"}}, actor=operator, version="t-major",
+                effective_from=dt.date(2020, 1, 1))  # fmt: skip
+    body = client_for(county).get(f"/risks/units/{county_unit.pk}/").content.decode()
+    assert "东港区样本危化品库" in body  # the major one
+    assert "东港区样本配电房" not in body  # moderate: no longer reported to this county
+    assert client_for(county).get(f"/risks/points/{samples['moderate'].pk}/").status_code == 404

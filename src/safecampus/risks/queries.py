@@ -14,18 +14,25 @@ from django.db.models import Case, Q, QuerySet, Value, When
 from django.http import Http404
 
 from safecampus.core.models import Unit, UnitKind
+from safecampus.core.policy import cached_policy_for
 from safecampus.core.roles import Perm, role_allows
 from safecampus.core.scoping import active_memberships, has_perm_at
 from safecampus.core.services import CODE_RE
 
 from .models import LEVEL_ORDER, Category, ControlLevel, Level, RiskPoint, Status
 
-REPORTED_LEVELS = (Level.MAJOR, Level.HIGH, Level.MODERATE)
+
+def reported_levels(bureau: Unit) -> list[str]:
+    """The levels schools report to this bureau: the policy's `risks.report_upward_from`
+    (moderate, i.e. yellow and above, by default) and every level above it."""
+    lowest = str(cached_policy_for(bureau.pk).get("risks", {}).get("report_upward_from", Level.MODERATE))
+    order = [str(level) for level in sorted(LEVEL_ORDER, key=LEVEL_ORDER.get, reverse=True)]  # worst first
+    return order[: order.index(lowest) + 1] if lowest in order else order[:3]
 
 
-def reported_q() -> Q:
-    """What schools report upward (一卡一账两清单): confirmed points, yellow and above."""
-    return Q(status=Status.CONFIRMED, level__in=REPORTED_LEVELS)
+def reported_q(bureau: Unit) -> Q:
+    """What schools report upward (一卡一账两清单): confirmed points at the policy's levels."""
+    return Q(status=Status.CONFIRMED, level__in=reported_levels(bureau))
 
 
 def points_for(user: Any) -> QuerySet[RiskPoint]:
@@ -40,7 +47,7 @@ def points_for(user: Any) -> QuerySet[RiskPoint]:
         if m.unit.kind == UnitKind.SCHOOL:
             q |= Q(unit_path__startswith=m.unit.path)
         else:
-            q |= Q(unit_path__startswith=m.unit.path) & reported_q()
+            q |= Q(unit_path__startswith=m.unit.path) & reported_q(m.unit)
     return qs.filter(q)
 
 
@@ -192,7 +199,7 @@ def schools_by_worst(user: Any, unit: Unit) -> list[SchoolRow]:
     for row in (
         points_for(user)
         .filter(unit_path__startswith=unit.path)
-        .filter(reported_q())
+        .filter(reported_q(unit))
         .values("unit", "level")
         .annotate(n=Count("pk"))
     ):
