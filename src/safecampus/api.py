@@ -28,6 +28,7 @@ from safecampus.accounts.api import auth_router, me_router
 from safecampus.accounts.auth import user_for_token
 from safecampus.core.api import router as org_router
 from safecampus.core.errors import DomainError
+from safecampus.hazards.api import router as hazards_router
 from safecampus.risks.api import router as risks_router
 from safecampus.roster.api import router as roster_router
 from safecampus.stats.api import router as stats_router
@@ -93,7 +94,8 @@ def _domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
 
 @api.exception_handler(PermissionDenied)
 def _permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
-    return _error(request, 403, _("You do not have permission to do this."))
+    message = getattr(exc, "message", None)  # a domain refusal says why (translated)
+    return _error(request, 403, str(message) if message else _("You do not have permission to do this."))
 
 
 @api.exception_handler(Http404)
@@ -206,4 +208,5 @@ api.add_router("/roster/", roster_router)
 api.add_router("/training/stats", stats_router)
 api.add_router("/training/", training_router)
 api.add_router("/risks/", risks_router)
+api.add_router("/hazards", hazards_router)
 api.add_router("/", me_router)

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "safecampus.stats",
     "safecampus.inbox",
     "safecampus.risks",
+    "safecampus.hazards",
 ]
 
 MIDDLEWARE = [

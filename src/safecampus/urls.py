@@ -28,6 +28,7 @@ urlpatterns = [
     path("training/", include("safecampus.training.urls")),
     path("inbox/", include("safecampus.inbox.urls")),
     path("risks/", include("safecampus.risks.urls")),
+    path("hazards/", include("safecampus.hazards.urls")),
 ]
 
 admin.site.site_header = "SafeCampus"

@@ -43,7 +43,7 @@ def test_policy_tables_are_the_seed_values(school):
     assert policy.colour("major") == "red" and policy.colour("low") == "blue"
     assert policy.label("major", "zh-hans") == "重大风险"
     assert policy.label("high", "en") == "High risk"
-    assert "2026.3" in policy.version
+    assert "2026.4" in policy.version
 
 
 def test_every_lec_combination(school):

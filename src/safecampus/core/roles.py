@@ -43,6 +43,13 @@ class Perm:
     VIEW_TRAINING = "training.view_progress"  # learners' progress in the unit
     VIEW_RISKS = "risks.view"  # risk points, registers, cards and the four-colour map
     MANAGE_RISKS = "risks.manage"  # identify, grade, confirm and review risk points
+    VIEW_HAZARDS = "hazards.view"  # hazard ledger and lists of the unit
+    REPORT_HAZARDS = "hazards.report"  # register a hazard found
+    MANAGE_HAZARDS = "hazards.manage"  # confirm / reject, assign a rectifier, close on the spot
+    RECTIFY_HAZARDS = "hazards.rectify"  # may be named rectifier: start and submit the rectification
+    VERIFY_HAZARDS = "hazards.verify"  # verify a general hazard's rectification (not one's own)
+    ACCEPT_HAZARDS = "hazards.accept"  # bureau acceptance of a major hazard's rectification
+    SUPERVISE_HAZARDS = "hazards.supervise"  # listed supervision, letters, interviews, penalties
 
 
 BUREAU = "bureau"
@@ -58,11 +65,15 @@ class RoleSpec:
 
 
 _ALL_VIEW = {Perm.VIEW_UNITS}
-_STAFF_VIEW = {Perm.VIEW_UNITS, Perm.VIEW_RISKS}  # staff read their school's risks and their post's card
+# Staff read their school's risks and their post's card, report hazards and may be named rectifier.
+_STAFF_VIEW = {Perm.VIEW_UNITS, Perm.VIEW_RISKS, Perm.VIEW_HAZARDS, Perm.REPORT_HAZARDS, Perm.RECTIFY_HAZARDS}
+_SCHOOL_HAZARDS = {*_STAFF_VIEW, Perm.MANAGE_HAZARDS, Perm.VERIFY_HAZARDS}
+_BUREAU_HAZARDS = {Perm.VIEW_HAZARDS, Perm.REPORT_HAZARDS, Perm.ACCEPT_HAZARDS, Perm.SUPERVISE_HAZARDS}
 _TRAINING = {Perm.MANAGE_TRAINING, Perm.VIEW_TRAINING}
 _RISKS = {Perm.VIEW_RISKS, Perm.MANAGE_RISKS}
 _MANAGER = {
     *_TRAINING,
+    *_BUREAU_HAZARDS,
     Perm.VIEW_RISKS,
     Perm.VIEW_UNITS,
     Perm.MANAGE_UNITS,
@@ -82,7 +93,14 @@ ROLE_SPECS: dict[str, RoleSpec] = {
             BUREAU,
             80,
             frozenset(
-                {Perm.VIEW_UNITS, Perm.VIEW_USERS, Perm.VIEW_AUDIT, Perm.VIEW_TRAINING, Perm.VIEW_RISKS}
+                {
+                    Perm.VIEW_UNITS,
+                    Perm.VIEW_USERS,
+                    Perm.VIEW_AUDIT,
+                    Perm.VIEW_TRAINING,
+                    Perm.VIEW_RISKS,
+                    Perm.VIEW_HAZARDS,
+                }
             ),
         ),
         RoleSpec(
@@ -93,6 +111,7 @@ ROLE_SPECS: dict[str, RoleSpec] = {
                 {
                     *_TRAINING,
                     *_RISKS,
+                    *_SCHOOL_HAZARDS,
                     Perm.VIEW_UNITS,
                     Perm.EDIT_OWN_UNIT,
                     Perm.VIEW_USERS,
@@ -109,6 +128,7 @@ ROLE_SPECS: dict[str, RoleSpec] = {
                 {
                     *_TRAINING,
                     *_RISKS,
+                    *_SCHOOL_HAZARDS,
                     Perm.VIEW_UNITS,
                     Perm.EDIT_OWN_UNIT,
                     Perm.VIEW_USERS,
@@ -118,7 +138,10 @@ ROLE_SPECS: dict[str, RoleSpec] = {
             ),
         ),
         RoleSpec(
-            Role.SAFETY_STAFF, SCHOOL, 40, frozenset({*_TRAINING, *_RISKS, Perm.VIEW_UNITS, Perm.VIEW_USERS})
+            Role.SAFETY_STAFF,
+            SCHOOL,
+            40,
+            frozenset({*_TRAINING, *_RISKS, *_SCHOOL_HAZARDS, Perm.VIEW_UNITS, Perm.VIEW_USERS}),
         ),
         RoleSpec(Role.HEAD_TEACHER, SCHOOL, 30, frozenset(_STAFF_VIEW)),
         RoleSpec(Role.TEACHER, SCHOOL, 20, frozenset(_STAFF_VIEW)),

@@ -23,6 +23,7 @@ class NotificationKind(models.TextChoices):
     TRAINING_BEHIND = "training_behind", _("Training behind")
     TRAINING_DIGEST = "training_digest", _("Training compliance of your people")
     CHILD_TRAINING = "child_training", _("Your child's training")
+    HAZARD = "hazard", _("Hazard")
     MESSAGE = "message", _("Message")
 
 

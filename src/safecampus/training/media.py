@@ -20,7 +20,7 @@ from typing import IO
 
 import nh3
 from django.utils.translation import gettext as _
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 from safecampus.core.errors import Invalid
 
@@ -142,6 +142,7 @@ def reencode_image(upload: IO[bytes] | bytes, *, max_side: int = 1920, limit_mb:
         image.load()
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
         raise Invalid(_("This file is not an image that can be opened."), field="image") from None
+    image = ImageOps.exif_transpose(image)  # phones store "rotate me" in EXIF, which we drop
     image.thumbnail((max_side, max_side))
     out = io.BytesIO()
     if image.mode in ("RGBA", "LA", "P"):

@@ -1,0 +1,99 @@
+"""Reading hazards: one door (`hazards_for`), then the lists each person works from."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from safecampus.core.models import Unit, UnitKind
+from safecampus.core.roles import Perm
+from safecampus.core.scoping import active_memberships, has_perm_at, role_allows
+
+from .models import Escalation, Hazard, Status
+
+
+def hazards_for(user: Any) -> QuerySet[Hazard]:
+    """Hazards the user may see: those of the units where a role grants `hazards.view` (a school's
+    staff their school, a bureau its area). Students and parents see none."""
+    if getattr(user, "is_superuser", False) and user.is_active:
+        return Hazard.objects.all()
+    paths = sorted({m.unit.path for m in active_memberships(user) if role_allows(m.role, Perm.VIEW_HAZARDS)})
+    if not paths:
+        return Hazard.objects.none()
+    q = Q(pk__in=[])
+    for path in paths:
+        q |= Q(unit_path__startswith=path)
+    return Hazard.objects.filter(q)
+
+
+def get_hazard_for(user: Any, hazard_id: int) -> Hazard:
+    """404 alike for a missing hazard and another school's."""
+    return get_object_or_404(hazards_for(user).select_related("unit"), pk=hazard_id)
+
+
+def visible_unit(user: Any, unit_id: int) -> Unit:
+    """A unit within the user's scope where they may view hazards (404 alike otherwise)."""
+    unit = Unit.objects.visible_to(user).filter(pk=unit_id).first()
+    if unit is None or not has_perm_at(user, Perm.VIEW_HAZARDS, unit):
+        raise Http404
+    return unit
+
+
+def in_unit(user: Any, unit: Unit) -> QuerySet[Hazard]:
+    return hazards_for(user).filter(unit_path__startswith=unit.path)
+
+
+def todo_for(user: Any) -> QuerySet[Hazard]:
+    """The rectifier's to-do list: hazards assigned to them that are not yet submitted."""
+    return hazards_for(user).filter(rectifier=user, status__in=(Status.ASSIGNED, Status.RECTIFYING))
+
+
+def to_confirm(user: Any) -> QuerySet[Hazard]:
+    """New reports at the schools where the user manages hazards."""
+    units = [m.unit.path for m in active_memberships(user) if role_allows(m.role, Perm.MANAGE_HAZARDS)]
+    if not units and not getattr(user, "is_superuser", False):
+        return Hazard.objects.none()
+    return hazards_for(user).filter(_under(units, user), status__in=(Status.REPORTED, Status.CONFIRMED))
+
+
+def verify_queue(user: Any) -> QuerySet[Hazard]:
+    """Submitted rectifications the user may verify: general ones at schools where they verify,
+    major ones in the area where they accept for the bureau; never their own."""
+    verify = [m.unit.path for m in active_memberships(user) if role_allows(m.role, Perm.VERIFY_HAZARDS)]
+    accept = [m.unit.path for m in active_memberships(user) if role_allows(m.role, Perm.ACCEPT_HAZARDS)]
+    q = Q(pk__in=[])
+    if verify:
+        q |= _paths_q(verify) & Q(grade="general")
+    if accept:
+        q |= _paths_q(accept) & Q(grade="major")
+    if getattr(user, "is_superuser", False):
+        q = Q()
+    return hazards_for(user).filter(q, status=Status.SUBMITTED).exclude(rectifier=user)
+
+
+def _paths_q(paths: list[str]) -> Q:
+    q = Q(pk__in=[])
+    for path in paths:
+        q |= Q(unit_path__startswith=path)
+    return q
+
+
+def _under(paths: list[str], user: Any) -> Q:
+    return Q() if getattr(user, "is_superuser", False) else _paths_q(paths)
+
+
+def overdue_board(user: Any, bureau: Unit) -> QuerySet[Hazard]:
+    """Hazards escalated to `bureau`'s level (or above) in its area, still not rectified. A school
+    directly under a city reaches the city at the county step (it has no county)."""
+    qs = in_unit(user, bureau).filter(status__in=(Status.ASSIGNED, Status.RECTIFYING))
+    if bureau.kind == UnitKind.COUNTY:
+        return qs.exclude(escalation=Escalation.SCHOOL)
+    if bureau.kind == UnitKind.CITY:
+        direct = Q(escalation=Escalation.COUNTY, unit__depth=bureau.depth + 1)
+        return qs.filter(Q(escalation=Escalation.CITY) | direct)
+    if bureau.kind == UnitKind.PROVINCE:
+        return qs.filter(escalation=Escalation.CITY)
+    return qs.exclude(escalation=Escalation.SCHOOL)
