@@ -120,7 +120,7 @@ def hazard_out(hazard: Hazard, user: Any) -> dict[str, Any]:
                 "closed_at",
                 "escalation",
             )
-        },  # fmt: skip
+        },
         "unit": hazard.unit_id,
         "unit_name": hazard.unit.name,
         "risk_point": hazard.risk_point_id,
@@ -155,7 +155,7 @@ class HazardIn(Schema):
 class TransitionIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    action: str = Field(description=" | ".join(ACTIONS))
+    action: Annotated[str, Field(max_length=20)] | None = Field(None, description=" | ".join(ACTIONS))
     reason: LongText | None = Field(None, description="reject, send_back")
     note: LongText | None = Field(None, description="submit, verify, close_on_spot")
     grade: Grade | None = Field(None, description="confirm: general | major")
@@ -254,12 +254,12 @@ def transition(request: HttpRequest, hazard_id: HazardId, payload: TransitionIn)
 def add_photos(
     request: HttpRequest,
     hazard_id: HazardId,
-    photos: File[list[UploadedFile]],
+    photos: File[list[UploadedFile]] = None,  # type: ignore[assignment]  (checked after access: 404 first)
     stage: Form[PhotoStage | None] = None,
 ) -> tuple[int, list[dict[str, Any]]]:
     user = request.auth  # type: ignore[attr-defined]
     hazard = queries.get_hazard_for(user, hazard_id)
-    added = photo_service.upload(hazard, actor=user, files=list(photos), stage=stage)
+    added = photo_service.upload(hazard, actor=user, files=list(photos or []), stage=stage)
     return 201, [
         {"id": p.pk, "stage": p.stage, "width": p.width, "height": p.height,
          "url": f"/api/v1/hazards/{hazard.pk}/photos/{p.pk}"}

@@ -56,13 +56,10 @@ def _escalate(hazard: Hazard, level: str, overdue: int, now: dt.datetime) -> boo
                      after={"escalation": level, "overdue_days": overdue})  # fmt: skip
         hazard.escalation = level
         bureau = bureau_of(hazard.unit, level)
-        users = holders(Perm.SUPERVISE_HAZARDS, [bureau] if bureau else [])
-        pk = hazard.pk
-        transaction.on_commit(lambda: _send(
-            Hazard.objects.select_related("unit").get(pk=pk), users,
-            gettext_noop("Overdue hazard escalated: %(number)s, %(days)s days late"), f"escalated:{level}",
-            days=overdue,
-        ))  # fmt: skip
+        # Told in the same transaction: the escalation and its notice stand or fall together.
+        _send(hazard, holders(Perm.SUPERVISE_HAZARDS, [bureau] if bureau else []),
+              gettext_noop("Overdue hazard escalated: %(number)s, %(days)s days late"), f"escalated:{level}",
+              days=overdue)  # fmt: skip
     return True
 
 

@@ -68,8 +68,8 @@ def acted(hazard_id: int, action: str) -> int:
         users = holders(Perm.ACCEPT_HAZARDS, [county] if county else [])
         return _send(hazard, users, gettext_noop("Major hazard confirmed: %(number)s"), step)
     if action == "assign":
-        return _send(hazard, [hazard.rectifier_id], gettext_noop("Hazard to rectify: %(number)s, by %(date)s"),
-                     step, date=hazard.deadline.isoformat())  # fmt: skip
+        title = gettext_noop("Hazard to rectify: %(number)s, by %(date)s")
+        return _send(hazard, [hazard.rectifier_id], title, step, date=hazard.deadline.isoformat())
     if action == "send_back":
         return _send(hazard, [hazard.rectifier_id], gettext_noop("Rectification sent back: %(number)s"), step)
     if action == "submit":

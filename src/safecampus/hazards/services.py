@@ -28,7 +28,7 @@ from safecampus.risks.services import clean_text
 from safecampus.training.filestore import files_kept_on_success
 
 from . import notices
-from .models import Grade, Hazard, HazardPhoto, PhotoStage, Resolution, Source
+from .models import Grade, Hazard, PhotoStage, Resolution, Source
 from .photos import add_photos, encode
 from .workflow import TRANSITIONS, VERBS, check
 
@@ -251,8 +251,9 @@ def _changes(
         return {"send_back_reason": _text(data, "reason", required=_("Say what is still missing.")),
                 "sent_back_count": hazard.sent_back_count + 1}  # fmt: skip
     if action == "close_on_spot":
-        return {"submit_note": _text(data, "note", required=_("Describe what was done.")), "submitted_at": now,
-                "rectifier": actor, "closed_at": now, "resolution": Resolution.ON_SPOT}  # fmt: skip
+        note = _text(data, "note", required=_("Describe what was done."))
+        return {"submit_note": note, "submitted_at": now, "rectifier": actor, "closed_at": now,
+                "resolution": Resolution.ON_SPOT}  # fmt: skip
     raise Invalid(_("Unknown action."), field="action")
 
 

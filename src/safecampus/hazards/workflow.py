@@ -82,13 +82,13 @@ def check(actor: Any, action: str, hazard: Hazard) -> None:
             _("This hazard is %(status)s: “%(action)s” is not possible now.")
             % {"status": Status(hazard.status).label, "action": ACTION_LABELS[action]}
         )
-    if not has_perm_at(actor, permission_for(action, hazard), hazard.unit):
-        raise Refused(_("You may not do this."))
     is_rectifier = hazard.rectifier_id is not None and hazard.rectifier_id == getattr(actor, "pk", None)
-    if action in ("start", "submit") and not is_rectifier:
-        raise Refused(_("Only the rectifier named for this hazard may do this."))
     if action in ("verify", "send_back") and is_rectifier:
         raise Refused(_("The rectifier cannot verify their own rectification."))
+    if not has_perm_at(actor, permission_for(action, hazard), hazard.unit):
+        raise Refused(_("You may not do this."))
+    if action in ("start", "submit") and not is_rectifier:
+        raise Refused(_("Only the rectifier named for this hazard may do this."))
     if action == "close_on_spot":
         is_finder = hazard.reported_by_id == getattr(actor, "pk", None)
         if not (is_finder or has_perm_at(actor, Perm.MANAGE_HAZARDS, hazard.unit)):
