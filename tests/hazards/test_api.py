@@ -132,3 +132,12 @@ def test_list_filters(api_client_for, safety, rectifier, make_hazard):
     assert mine["count"] == 1 and mine["items"][0]["status"] == "assigned"
     assert api_client_for(safety).get("/api/v1/hazards?grade=major").json()["count"] == 1
     assert c.get("/api/v1/hazards?status=volcano").status_code == 422
+
+
+def test_bureau_records_what_its_supervision_found(api_client_for, county, outsider, school):
+    body = NEW | {"source": "bureau", "unit": school.pk}
+    got = _post(api_client_for(county), "/api/v1/hazards", body)
+    assert got.status_code == 201 and got.json()["source"] == "bureau"
+    # The neighbouring county cannot report into this school (and learns nothing about it).
+    refused = _post(api_client_for(outsider), "/api/v1/hazards", body)
+    assert refused.status_code == 400 and refused.json()["field"] == "unit"
