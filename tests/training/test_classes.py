@@ -186,7 +186,8 @@ def test_the_class_page_lists_who_is_behind_and_filters(client_for, klass, pupil
     on_track = c.get(f"/training/classes/{klass.pk}/?show=on_track").context["rows"]
     assert [r.student.pk for r in on_track] == [pupils[0].pk]
     named = c.get(f"/training/classes/{klass.pk}/", {"q": pupils[2].name}).context["rows"]
-    assert [r.student.pk for r in named] == [pupils[2].pk]
+    # Generated names may repeat: the search finds every pupil of that name and no one else.
+    assert sorted(r.student.pk for r in named) == sorted(s.pk for s in pupils if s.name == pupils[2].name)
     assert c.get(f"/training/classes/{klass.pk}/?show=nonsense").status_code == 200
     listing = c.get("/training/classes/").content.decode()
     assert str(klass) in listing and "3 behind" in listing
