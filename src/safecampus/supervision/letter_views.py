@@ -57,7 +57,8 @@ def letter_new(request: HttpRequest) -> HttpResponse:
     return render(request, "supervision/letter_form.html", {
         "school": school, "form": form, "hazards": hazards,
         "bodies": {k: default_body(k) for k in LetterKind.values},
-        "breadcrumbs": crumbs(school, {"label": _("Issue a letter")})})  # fmt: skip
+        "breadcrumbs": crumbs(school, {"label": _("Issue a letter")}),
+    }, status=400 if form.errors else 200)  # fmt: skip
 
 
 def letter_context(request: HttpRequest, letter: Letter, **forms: Any) -> dict[str, Any]:
