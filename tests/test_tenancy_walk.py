@@ -24,6 +24,7 @@ from tests.roster.factories import csv_bytes, student_rows
 
 from .risks import samples as risks
 from .roster.samples import ensure_k1_roster, k1_batch_id, k1_student_id
+from .supervision import samples as supervision
 from .training import walk_samples as training
 from .training.manage_samples import k1_content
 
@@ -154,6 +155,10 @@ PARAM_SAMPLES: dict[str, Callable[[], object]] = {
     "notification_id": _notification,
     # risks (tests/risks/samples.py): a confirmed moderate point of demo-c1-k1-s1
     "point_id": risks.point_id,
+    # supervision (tests/supervision/samples.py): a major hazard of demo-c1-k1-s1, listed, with a letter
+    "hazard_id": supervision.hazard_id,
+    "listing_id": supervision.listing_id,
+    "letter_id": supervision.letter_id,
 }
 # Path segment before a generic parameter (`units/{id}`) → sample.
 SEGMENT_SAMPLES: dict[str, Callable[[], object]] = {
@@ -251,6 +256,7 @@ def test_outsider_walk(demo, roster_samples, outsider_name):
     training.k1_campaign()
     k1_content()
     risks.k1_plan()  # risk points, a control plan, a campus plan with an area
+    supervision.k1_listing(), supervision.k1_letter()  # a listed major hazard and a replied letter
     outsider = User.objects.get(username=outsider_name)
     web = Client(raise_request_exception=False)
     web.force_login(outsider)

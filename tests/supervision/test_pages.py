@@ -60,8 +60,10 @@ def test_issue_letter_through_the_form(client_for, county, school, major, make_h
         f"/supervision/letters/new/?school={school.pk}&kind=reminder&hazard={major.pk}"
     ).content.decode()
     assert major.number in form and 'id="letter-bodies"' in form
-    resp = c.post(f"/supervision/letters/new/?school={school.pk}", {
-        "kind": "reminder", "hazards": [str(major.pk)], "body": "请整改", "deadline": soon()})  # fmt: skip
+    resp = c.post(
+        f"/supervision/letters/new/?school={school.pk}",
+        {"kind": "reminder", "hazards": [str(major.pk)], "body": "请整改", "deadline": soon()},
+    )
     letter = Letter.objects.get()
     assert resp.status_code == 302 and resp["Location"] == f"/supervision/letters/{letter.pk}/"
     assert "提示第1号" in letter.number

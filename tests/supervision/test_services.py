@@ -4,7 +4,6 @@ refusals and bad input are translated errors that change nothing."""
 from __future__ import annotations
 
 import datetime as dt
-import io
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -136,8 +135,15 @@ def test_issue_letter_bad_input_changes_nothing(county, outsider, principal, sch
         ({**good, "deadline": "2020-02-02"}, "deadline"),
         ({**good, "body": "a\x00b"}, "body"),
     ]
-    other = Hazard.objects.create(**{f.name: getattr(major, f.name) for f in Hazard._meta.concrete_fields if f.name not in ("id", "unit", "unit_path")},
-                                  unit=sibling_school, unit_path=sibling_school.path)  # fmt: skip
+    other = Hazard.objects.create(
+        **{
+            f.name: getattr(major, f.name)
+            for f in Hazard._meta.concrete_fields
+            if f.name not in ("id", "unit", "unit_path")
+        },
+        unit=sibling_school,
+        unit_path=sibling_school.path,
+    )
     cases.append(({**good, "hazards": [other.pk]}, "hazards"))
     for data, field in cases:
         with pytest.raises(Invalid) as exc:
@@ -223,12 +229,22 @@ def test_compare_and_set(make_letter, major, principal, safety):
 
 def test_interview_and_sanction(county, school, major, outsider):
     today = timezone.localdate()
-    interview = records.record_interview(school, actor=county, data={
-        "date": today, "hazard": major.pk, "reason": "重大隐患逾期未整改",
-        "people": [{"name": "王建国", "post": "校长"}, {"name": "李明华", "post": "安全办主任"}]})  # fmt: skip
+    interview = records.record_interview(
+        school,
+        actor=county,
+        data={
+            "date": today,
+            "hazard": major.pk,
+            "reason": "重大隐患逾期未整改",
+            "people": [{"name": "王建国", "post": "校长"}, {"name": "李明华", "post": "安全办主任"}],
+        },
+    )
     assert interview.people[1] == {"name": "李明华", "post": "安全办主任"} and interview.hazard == major
-    sanction = records.record_sanction(school, actor=county, data={
-        "kind": "penalty", "measure": "取消评优评先资格", "date": today, "text": "拆窗破网整改不到位"})  # fmt: skip
+    sanction = records.record_sanction(
+        school,
+        actor=county,
+        data={"kind": "penalty", "measure": "取消评优评先资格", "date": today, "text": "拆窗破网整改不到位"},
+    )
     records.record_sanction(school, actor=county, data={"kind": "notice", "date": today, "text": "通报批评"})
     assert sanction.bureau.code == "demo-c1-k1"
     bad = [
@@ -242,7 +258,7 @@ def test_interview_and_sanction(county, school, major, outsider):
             records.record_interview,
             {"date": today + dt.timedelta(days=1), "reason": "x", "people": [{"name": "王"}]},
             "date",
-        ),  # fmt: skip
+        ),
         (records.record_interview, {"date": today, "reason": "", "people": [{"name": "王"}]}, "reason"),
         (
             records.record_interview,
@@ -268,8 +284,15 @@ def test_year_summary_counts_the_area(county, city, outsider, school, make_lette
     for _ in range(3):
         make_letter(major)
     make_letter(major, kind="reminder")
-    records.record_interview(school, actor=county, data={"date": today, "reason": "逾期",
-                             "people": [{"name": "王建国", "post": "校长"}, {"name": "李明华"}]})  # fmt: skip
+    records.record_interview(
+        school,
+        actor=county,
+        data={
+            "date": today,
+            "reason": "逾期",
+            "people": [{"name": "王建国", "post": "校长"}, {"name": "李明华"}],
+        },
+    )
     for kind, measure in (("penalty", "责令整改"), ("penalty", "取消评优评先"), ("notice", "")):
         records.record_sanction(
             school, actor=county, data={"kind": kind, "measure": measure, "date": today, "text": "x"}
