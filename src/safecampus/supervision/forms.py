@@ -48,7 +48,9 @@ def default_body(kind: str) -> str:
 
 
 class LetterForm(forms.Form):
-    kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=LetterKind.choices, widget=forms.RadioSelect)
+    kind = forms.ChoiceField(
+        label=gettext_lazy("Kind of letter"), choices=LetterKind.choices, widget=forms.RadioSelect
+    )
     hazards = forms.MultipleChoiceField(
         label=gettext_lazy("Hazards (the letter's items)"),
         required=False,
@@ -120,7 +122,7 @@ class InterviewForm(forms.Form):
 
 class SanctionForm(forms.Form):
     kind = forms.ChoiceField(
-        label=gettext_lazy("Kind"), choices=SanctionKind.choices, widget=forms.RadioSelect
+        label=gettext_lazy("Notice or penalty"), choices=SanctionKind.choices, widget=forms.RadioSelect
     )
     measure = forms.CharField(
         label=gettext_lazy("Measure"),

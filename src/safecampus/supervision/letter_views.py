@@ -3,6 +3,7 @@ reply (bureau: close or return), and the reply's attachment."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -23,6 +24,8 @@ from .forms import LetterForm, ReplyForm, ReviewForm, default_body
 from .models import Letter, LetterKind
 from .views import crumbs
 from .workflow import ACTION_LABELS, allowed_actions
+
+DEFAULT_REPLY_DAYS = 15  # the form's suggestion; the bureau sets the deadline
 
 
 def _school_choice(request: HttpRequest) -> Any:
@@ -45,7 +48,8 @@ def letter_new(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("kind") if request.GET.get("kind") in LetterKind.values else LetterKind.ASSIGNMENT
     hazards = list(queries.open_hazards(request.user, school))
     picked = [str(h.pk) for h in hazards if str(h.pk) == request.GET.get("hazard")]
-    initial = {"kind": kind, "body": default_body(kind), "hazards": picked}
+    deadline = timezone.localdate() + dt.timedelta(days=DEFAULT_REPLY_DAYS)
+    initial = {"kind": kind, "body": default_body(kind), "hazards": picked, "deadline": deadline}
     form = LetterForm(request.POST or None, hazards=hazards, initial=initial)
     if request.method == "POST" and form.is_valid():
         letter = run_service(
