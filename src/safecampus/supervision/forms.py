@@ -97,12 +97,12 @@ class InterviewForm(forms.Form):
     hazard = forms.ChoiceField(label=gettext_lazy("Hazard"), required=False)
     people = forms.CharField(
         label=gettext_lazy("People interviewed"),
-        widget=forms.Textarea(attrs={"rows": 3, "placeholder": "王建国, 校长"}),
+        widget=forms.Textarea(attrs={"rows": 3, "placeholder": "张三, 校长"}),
         help_text=gettext_lazy("One person a line: name, post."),
     )
     reason = forms.CharField(label=gettext_lazy("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
     record = forms.CharField(
-        label=gettext_lazy("Record"), required=False, widget=forms.Textarea(attrs={"rows": 5})
+        label=gettext_lazy("Interview record"), required=False, widget=forms.Textarea(attrs={"rows": 5})
     )
 
     def __init__(self, *args: Any, hazards: Any = (), **kwargs: Any) -> None:
@@ -121,9 +121,7 @@ class InterviewForm(forms.Form):
 
 
 class SanctionForm(forms.Form):
-    kind = forms.ChoiceField(
-        label=gettext_lazy("Notice or penalty"), choices=SanctionKind.choices, widget=forms.RadioSelect
-    )
+    kind = forms.ChoiceField(label=gettext_lazy("Notice or penalty"), choices=SanctionKind.choices)
     measure = forms.CharField(
         label=gettext_lazy("Measure"),
         required=False,
@@ -133,7 +131,9 @@ class SanctionForm(forms.Form):
     )
     date = forms.DateField(label=gettext_lazy("Date"), widget=DATE)
     hazard = forms.ChoiceField(label=gettext_lazy("Hazard"), required=False)
-    text = forms.CharField(label=gettext_lazy("Decision"), widget=forms.Textarea(attrs={"rows": 5}))
+    text = forms.CharField(
+        label=gettext_lazy("Text of the decision"), widget=forms.Textarea(attrs={"rows": 5})
+    )
 
     def __init__(self, *args: Any, hazards: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -120,7 +120,7 @@ def issue_letter(school: Unit, *, actor: Any, data: dict[str, Any]) -> Letter:
 
 
 def _letter_snapshot(letter: Letter, hazards: list[Hazard] | None = None) -> dict[str, Any]:
-    out = {"number": letter.number, "kind": letter.kind, "status": letter.status,
+    out = {"number": letter.number, "letter_kind": letter.kind, "status": letter.status,
            "deadline": letter.deadline.isoformat()}  # fmt: skip
     if hazards is not None:
         out["hazards"] = [h.number for h in hazards]
