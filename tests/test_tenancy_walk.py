@@ -25,6 +25,7 @@ from tests.roster.factories import csv_bytes, student_rows
 from .hazards import samples as hazards
 from .risks import samples as risks
 from .roster.samples import ensure_k1_roster, k1_batch_id, k1_student_id
+from .supervision import samples as supervision
 from .training import walk_samples as training
 from .training.manage_samples import k1_content
 
@@ -158,6 +159,9 @@ PARAM_SAMPLES: dict[str, Callable[[], object]] = {
     # hazards (tests/hazards/samples.py): a reported hazard of demo-c1-k1-s1 with a photo
     "hazard_id": hazards.hazard_id,
     "photo_id": hazards.photo_id,
+    # supervision (tests/supervision/samples.py): a listed major hazard of demo-c1-k1-s1 with a letter
+    "listing_id": supervision.listing_id,
+    "letter_id": supervision.letter_id,
 }
 # Path segment before a generic parameter (`units/{id}`) → sample.
 SEGMENT_SAMPLES: dict[str, Callable[[], object]] = {
@@ -256,6 +260,7 @@ def test_outsider_walk(demo, roster_samples, outsider_name):
     k1_content()
     risks.k1_plan()  # risk points, a control plan, a campus plan with an area
     hazards.k1_hazard()  # a reported hazard with a photo
+    supervision.k1_listing(), supervision.k1_letter()  # a listed major hazard and a replied letter
     outsider = User.objects.get(username=outsider_name)
     web = Client(raise_request_exception=False)
     web.force_login(outsider)

@@ -32,6 +32,7 @@ from safecampus.hazards.api import router as hazards_router
 from safecampus.risks.api import router as risks_router
 from safecampus.roster.api import router as roster_router
 from safecampus.stats.api import router as stats_router
+from safecampus.supervision.api import router as supervision_router
 from safecampus.training.api import router as training_router
 
 logger = logging.getLogger("safecampus.api")
@@ -209,4 +210,5 @@ api.add_router("/training/stats", stats_router)
 api.add_router("/training/", training_router)
 api.add_router("/risks/", risks_router)
 api.add_router("/hazards", hazards_router)
+api.add_router("/supervision", supervision_router)
 api.add_router("/", me_router)

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "safecampus.inbox",
     "safecampus.risks",
     "safecampus.hazards",
+    "safecampus.supervision",
 ]
 
 MIDDLEWARE = [

@@ -29,6 +29,7 @@ urlpatterns = [
     path("inbox/", include("safecampus.inbox.urls")),
     path("risks/", include("safecampus.risks.urls")),
     path("hazards/", include("safecampus.hazards.urls")),
+    path("supervision/", include("safecampus.supervision.urls")),
 ]
 
 admin.site.site_header = "SafeCampus"

@@ -1,0 +1,139 @@
+"""Supervision pages: the overview of a bureau's area, a school's page, and the panel the hazard
+page includes. Reads go through `supervision.queries`; writes through the services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from safecampus.core.models import Unit, UnitKind
+from safecampus.hazards.models import Hazard
+
+from . import queries, summary
+from .models import Interview, Letter, LetterStatus, ListedSupervision, ListingStatus, Sanction
+
+RECENT = 50
+
+
+def crumbs(unit: Unit | None = None, *extra: dict) -> list[dict]:
+    out = [{"label": _("Supervision"), "url": reverse("supervision:home")}]
+    if unit is not None:
+        name = "overview" if unit.kind != UnitKind.SCHOOL else "school"
+        out.append({"label": unit.name, "url": reverse(f"supervision:{name}", args=[unit.pk])})
+    return [*out, *extra]
+
+
+def with_days_left(listings: Any) -> list[ListedSupervision]:
+    today = timezone.localdate()
+    rows = list(listings)
+    for row in rows:
+        row.days_left = (row.deadline - today).days
+        row.days_over = max(0, -row.days_left)
+    return rows
+
+
+def area_lists(user: Any, unit: Unit) -> dict[str, Any]:
+    """What is going on in `unit`'s area (or at the school): active listings, open letters,
+    replies to review, recent interviews and sanctions."""
+
+    def area(model: Any) -> Any:
+        return summary.in_area(user, model, unit).select_related("unit", "bureau")
+
+    letters = area(Letter).prefetch_related("hazards")
+    return {
+        "listings": with_days_left(
+            area(ListedSupervision)
+            .filter(status=ListingStatus.LISTED)
+            .select_related("hazard")
+            .order_by("deadline")
+        ),
+        "open_letters": list(letters.exclude(status=LetterStatus.CLOSED).order_by("deadline")[:RECENT]),
+        "closed_letters": list(letters.filter(status=LetterStatus.CLOSED)[:RECENT]),
+        "interviews": list(area(Interview).select_related("hazard")[:RECENT]),
+        "sanctions": list(area(Sanction).select_related("hazard")[:RECENT]),
+        "today": timezone.localdate(),
+    }
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    unit = queries.home_unit(request.user)
+    if unit is None:
+        raise Http404
+    if unit.kind == UnitKind.SCHOOL:
+        return redirect("supervision:school", unit.pk)
+    return redirect("supervision:overview", unit.pk)
+
+
+def _year(request: HttpRequest) -> int | None:
+    try:
+        year = int(request.GET.get("year", ""))
+    except ValueError:
+        return None
+    return year if 2000 <= year <= 2100 else None
+
+
+@login_required
+def overview(request: HttpRequest, unit_id: int) -> HttpResponse:
+    """A bureau's area: the year's counts, listed hazards with days left, letters and replies."""
+    unit = queries.readable_unit(request.user, unit_id)
+    if unit.kind == UnitKind.SCHOOL:
+        return redirect("supervision:school", unit.pk)
+    supervise = queries.can_supervise(request.user, unit)
+    children = Unit.objects.filter(path__startswith=unit.path, depth=unit.depth + 1, is_active=True).exclude(
+        kind=UnitKind.DEPARTMENT
+    )
+    return render(
+        request,
+        "supervision/overview.html",
+        {
+            "unit": unit,
+            "summary": summary.year_summary(request.user, unit, _year(request)),
+            "years": summary.years(request.user, unit),
+            "can_supervise": supervise,
+            "schools": list(queries.supervised_schools(request.user, unit)) if supervise else [],
+            "children": children.order_by("path"),
+            "breadcrumbs": crumbs(unit),
+            **area_lists(request.user, unit),
+        },
+    )
+
+
+@login_required
+def school(request: HttpRequest, unit_id: int) -> HttpResponse:
+    """A school's letters (with the reply to give), its listed hazards, interviews and sanctions."""
+    unit = queries.readable_unit(request.user, unit_id)
+    if unit.kind != UnitKind.SCHOOL:
+        return redirect("supervision:overview", unit.pk)
+    return render(
+        request,
+        "supervision/school.html",
+        {
+            "unit": unit,
+            "can_supervise": queries.can_supervise(request.user, unit),
+            "breadcrumbs": crumbs(unit),
+            **area_lists(request.user, unit),
+        },
+    )
+
+
+def hazard_panel_context(user: Any, hazard: Hazard) -> dict[str, Any]:
+    """For `supervision/_hazard_panel.html` on the hazard's page: its active listing, the letters
+    naming it, and the bureau's buttons. Empty lists for people who do not read supervision."""
+    listings = queries.visible(user, ListedSupervision).filter(hazard=hazard).select_related("bureau")
+    active = next((x for x in with_days_left(listings) if x.status == ListingStatus.LISTED), None)
+    supervise = queries.can_supervise(user, hazard.unit)
+    return {
+        "sup_hazard": hazard,
+        "sup_listing": active,
+        "sup_letters": list(queries.letters_naming(user, hazard).select_related("bureau")),
+        "sup_can_supervise": supervise,
+        "sup_can_list": supervise and active is None and hazard.is_major and hazard.is_open,
+        "sup_readable": queries.can_read(user, hazard.unit),
+    }
