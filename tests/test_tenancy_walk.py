@@ -22,6 +22,7 @@ from safecampus.roster.models import Grade, Guardian, ImportBatch, SchoolClass, 
 from safecampus.roster.runner import run_import_bytes
 from tests.roster.factories import csv_bytes, student_rows
 
+from .hazards import samples as hazards
 from .risks import samples as risks
 from .roster.samples import ensure_k1_roster, k1_batch_id, k1_student_id
 from .training import walk_samples as training
@@ -154,6 +155,9 @@ PARAM_SAMPLES: dict[str, Callable[[], object]] = {
     "notification_id": _notification,
     # risks (tests/risks/samples.py): a confirmed moderate point of demo-c1-k1-s1
     "point_id": risks.point_id,
+    # hazards (tests/hazards/samples.py): a reported hazard of demo-c1-k1-s1 with a photo
+    "hazard_id": hazards.hazard_id,
+    "photo_id": hazards.photo_id,
 }
 # Path segment before a generic parameter (`units/{id}`) → sample.
 SEGMENT_SAMPLES: dict[str, Callable[[], object]] = {
@@ -251,6 +255,7 @@ def test_outsider_walk(demo, roster_samples, outsider_name):
     training.k1_campaign()
     k1_content()
     risks.k1_plan()  # risk points, a control plan, a campus plan with an area
+    hazards.k1_hazard()  # a hazard with a photo
     outsider = User.objects.get(username=outsider_name)
     web = Client(raise_request_exception=False)
     web.force_login(outsider)

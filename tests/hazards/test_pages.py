@@ -9,7 +9,6 @@ import io
 import uuid
 
 import pytest
-from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
@@ -148,8 +147,8 @@ def test_action_forms_drive_the_loop(client_for, safety, principal, rectifier, m
 
 def test_bad_action_input_keeps_input_and_changes_nothing(client_for, principal, rectifier, make_hazard):
     hazard = make_hazard(Status.CONFIRMED, grade=Grade.MAJOR)
-    page = client_for(principal).post(f"/hazards/{hazard.pk}/", {
-        "action": "assign", "rectifier": rectifier.pk, "deadline": "2001-01-01", "measures": "加固围墙"})  # fmt: skip
+    data = {"action": "assign", "rectifier": rectifier.pk, "deadline": "2001-01-01", "measures": "加固围墙"}
+    page = client_for(principal).post(f"/hazards/{hazard.pk}/", data)
     body = page.content.decode()
     assert page.status_code == 400 and 'id="error-deadline"' in body and "加固围墙" in body
     assert 'id="assign-plan"' in body  # a major hazard asks for the plan
