@@ -280,3 +280,20 @@ def test_outsiders_get_404(client_for, make_hazard, school, username):
         assert hazard.location not in c.get(url).content.decode()
     c.post("/hazards/report/", {**_report_data(), "unit": school.pk})  # their own school, if any
     assert Hazard.objects.filter(unit=school).count() == 1
+
+
+def test_bureau_officer_chooses_the_school(client_for, county_officer, school, sibling_school):
+    c = client_for(county_officer)
+    page = c.get("/hazards/report/").content.decode()
+    assert (
+        'name="unit"' in page
+        and f'value="{school.pk}"' in page
+        and f'value="{sibling_school.pk}"' not in page
+    )
+    assert c.post("/hazards/report/", _report_data()).status_code == 400  # no school chosen
+    data = _report_data(source="bureau", unit=school.pk)
+    assert c.post("/hazards/report/", data).status_code == 302
+    assert Hazard.objects.get(client_id=data["client_id"]).source == "bureau"
+    other = _report_data(unit=sibling_school.pk)
+    assert c.post("/hazards/report/", other).status_code == 400
+    assert not Hazard.objects.filter(client_id=other["client_id"]).exists()
