@@ -62,6 +62,7 @@ def test_hazard_closed_loop(browser, live_demo, shot, demo_hazards, jpeg, size, 
     page.goto(f"{base}/hazards/")
     shot(page, f"hazards-home-{tag}")
     page.click("#report-hazard")
+    page.wait_for_load_state("networkidle")
     page.set_input_files("#id_photos", jpeg("found.jpg", "#c0392b"))
     page.wait_for_selector("#thumbs-found img", state="attached")
     assert len(page.input_value("#id_client_id")) == 36

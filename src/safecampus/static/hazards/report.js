@@ -26,6 +26,7 @@
   }
   document.querySelectorAll("input[type=file][data-thumbs]").forEach(function (input) {
     input.addEventListener("change", function () { thumbs(input); });
+    if (input.files && input.files.length) thumbs(input);  // chosen before the script ran
   });
   var form = document.getElementById("report-form");
   if (!form) return;
