@@ -25,6 +25,7 @@ NAV = [
     ("training:manage", _("Training content"), "collection-play", Perm.MANAGE_TRAINING),
     ("compliance:page", _("Compliance"), "clipboard-check", (Perm.VIEW_TRAINING, Role.HEAD_TEACHER)),
     ("risks:home", _("Risk control"), "exclamation-diamond", Perm.VIEW_RISKS),
+    ("hazards:home", _("Hazards"), "cone-striped", Perm.VIEW_HAZARDS),
     ("accounts:user_list", _("People"), "people", Perm.VIEW_USERS),
     ("roster_year:transfer_list", _("Transfers"), "arrow-left-right", Perm.VIEW_USERS),
     ("core:audit_log", _("Audit log"), "journal-text", Perm.VIEW_AUDIT),

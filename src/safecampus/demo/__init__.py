@@ -65,6 +65,20 @@ def _risks() -> None:
 STEPS.append(_risks)
 
 
+def _hazards() -> None:
+    """A dozen hazards of demo-c1-k1-s1 in every status of the loop, two of them overdue."""
+    import os
+
+    if os.environ.get("SAFECAMPUS_DEMO_HAZARDS", "1") == "0":
+        return
+    from safecampus.hazards.demo import load_demo_hazards
+
+    load_demo_hazards()
+
+
+STEPS.append(_hazards)
+
+
 def load_demo() -> None:
     for step in STEPS:
         step()

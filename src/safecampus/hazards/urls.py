@@ -2,10 +2,19 @@
 
 from django.urls import path
 
-from . import views
+from . import detail_views, ledger_views, report_views, views
 
 app_name = "hazards"
 
 urlpatterns = [
-    path("<int:hazard_id>/", views.detail, name="detail"),
+    path("", views.home, name="home"),
+    path("report/", report_views.report, name="report"),
+    path("todo/", views.todo, name="todo"),
+    path("confirm/", views.to_confirm, name="confirm"),
+    path("verify/", views.to_verify, name="verify"),
+    path("<int:hazard_id>/", detail_views.detail, name="detail"),
+    path("<int:hazard_id>/photos/<int:photo_id>/", views.photo, name="photo"),
+    path("units/<int:unit_id>/", ledger_views.ledger_page, name="ledger"),
+    path("units/<int:unit_id>/export.xlsx", ledger_views.ledger_xlsx, name="ledger_xlsx"),
+    path("units/<int:unit_id>/overdue/", ledger_views.overdue, name="overdue"),
 ]

@@ -98,6 +98,17 @@ VERBS: dict[str, tuple[Any, str]] = {
     "risk.policy_applied": (_("Policy change applied"), "arrow-repeat"),
     "risk.plan_uploaded": (_("Campus plan uploaded"), "map"),
     "risk.map_saved": (_("Four-colour map saved"), "map"),
+    "hazard.reported": (_("Hazard reported"), "cone-striped"),
+    "hazard.confirm": (_("Confirmed"), "check2-circle"),
+    "hazard.reject": (_("Not a hazard"), "x-circle"),
+    "hazard.assign": (_("Rectification assigned"), "person-check"),
+    "hazard.start": (_("Rectification started"), "tools"),
+    "hazard.submit": (_("Submitted for verification"), "send-check"),
+    "hazard.verify": (_("Verified and closed"), "shield-check"),
+    "hazard.send_back": (_("Sent back"), "arrow-counterclockwise"),
+    "hazard.close_on_spot": (_("Fixed on the spot"), "lightning-charge"),
+    "hazard.escalated": (_("Escalated as overdue"), "arrow-up-circle"),
+    "hazard.photos_added": (_("Photos added"), "camera"),
 }
 
 FIELD_LABELS: dict[str, Any] = {
@@ -162,6 +173,14 @@ FIELD_LABELS: dict[str, Any] = {
     "duration_s": _("Length (seconds)"),
     "version": _("Version"),
     "question_count": _("Questions drawn"),
+    # hazards
+    "source": _("Source"),
+    "grade": _("Grade"),
+    "rectifier": _("Rectifier"),
+    "deadline": _("Deadline"),
+    "note": _("Note"),
+    "escalation": _("Escalated to"),
+    "overdue_days": _("Overdue days"),
     "attempts_limit": _("Attempts allowed"),
     "courses": _("Courses"),
     "lessons": _("Lessons"),

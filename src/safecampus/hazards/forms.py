@@ -1,0 +1,86 @@
+"""Input helpers of the hazard pages: which schools a person reports for, who may be named
+rectifier, the default deadline, and domain errors turned into per-field messages."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from safecampus.core.errors import DomainError
+from safecampus.core.models import Unit, UnitKind
+from safecampus.core.policy import policy_for
+from safecampus.core.roles import Perm, Role, role_allows
+from safecampus.core.scoping import active_memberships, has_perm_at
+from safecampus.risks.models import PlanArea, RiskPoint
+
+from .models import Source
+from .notices import holders
+
+# Error keys of the services' fields as the forms name them (an image error is a photo error).
+FIELD_ALIASES = {"image": "photos"}
+
+
+def report_schools(user: Any) -> list[Unit]:
+    """Schools the user may report hazards for: their schools, else the schools of their bureau."""
+    memberships = [m for m in active_memberships(user) if role_allows(m.role, Perm.REPORT_HAZARDS)]
+    schools = {m.unit.pk: m.unit for m in memberships if m.unit.kind == UnitKind.SCHOOL}
+    if not schools:
+        for m in memberships:
+            for school in Unit.objects.filter(
+                path__startswith=m.unit.path, kind=UnitKind.SCHOOL, is_active=True
+            ):
+                schools[school.pk] = school
+    return sorted(schools.values(), key=lambda u: u.path)
+
+
+def default_source(user: Any, unit: Unit) -> str:
+    """Guards report what they find on patrol; bureau users their supervision; others self-checks."""
+    roles = {m.role for m in active_memberships(user) if unit.path.startswith(m.unit.path)}
+    if Role.GUARD in roles:
+        return Source.PATROL
+    if unit.kind == UnitKind.SCHOOL and has_perm_at(user, Perm.SUPERVISE_HAZARDS, unit):
+        return Source.BUREAU
+    return Source.SELF_CHECK
+
+
+def locations_of(unit: Unit) -> list[str]:
+    """Suggestions for the location field: the school's risk point locations and map areas."""
+    names = set(
+        RiskPoint.objects.filter(unit=unit).exclude(location="").values_list("location", flat=True)[:200]
+    )
+    names |= set(PlanArea.objects.filter(plan__unit=unit).values_list("name", flat=True)[:200])
+    return sorted(names)
+
+
+def risk_points_of(unit: Unit) -> list[RiskPoint]:
+    return list(RiskPoint.objects.filter(unit=unit).exclude(status="retired").order_by("name")[:300])
+
+
+def rectifiers_of(unit: Unit) -> list[Any]:
+    """Active staff of the school who may be named rectifier."""
+    from safecampus.accounts.models import User
+
+    return list(
+        User.objects.filter(pk__in=holders(Perm.RECTIFY_HAZARDS, [unit])).order_by("name", "username")
+    )
+
+
+def default_deadline(unit: Unit, grade: str) -> dt.date:
+    days = int(policy_for(unit).hazards.deadline_days[grade])
+    return timezone.localdate() + dt.timedelta(days=days)
+
+
+def error_dict(exc: Exception, shown: Iterable[str] = ()) -> dict[str, str]:
+    """A domain error or a refusal as {field or "all": translated message}; a field the form does
+    not show (`shown`) reports under "all"."""
+    if isinstance(exc, DomainError):
+        field = FIELD_ALIASES.get(exc.field or "", exc.field) or "all"
+        return {field if field in shown else "all": str(exc.message)}
+    if isinstance(exc, PermissionDenied):
+        return {"all": str(getattr(exc, "message", "") or _("You may not do this."))}
+    raise exc
