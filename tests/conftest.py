@@ -22,13 +22,10 @@ os.environ.setdefault("SAFECAMPUS_DEMO_CLASS_SIZE", "3")
 os.environ.setdefault("SAFECAMPUS_DEMO_TRAINING", "0")
 # Nor demo risk points (tests/risks/test_demo.py loads them for one school).
 os.environ.setdefault("SAFECAMPUS_DEMO_RISKS", "0")
-<<<<<<< HEAD
 # Nor demo supervision (tests/supervision/test_demo.py turns it on for itself).
 os.environ.setdefault("SAFECAMPUS_DEMO_SUPERVISION", "0")
-=======
 # Nor demo hazards (tests/hazards/test_demo.py loads them).
 os.environ.setdefault("SAFECAMPUS_DEMO_HAZARDS", "0")
->>>>>>> ui
 
 
 def _ensure_demo() -> None:

@@ -26,6 +26,7 @@ NAV = [
     ("compliance:page", _("Compliance"), "clipboard-check", (Perm.VIEW_TRAINING, Role.HEAD_TEACHER)),
     ("risks:home", _("Risk control"), "exclamation-diamond", Perm.VIEW_RISKS),
     ("hazards:home", _("Hazards"), "cone-striped", Perm.VIEW_HAZARDS),
+    ("supervision:home", _("Supervision"), "pin-angle", (Perm.SUPERVISE_HAZARDS, Perm.MANAGE_HAZARDS)),
     ("accounts:user_list", _("People"), "people", Perm.VIEW_USERS),
     ("roster_year:transfer_list", _("Transfers"), "arrow-left-right", Perm.VIEW_USERS),
     ("core:audit_log", _("Audit log"), "journal-text", Perm.VIEW_AUDIT),

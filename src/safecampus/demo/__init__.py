@@ -79,6 +79,16 @@ def _hazards() -> None:
 STEPS.append(_hazards)
 
 
+def _supervision() -> None:
+    """The county lists demo-c1-k1's open major hazard for supervision and sends a letter."""
+    from safecampus.supervision.demo import load_demo_supervision
+
+    load_demo_supervision()  # gated by SAFECAMPUS_DEMO_SUPERVISION
+
+
+STEPS.append(_supervision)
+
+
 def load_demo() -> None:
     for step in STEPS:
         step()

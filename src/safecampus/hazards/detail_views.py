@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from safecampus.core import audit
 from safecampus.core.errors import DomainError
+from safecampus.supervision.views import hazard_panel_context
 
 from . import queries, services
 from .forms import default_deadline, error_dict, rectifiers_of
@@ -111,6 +112,7 @@ def _context(
             {"label": hazard.unit.name, "url": _ledger_url(user, hazard)},
             {"label": hazard.number},
         ],
+        **hazard_panel_context(user, hazard),
     }
 
 
