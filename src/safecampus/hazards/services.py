@@ -150,7 +150,7 @@ def _snapshot(hazard: Hazard) -> dict[str, Any]:
         "source": hazard.source,
         "category": hazard.category,
         "location": hazard.location,
-        "rectifier": hazard.rectifier_id,
+        "rectifier": hazard.rectifier.name if hazard.rectifier_id else None,
         "deadline": hazard.deadline.isoformat() if hazard.deadline else None,
     }
 

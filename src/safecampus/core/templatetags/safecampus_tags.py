@@ -196,6 +196,30 @@ HIDDEN_KEYS = {"path", "media", "image", "bytes", "lesson", "question", "campaig
 VALUE_CHOICES = {"kind": UnitKind, "school_type": SchoolType, "role": Role, "lesson_kind": LessonKind}
 
 
+def _typed_choices() -> dict[str, dict[str, Any]]:
+    """Choices of keys whose meaning depends on the object (a hazard's `grade` is not a school
+    grade): target type → key → TextChoices."""
+    from safecampus.hazards.models import Escalation, Source
+    from safecampus.hazards.models import Grade as HazardGrade
+    from safecampus.hazards.models import Status as HazardStatus
+    from safecampus.risks.models import Category
+
+    return {
+        "hazards.hazard": {
+            "status": HazardStatus,
+            "grade": HazardGrade,
+            "source": Source,
+            "category": Category,
+            "escalation": Escalation,
+        },
+    }
+
+
+TYPED_LABELS: dict[str, dict[str, Any]] = {
+    "hazards.hazard": {"grade": _("Hazard grade"), "escalation": _("Escalated to")},
+}
+
+
 @register.filter
 def get_item(mapping: Any, key: Any) -> Any:
     """`mapping|get_item:key` — dict lookup with a variable key; None when missing."""
@@ -227,12 +251,12 @@ def verb_icon(verb: str) -> str:
     return entry[1] if entry else "dot"
 
 
-def _show(key: str, value: Any) -> str:
+def _show(key: str, value: Any, typed: dict[str, Any] | None = None) -> str:
     if value is None or value == "":
         return "—"
     if isinstance(value, bool):
         return str(_("yes") if value else _("no"))
-    choices = VALUE_CHOICES.get(key)
+    choices = (typed or {}).get(key) or VALUE_CHOICES.get(key)
     if choices is not None:
         try:
             return str(choices(value).label)
@@ -247,6 +271,9 @@ def audit_diff(event: Any) -> list[dict[str, str]]:
     before = event.before if isinstance(event.before, dict) else {}
     after = event.after if isinstance(event.after, dict) else {}
     rows = []
+    target = getattr(event, "target_type", "")
+    typed = _typed_choices().get(target)
+    labels = {**FIELD_LABELS, **TYPED_LABELS.get(target, {})}
     for key in [*before.keys(), *[k for k in after if k not in before]]:
         if key in HIDDEN_KEYS:
             continue
@@ -257,9 +284,9 @@ def audit_diff(event: Any) -> list[dict[str, str]]:
             continue
         rows.append(
             {
-                "label": str(FIELD_LABELS.get(key, key)),
-                "old": _show(key, old) if before else "",
-                "new": _show(key, new) if after else "—",
+                "label": str(labels.get(key, key)),
+                "old": _show(key, old, typed) if before else "",
+                "new": _show(key, new, typed) if after else "—",
                 "created": not before,
             }
         )
