@@ -23,8 +23,10 @@ class Cast:
     """Who reports, manages, rectifies and verifies at the two schools of the tests."""
 
     def __init__(self) -> None:
-        u = {n: User.objects.get(username=n) for n in
-             ("demo_guard", "demo_safety", "demo_teacher", "demo_principal2", "demo_operator")}  # fmt: skip
+        u = {
+            n: User.objects.get(username=n)
+            for n in ("demo_guard", "demo_safety", "demo_teacher", "demo_principal2", "demo_operator")
+        }
         self.schools = [Unit.objects.get(code="demo-c1-k1-s1"), Unit.objects.get(code="demo-c1-k2-s1")]
         self.finder = [u["demo_guard"], u["demo_principal2"]]
         self.manager = [u["demo_safety"], u["demo_principal2"]]
@@ -34,16 +36,24 @@ class Cast:
     def at(self, hazard: Hazard) -> int:
         return 0 if hazard.unit_id == self.schools[0].pk else 1
 
-    def report(self, school: int, grade: str = Grade.GENERAL, category: str = "fire",
-               source: str = "patrol") -> Hazard:  # fmt: skip
-        data = {"category": category, "grade": grade, "source": source, "location": "操场", "description": "坑洼"}
+    def report(
+        self, school: int, grade: str = Grade.GENERAL, category: str = "fire", source: str = "patrol"
+    ) -> Hazard:
+        data = {
+            "category": category,
+            "grade": grade,
+            "source": source,
+            "location": "操场",
+            "description": "坑洼",
+        }
         return services.report(self.schools[school], actor=self.finder[school], data=data)[0]
 
     def step(self, hazard: Hazard, choice: int, deadline_days: int = 3) -> str | None:
         """Take one of the actions possible in the hazard's status (by `choice`)."""
         i = self.at(hazard)
         options = {
-            Status.REPORTED: ["confirm", "reject"] + (["close_on_spot"] if hazard.grade == Grade.GENERAL else []),
+            Status.REPORTED: ["confirm", "reject"]
+            + (["close_on_spot"] if hazard.grade == Grade.GENERAL else []),
             Status.CONFIRMED: ["assign"],
             Status.ASSIGNED: ["start", "assign"],
             Status.RECTIFYING: ["submit"],
@@ -52,12 +62,25 @@ class Cast:
         if not options:
             return None
         action = options[choice % len(options)]
-        actor: Any = {"confirm": self.manager[i], "reject": self.manager[i], "assign": self.manager[i],
-                      "start": self.rectifier[i], "submit": self.rectifier[i], "verify": self.verifier,
-                      "send_back": self.verifier, "close_on_spot": self.finder[i]}[action]  # fmt: skip
-        data: dict[str, Any] = {"reason": "理由", "note": "说明", "measures": "措施", "plan": "方案",
-                                "interim_measures": "警示", "rectifier": self.rectifier[i].pk,
-                                "deadline": timezone.localdate() + dt.timedelta(days=deadline_days)}  # fmt: skip
+        actor: Any = {
+            "confirm": self.manager[i],
+            "reject": self.manager[i],
+            "assign": self.manager[i],
+            "start": self.rectifier[i],
+            "submit": self.rectifier[i],
+            "verify": self.verifier,
+            "send_back": self.verifier,
+            "close_on_spot": self.finder[i],
+        }[action]
+        data: dict[str, Any] = {
+            "reason": "理由",
+            "note": "说明",
+            "measures": "措施",
+            "plan": "方案",
+            "interim_measures": "警示",
+            "rectifier": self.rectifier[i].pk,
+            "deadline": timezone.localdate() + dt.timedelta(days=deadline_days),
+        }
         if action == "confirm" and choice % 7 == 3:
             data["grade"] = Grade.MAJOR  # the reviewer raises the grade
         photos = [photo_file()] if action in ("submit", "close_on_spot") else []
@@ -76,14 +99,17 @@ def naive(unit: Unit, months: tuple[int | None, int | None] = (None, None), **di
     today = timezone.localdate()
     start, end = months
     hazards = [
-        h for h in Hazard.objects.filter(unit_path__startswith=unit.path, **dims)
+        h
+        for h in Hazard.objects.filter(unit_path__startswith=unit.path, **dims)
         if (not start or counting.month_of(h.reported_at) >= start)
         and (not end or counting.month_of(h.reported_at) <= end)
-    ]  # fmt: skip
+    ]
     closures = [
-        h for h in Hazard.objects.filter(unit_path__startswith=unit.path, status=Status.CLOSED, **dims)
-        if (not start or counting.month_of(h.closed_at) >= start) and (not end or counting.month_of(h.closed_at) <= end)
-    ]  # fmt: skip
+        h
+        for h in Hazard.objects.filter(unit_path__startswith=unit.path, status=Status.CLOSED, **dims)
+        if (not start or counting.month_of(h.closed_at) >= start)
+        and (not end or counting.month_of(h.closed_at) <= end)
+    ]
     closed = [h for h in hazards if h.status == Status.CLOSED]
     rejected = sum(h.status == Status.REJECTED for h in hazards)
     due = [h for h in closed if h.resolution != "on_spot"]

@@ -79,7 +79,9 @@ def test_figures_are_exact_while_deltas_are_pending(demo, monkeypatch):
     assert rollup.apply_pending() == len(kept)
     before = sorted(HazardCell.objects.values_list("unit_id", "month", "status", "hazards", "closures"))
     assert rollup.apply_pending() == 0  # replaying the fold changes nothing
-    assert sorted(HazardCell.objects.values_list("unit_id", "month", "status", "hazards", "closures")) == before
+    assert (
+        sorted(HazardCell.objects.values_list("unit_id", "month", "status", "hazards", "closures")) == before
+    )
     assert recount.reconcile().clean
 
 
@@ -89,8 +91,15 @@ def test_reconcile_finds_drift_and_rebuild_repairs_it(demo, capsys):
     call_command("hazard_stats_reconcile")
     cell = HazardCell.objects.filter(hazards__gt=0).first()
     HazardCell.objects.filter(pk=cell.pk).update(hazards=cell.hazards + 1)
-    HazardCell.objects.create(unit_id=cell.unit_id, month=209901, grade="general", category="fire",
-                              source="patrol", status="closed", closures=1)  # fmt: skip
+    HazardCell.objects.create(
+        unit_id=cell.unit_id,
+        month=209901,
+        grade="general",
+        category="fire",
+        source="patrol",
+        status="closed",
+        closures=1,
+    )
     drift = recount.reconcile()
     assert drift.cells_missing == 1 and drift.cells_extra == 1 and drift.samples
     with pytest.raises(CommandError):

@@ -70,8 +70,12 @@ def changed(before: Any | None, after: Any) -> None:
             for name, value in counts.items():
                 row[name] += sign * value
     rows = [
-        HazardDelta(unit_id=unit_id, unit_path=path, **dict(zip(("month", "grade", "category", "source",
-                    "status"), key, strict=True)), **counts)  # fmt: skip
+        HazardDelta(
+            unit_id=unit_id,
+            unit_path=path,
+            **dict(zip(("month", "grade", "category", "source", "status"), key, strict=True)),
+            **counts,
+        )
         for (unit_id, path, key), counts in diff.items()
         if any(counts.values())
     ]

@@ -232,8 +232,13 @@ def breakdown(unit: Any, window: Window, today: dt.date | None = None) -> Breakd
         # a closure is counted in the month it happened, the rest in the month of reporting
         parts["month"][month].add(status, counts)
     totals.overdue = overdue([unit.path], window, today)[unit.path]
-    return Breakdown(totals, dict(parts["grade"]), dict(parts["category"]), dict(parts["source"]),
-                     _months(parts["month"], window))  # fmt: skip
+    return Breakdown(
+        totals,
+        dict(parts["grade"]),
+        dict(parts["category"]),
+        dict(parts["source"]),
+        _months(parts["month"], window),
+    )
 
 
 def _months(found: dict[int, Summary], window: Window) -> dict[int, Summary]:

@@ -38,8 +38,10 @@ def recount() -> Cells:
     due = closed & Q(deadline__isnull=False) & ~Q(resolution=Resolution.ON_SPOT)
     on_time = due & Q(submitted_on__lte=F("deadline"))
     by_report = (
-        Hazard.objects.annotate(m=_month("reported_at"),
-                                submitted_on=TruncDate("submitted_at", tzinfo=timezone.get_default_timezone()))
+        Hazard.objects.annotate(
+            m=_month("reported_at"),
+            submitted_on=TruncDate("submitted_at", tzinfo=timezone.get_default_timezone()),
+        )
         .values(*DIMS, "status")
         .annotate(
             hazards=Count("id"),
@@ -48,7 +50,7 @@ def recount() -> Cells:
             on_time=Count("id", filter=on_time),
         )
         .order_by()
-    )  # fmt: skip
+    )
     by_closure = (
         Hazard.objects.filter(closed, closed_at__isnull=False)
         .annotate(m=_month("closed_at"))
@@ -89,8 +91,12 @@ class Drift:
         return not (self.cells_missing or self.cells_extra)
 
     def as_dict(self) -> dict:
-        return {"clean": self.clean, "cells_missing": self.cells_missing, "cells_extra": self.cells_extra,
-                "samples": self.samples}  # fmt: skip
+        return {
+            "clean": self.clean,
+            "cells_missing": self.cells_missing,
+            "cells_extra": self.cells_extra,
+            "samples": self.samples,
+        }
 
 
 def compare(recounted: Cells, cells: Cells) -> Drift:
@@ -118,7 +124,9 @@ def rebuild() -> None:
     """Replace every cell by the recount (pending deltas are part of it and are dropped)."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute(f"LOCK TABLE {connection.ops.quote_name(HazardDelta._meta.db_table)} IN EXCLUSIVE MODE")
+            cursor.execute(
+                f"LOCK TABLE {connection.ops.quote_name(HazardDelta._meta.db_table)} IN EXCLUSIVE MODE"
+            )
     HazardDelta.objects.all().delete()
     HazardCell.objects.all().delete()
     add_to_rows(HazardCell, CELL_KEY, COUNTERS, recount())

@@ -48,8 +48,9 @@ def _choice(value: Any, choices: Any, field: str) -> str | None:
     if value in (None, ""):
         return None
     if value not in choices.values:
-        raise Invalid(_("Select a valid choice: %(choices)s.") % {"choices": ", ".join(choices.values)},
-                      field=field)  # fmt: skip
+        raise Invalid(
+            _("Select a valid choice: %(choices)s.") % {"choices": ", ".join(choices.values)}, field=field
+        )
     return str(value)
 
 
@@ -81,8 +82,13 @@ def window(params: Mapping[str, Any], errors: list[str] | None = None) -> Window
 
 def window_params(w: Window) -> dict[str, str]:
     """The query parameters naming a window (for links and exports)."""
-    out = {"from": _label(w.start), "to": _label(w.end), "grade": w.grade, "category": w.category,
-           "source": w.source}  # fmt: skip
+    out = {
+        "from": _label(w.start),
+        "to": _label(w.end),
+        "grade": w.grade,
+        "category": w.category,
+        "source": w.source,
+    }
     return {k: v for k, v in out.items() if v}
 
 
@@ -91,4 +97,6 @@ def _label(m: int | None) -> str | None:
 
 
 def child_units(unit: Unit) -> list[Unit]:
-    return list(Unit.objects.filter(path__startswith=unit.path, depth=unit.depth + 1, is_active=True).order_by("path"))
+    return list(
+        Unit.objects.filter(path__startswith=unit.path, depth=unit.depth + 1, is_active=True).order_by("path")
+    )

@@ -21,7 +21,9 @@ router = Router(tags=["hazard statistics"])
 
 class HazardStatsQuery(Schema):
     unit: str = Field(min_length=1, max_length=64, pattern=r"^[a-z0-9-]+$", description="Unit code.")
-    from_: str | None = Field(None, alias="from", pattern=r"^\d{4}-\d{2}$", description="First month of reporting (YYYY-MM).")  # fmt: skip
+    from_: str | None = Field(
+        None, alias="from", pattern=r"^\d{4}-\d{2}$", description="First month of reporting (YYYY-MM)."
+    )
     to: str | None = Field(None, pattern=r"^\d{4}-\d{2}$", description="Last month of reporting (YYYY-MM).")
     grade: str | None = Field(None, max_length=20, description="general | major")
     category: str | None = Field(None, max_length=20, description="A risk category (as in /risks).")
@@ -90,8 +92,12 @@ def hazard_stats(request: HttpRequest, q: Query[HazardStatsQuery]) -> dict[str, 
     }
 
 
-@router.get("/children", response={200: list[HazardChildOut], **ERRORS}, by_alias=True,
-            summary="Hazard figures of the child units")  # fmt: skip
+@router.get(
+    "/children",
+    response={200: list[HazardChildOut], **ERRORS},
+    by_alias=True,
+    summary="Hazard figures of the child units",
+)
 def hazard_stats_children(request: HttpRequest, q: Query[HazardStatsQuery]) -> list[dict[str, Any]]:
     place, window = _resolve(request, q)
     children = stats_access.child_units(place.unit)

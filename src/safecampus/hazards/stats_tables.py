@@ -40,6 +40,7 @@ class Row:
 
 def split_rows(b: Breakdown) -> dict[str, list[Row]]:
     """The unit's split tables, in the order of the choices, only the values that occur."""
+
     def rows(parts: dict[str, Summary], choices: Any) -> list[Row]:
         return [Row(v, str(label), parts[v]) for v, label in choices if v in parts and parts[v].reported]
 
@@ -81,14 +82,35 @@ def ranking(unit: Unit, window: Window, sort: str = "-rectification_rate") -> li
 
 
 def figures_header() -> list[str]:
-    return [_("Reported"), _("Valid"), _("Rejected"), _("Closed"), _("Fixed on the spot"),
-            _("Closed with a deadline"), _("Closed on time"), _("Open"), _("Overdue"),
-            _("Rectification rate (%)"), _("On-time rate (%)")]  # fmt: skip
+    return [
+        _("Reported"),
+        _("Valid"),
+        _("Rejected"),
+        _("Closed"),
+        _("Fixed on the spot"),
+        _("Closed with a deadline"),
+        _("Closed on time"),
+        _("Open"),
+        _("Overdue"),
+        _("Rectification rate (%)"),
+        _("On-time rate (%)"),
+    ]
 
 
 def figures_cells(s: Summary) -> list[Any]:
-    return [s.reported, s.valid, s.rejected, s.closed, s.on_spot, s.due, s.on_time, s.open, s.overdue,
-            _rate(s.rectification_rate), _rate(s.on_time_rate)]  # fmt: skip
+    return [
+        s.reported,
+        s.valid,
+        s.rejected,
+        s.closed,
+        s.on_spot,
+        s.due,
+        s.on_time,
+        s.open,
+        s.overdue,
+        _rate(s.rectification_rate),
+        _rate(s.on_time_rate),
+    ]
 
 
 def tables_header() -> list[str]:

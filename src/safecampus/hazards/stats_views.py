@@ -28,17 +28,34 @@ from .models import Grade, Source
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DEFINITIONS = [
-    (gettext_lazy("Reported"), gettext_lazy(
-        "Hazards reported in the chosen months (all months when none are chosen); the other figures "
-        "are of these hazards, in their current status.")),
-    (gettext_lazy("Valid"), gettext_lazy("Reported minus those found not to be hazards (not yet reviewed ones count).")),
+    (
+        gettext_lazy("Reported"),
+        gettext_lazy(
+            "Hazards reported in the chosen months (all months when none are chosen); the other figures "
+            "are of these hazards, in their current status."
+        ),
+    ),
+    (
+        gettext_lazy("Valid"),
+        gettext_lazy("Reported minus those found not to be hazards (not yet reviewed ones count)."),
+    ),
     (gettext_lazy("Rectification rate"), gettext_lazy("Closed ÷ valid.")),
-    (gettext_lazy("On-time rate"), gettext_lazy(
-        "Closed on time ÷ closed with a deadline. On time: the rectification that was verified was "
-        "submitted on or before the deadline day. Fixes on the spot have no deadline and are left out.")),
-    (gettext_lazy("Overdue"), gettext_lazy("Being rectified (assigned or rectifying) with the deadline before today.")),
-    (gettext_lazy("Closures"), gettext_lazy("In the trend: hazards closed in each month, whenever reported.")),
-]  # fmt: skip
+    (
+        gettext_lazy("On-time rate"),
+        gettext_lazy(
+            "Closed on time ÷ closed with a deadline. On time: the rectification that was verified was "
+            "submitted on or before the deadline day. Fixes on the spot have no deadline and are left out."
+        ),
+    ),
+    (
+        gettext_lazy("Overdue"),
+        gettext_lazy("Being rectified (assigned or rectifying) with the deadline before today."),
+    ),
+    (
+        gettext_lazy("Closures"),
+        gettext_lazy("In the trend: hazards closed in each month, whenever reported."),
+    ),
+]
 
 
 def _read(request: HttpRequest) -> tuple[Any, Window, list[str]]:
@@ -68,11 +85,20 @@ def _chart(b: Any, ranking: list, labels: dict[str, str]) -> dict[str, Any]:
 
     return {
         "labels": labels,
-        "trend": [{"month": month_label(m), "reported": s.reported, "closures": s.closures,
-                   "rate": pct(s.rectification_rate)} for m, s in b.by_month.items()],
-        "children": [{"name": r.unit.name, "rate": pct(r.s.rectification_rate), "on_time": pct(r.s.on_time_rate)}
-                     for r in ranking],
-    }  # fmt: skip
+        "trend": [
+            {
+                "month": month_label(m),
+                "reported": s.reported,
+                "closures": s.closures,
+                "rate": pct(s.rectification_rate),
+            }
+            for m, s in b.by_month.items()
+        ],
+        "children": [
+            {"name": r.unit.name, "rate": pct(r.s.rectification_rate), "on_time": pct(r.s.on_time_rate)}
+            for r in ranking
+        ],
+    }
 
 
 def _sort_links(place: Any, window: Window, sort: str) -> list[dict[str, Any]]:
@@ -80,8 +106,16 @@ def _sort_links(place: Any, window: Window, sort: str) -> list[dict[str, Any]]:
     for key, label, cls in stats_tables.COLUMNS:
         active, desc = sort.lstrip("-") == key, sort.startswith("-")
         nxt = (key if desc else f"-{key}") if active else (key if key == "name" else f"-{key}")
-        out.append({"key": key, "label": label, "cls": cls, "active": active, "desc": desc,
-                    "url": "?" + _query(place, window, sort=nxt) + "#ranking"})  # fmt: skip
+        out.append(
+            {
+                "key": key,
+                "label": label,
+                "cls": cls,
+                "active": active,
+                "desc": desc,
+                "url": "?" + _query(place, window, sort=nxt) + "#ranking",
+            }
+        )
     return out
 
 
@@ -98,8 +132,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     url = reverse("hazard_stats:dashboard")
     for r in ranking:
         r.url = f"{url}?{_query(place, window, unit=r.unit.code)}"
-    labels = {"reported": _("Reported"), "closures": _("Closures"), "rate": _("Rectification rate"),
-              "on_time": _("On-time rate")}  # fmt: skip
+    labels = {
+        "reported": _("Reported"),
+        "closures": _("Closures"),
+        "rate": _("Rectification rate"),
+        "on_time": _("On-time rate"),
+    }
     ctx = {
         "place": place,
         "window": window,
@@ -122,7 +160,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "hazards/stats.html", ctx)
 
 
-def _xlsx(title: str, place: Any, window: Window, header: list[str], rows: Any, kind: str) -> StreamingHttpResponse:
+def _xlsx(
+    title: str, place: Any, window: Window, header: list[str], rows: Any, kind: str
+) -> StreamingHttpResponse:
     preface = [[_("Place"), place.unit.name]]
     params = stats_access.window_params(window)
     if params:
