@@ -92,6 +92,11 @@ def test_outsider_gets_404(made, outsider, outsider_principal, client_for, url):
     for who in (outsider, outsider_principal):
         r = client_for(who).get(url, {"unit": "demo-c1-k1"})
         assert r.status_code == 404 and "东港区" not in r.content.decode()
+    if url == PAGE:  # without a unit, outsiders land on their own unit and see nothing of k1
+        for who in (outsider, outsider_principal):
+            r = client_for(who).get(url)
+            assert r.status_code == 200 and "东港区" not in r.content.decode()
+            assert "demo-c1-k1" not in r.content.decode()
 
 
 def _sheet(response) -> list[tuple]:
