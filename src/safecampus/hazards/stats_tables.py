@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
 from safecampus.core.models import Unit
 from safecampus.risks.models import Category
@@ -23,7 +23,7 @@ COLUMNS = [
     ("name", gettext_lazy("Unit"), ""),
     ("reported", gettext_lazy("Reported"), "d-none d-sm-table-cell"),
     ("closed", gettext_lazy("Closed"), "d-none d-md-table-cell"),
-    ("open", gettext_lazy("Open"), "d-none d-md-table-cell"),
+    ("open", pgettext_lazy("hazards count", "Open"), "d-none d-md-table-cell"),
     ("overdue", gettext_lazy("Overdue"), ""),
     ("rectification_rate", gettext_lazy("Rectification rate"), ""),
     ("on_time_rate", gettext_lazy("On-time rate"), "d-none d-sm-table-cell"),
@@ -90,7 +90,7 @@ def figures_header() -> list[str]:
         _("Fixed on the spot"),
         _("Closed with a deadline"),
         _("Closed on time"),
-        _("Open"),
+        pgettext("hazards count", "Open"),
         _("Overdue"),
         _("Rectification rate (%)"),
         _("On-time rate (%)"),
