@@ -22,6 +22,8 @@ from django.db.models import Count, Q, Sum
 from django.db.models.functions import Substr
 from django.utils import timezone
 
+from safecampus.stats.nodes import STEP
+
 from .models import OPEN_STATUSES, RUNNING_STATUSES, Hazard, Status
 from .rollup import fan_out, paths_of
 from .stats_models import COUNTERS, HazardCell, HazardDelta
@@ -185,11 +187,14 @@ def overdue(paths: list[str], window: Window, today: dt.date | None = None) -> d
         return {}
     today = today or timezone.localdate()
     length = len(paths[0])
-    under = Q(pk__in=[])
-    for p in paths:
-        under |= Q(unit_path__startswith=p)
+    common = paths[0]  # the nearest common ancestor's path (siblings: the parent's): one LIKE
+    for p in paths[1:]:
+        while not p.startswith(common):
+            common = common[:-STEP]
     rows = (
-        Hazard.objects.filter(under, window.hazard_q(), status__in=RUNNING_STATUSES, deadline__lt=today)
+        Hazard.objects.filter(
+            window.hazard_q(), unit_path__startswith=common, status__in=RUNNING_STATUSES, deadline__lt=today
+        )
         .annotate(prefix=Substr("unit_path", 1, length))
         .values("prefix")
         .annotate(n=Count("id"))
