@@ -29,6 +29,7 @@ from safecampus.accounts.auth import user_for_token
 from safecampus.core.api import router as org_router
 from safecampus.core.errors import DomainError
 from safecampus.hazards.api import router as hazards_router
+from safecampus.hazards.stats_api import router as hazard_stats_router
 from safecampus.risks.api import router as risks_router
 from safecampus.roster.api import router as roster_router
 from safecampus.stats.api import router as stats_router
@@ -209,6 +210,7 @@ api.add_router("/roster/", roster_router)
 api.add_router("/training/stats", stats_router)
 api.add_router("/training/", training_router)
 api.add_router("/risks/", risks_router)
+api.add_router("/hazards/stats", hazard_stats_router)
 api.add_router("/hazards", hazards_router)
 api.add_router("/supervision", supervision_router)
 api.add_router("/", me_router)

@@ -28,6 +28,7 @@ urlpatterns = [
     path("training/", include("safecampus.training.urls")),
     path("inbox/", include("safecampus.inbox.urls")),
     path("risks/", include("safecampus.risks.urls")),
+    path("hazards/stats/", include("safecampus.hazards.urls_stats")),
     path("hazards/", include("safecampus.hazards.urls")),
     path("supervision/", include("safecampus.supervision.urls")),
 ]

@@ -6,3 +6,6 @@ class HazardsConfig(AppConfig):
     name = "safecampus.hazards"
     label = "hazards"
     verbose_name = _("Hazards")
+
+    def ready(self) -> None:
+        from . import stats_signals  # noqa: F401  (connects the receivers)

@@ -187,3 +187,6 @@ class HazardPhoto(ScopedModel):
 
     class Meta:
         ordering = ["created_at", "id"]
+
+
+from .stats_models import HazardCell, HazardDelta  # noqa: E402,F401  (statistics of the loop)

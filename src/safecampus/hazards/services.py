@@ -27,7 +27,7 @@ from safecampus.risks.models import Category, PlanArea, RiskPoint
 from safecampus.risks.services import clean_text
 from safecampus.training.filestore import files_kept_on_success
 
-from . import notices
+from . import counting, notices
 from .models import Grade, Hazard, PhotoStage, Resolution, Source
 from .photos import add_photos, encode
 from .workflow import TRANSITIONS, VERBS, check
@@ -132,6 +132,7 @@ def report(unit: Unit, *, actor: Any, data: dict[str, Any], photos: list[Any] = 
             hazard.set_unit(unit)
             hazard.save()
             add_photos(hazard, items, stage=PhotoStage.REPORT, actor=actor)
+            counting.changed(None, hazard)
             audit.record(actor, "hazard.reported", hazard, after=_snapshot(hazard))
             transaction.on_commit(lambda: notices.reported(hazard.pk))
     except IntegrityError:
@@ -279,6 +280,7 @@ def act(hazard: Hazard, *, actor: Any, action: Any, data: dict[str, Any] | None 
         if not moved:
             raise Conflict(_("Someone else changed this hazard just now. Reload and try again."))
         done = Hazard.objects.select_related("unit").get(pk=hazard.pk)
+        counting.changed(hazard, done)
         if items:
             stage = PhotoStage.EVIDENCE if needs_evidence else PhotoStage.REPORT
             add_photos(done, items, stage=stage, actor=actor)

@@ -53,9 +53,10 @@ class Place:
         return self.unit.name
 
 
-def can_view_unit(user: Any, unit: Unit) -> bool:
+def can_view_unit(user: Any, unit: Unit, perm: str = Perm.VIEW_TRAINING) -> bool:
+    """May the user read the figures (of `perm`'s domain: training by default) of `unit`?"""
     return bool(user and user.is_authenticated and user.is_active) and (
-        user.is_superuser or has_perm_at(user, Perm.VIEW_TRAINING, unit)
+        user.is_superuser or has_perm_at(user, perm, unit)
     )
 
 
@@ -63,14 +64,22 @@ def head_of(user: Any, school_class: SchoolClass) -> bool:
     return school_class.head_teacher_id == user.pk or school_class.assistants.filter(pk=user.pk).exists()
 
 
-def place_for(user: Any, code: str, *, grade_id: int | None = None, class_id: int | None = None) -> Place:
-    """The place named by a unit code (and optionally a grade or class of that school)."""
+def place_for(
+    user: Any,
+    code: str,
+    *,
+    grade_id: int | None = None,
+    class_id: int | None = None,
+    perm: str = Perm.VIEW_TRAINING,
+) -> Place:
+    """The place named by a unit code (and optionally a grade or class of that school) whose
+    figures the user may read (`perm` at the unit: training figures by default)."""
     if not CODE_RE.match(code or ""):
         raise Http404  # not a code at all (e.g. a NUL byte, which PostgreSQL refuses to compare)
     unit = Unit.objects.filter(code=code, is_active=True).first()
     if unit is None:
         raise Http404
-    whole = can_view_unit(user, unit)
+    whole = can_view_unit(user, unit, perm)
     if class_id:
         klass = SchoolClass.objects.filter(pk=class_id, unit=unit).select_related("grade").first()
         if klass is None or not (whole or head_of(user, klass)):

@@ -57,16 +57,17 @@ def _int(value: str | None) -> int | None:
     return int(value)
 
 
-def default_place(user: Any) -> Place:
-    """The highest unit the user may read figures of, else their first class."""
+def default_place(user: Any, perm: str = Perm.VIEW_TRAINING) -> Place:
+    """The highest unit the user may read figures of (`perm`: training by default), else, for
+    training, their first class."""
     if user.is_superuser:
         root = Unit.objects.filter(depth=1, is_active=True).order_by("path").first()
         if root is not None:
             return Place(root)
-    units = [m.unit for m in active_memberships(user) if role_allows(m.role, Perm.VIEW_TRAINING)]
+    units = [m.unit for m in active_memberships(user) if role_allows(m.role, perm)]
     if units:
         return Place(min(units, key=lambda u: (u.depth, u.path)))
-    classes = my_classes(user)
+    classes = my_classes(user) if perm == Perm.VIEW_TRAINING else []
     if classes:
         k = classes[0]
         return place_for(user, k.unit.code, class_id=k.pk)

@@ -1,0 +1,269 @@
+"""Reading the hazard statistics: cells plus the deltas still pending (exact at any moment),
+and the overdue count, which depends on today, from one indexed query of the hazards.
+
+Definitions (shown on the page and in docs/api.md):
+- reported: hazards reported in the months of the window; valid = reported − rejected (a hazard
+  not yet reviewed counts as valid); closed, on the spot, open: of those, by current status;
+- rectification rate = closed ÷ valid; on-time rate = closed on time ÷ closed with a deadline
+  (on-the-spot fixes have no deadline and are left out); on time = the verified rectification
+  was submitted on or before the deadline day;
+- overdue: being rectified (assigned or rectifying) with the deadline before today;
+- closures (trend): hazards closed in each month, whenever they were reported.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import Substr
+from django.utils import timezone
+
+from safecampus.stats.nodes import STEP
+
+from .models import OPEN_STATUSES, RUNNING_STATUSES, Hazard, Status
+from .rollup import fan_out, paths_of
+from .stats_models import COUNTERS, HazardCell, HazardDelta
+from .stats_models import KEY as DIMENSIONS
+
+OPEN = {s.value for s in OPEN_STATUSES}
+
+
+@dataclass(frozen=True)
+class Window:
+    """Which hazards: reported from month `start` to `end` (YYYYMM, inclusive), of a grade,
+    category and source (None: all)."""
+
+    start: int | None = None
+    end: int | None = None
+    grade: str | None = None
+    category: str | None = None
+    source: str | None = None
+
+    def cell_q(self) -> Q:
+        q = Q()
+        if self.start:
+            q &= Q(month__gte=self.start)
+        if self.end:
+            q &= Q(month__lte=self.end)
+        for name in ("grade", "category", "source"):
+            if getattr(self, name):
+                q &= Q(**{name: getattr(self, name)})
+        return q
+
+    def keeps(self, month: int, grade: str, category: str, source: str) -> bool:
+        return (
+            (not self.start or month >= self.start)
+            and (not self.end or month <= self.end)
+            and self.grade in (None, grade)
+            and self.category in (None, category)
+            and self.source in (None, source)
+        )
+
+    def hazard_q(self) -> Q:
+        tz = timezone.get_default_timezone()
+        q = Q()
+        if self.start:
+            q &= Q(reported_at__gte=dt.datetime(self.start // 100, self.start % 100, 1, tzinfo=tz))
+        if self.end:
+            y, m = divmod(self.end, 100)
+            y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+            q &= Q(reported_at__lt=dt.datetime(y, m, 1, tzinfo=tz))
+        for name in ("grade", "category", "source"):
+            if getattr(self, name):
+                q &= Q(**{name: getattr(self, name)})
+        return q
+
+
+@dataclass
+class Summary:
+    by_status: dict[str, int] = field(default_factory=lambda: dict.fromkeys(Status.values, 0))
+    on_spot: int = 0
+    due: int = 0
+    on_time: int = 0
+    closures: int = 0
+    overdue: int | None = None
+
+    def add(self, status: str, counts: dict[str, int]) -> None:
+        self.by_status[status] = self.by_status.get(status, 0) + counts["hazards"]
+        self.on_spot += counts["on_spot"]
+        self.due += counts["due"]
+        self.on_time += counts["on_time"]
+        self.closures += counts["closures"]
+
+    @property
+    def reported(self) -> int:
+        return sum(self.by_status.values())
+
+    @property
+    def rejected(self) -> int:
+        return self.by_status[Status.REJECTED]
+
+    @property
+    def valid(self) -> int:
+        return self.reported - self.rejected
+
+    @property
+    def closed(self) -> int:
+        return self.by_status[Status.CLOSED]
+
+    @property
+    def open(self) -> int:
+        return sum(n for s, n in self.by_status.items() if s in OPEN)
+
+    @property
+    def rectification_rate(self) -> float | None:
+        return self.closed / self.valid if self.valid else None
+
+    @property
+    def on_time_rate(self) -> float | None:
+        return self.on_time / self.due if self.due else None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "reported": self.reported,
+            "valid": self.valid,
+            "rejected": self.rejected,
+            "closed": self.closed,
+            "closed_on_time": self.on_time,
+            "closed_with_deadline": self.due,
+            "on_spot": self.on_spot,
+            "open": self.open,
+            "overdue": self.overdue,
+            "closures": self.closures,
+            "rectification_rate": _round(self.rectification_rate),
+            "on_time_rate": _round(self.on_time_rate),
+        }
+
+
+def _round(x: float | None) -> float | None:
+    return None if x is None else round(x, 6)
+
+
+Rows = dict[tuple, dict[str, int]]  # (unit_id, *group, status) → counters
+
+
+def _rows(unit_ids: list[int], paths: list[str], window: Window, group: tuple[str, ...]) -> Rows:
+    """Counters per unit, `group` dimensions and status: the cells plus pending deltas."""
+    out: Rows = defaultdict(lambda: dict.fromkeys(COUNTERS, 0))
+    if not unit_ids:
+        return out
+    qs = (
+        HazardCell.objects.filter(window.cell_q(), unit_id__in=unit_ids)
+        .values("unit_id", *group, "status")
+        .annotate(**{f"s_{f}": Sum(f) for f in COUNTERS})
+        .order_by()
+    )
+    for r in qs:
+        row = out[(r["unit_id"], *(r[g] for g in group), r["status"])]
+        for f in COUNTERS:
+            row[f] += r[f"s_{f}"] or 0
+    under = Q(pk__in=[])
+    for p in paths:
+        under |= Q(unit_path__startswith=p)
+    deltas = list(HazardDelta.objects.filter(under))
+    if deltas:
+        from safecampus.stats.nodes import unit_ids_by_path
+
+        wanted = set(unit_ids)
+        for key, counts in fan_out(deltas, unit_ids_by_path(paths_of(deltas))).items():
+            unit_id, *dims = key
+            named = dict(zip(DIMENSIONS, dims, strict=True))
+            if unit_id not in wanted or not window.keeps(*dims[:4]):
+                continue
+            row = out[(unit_id, *(named[g] for g in group), named["status"])]
+            for f in COUNTERS:
+                row[f] += counts[f]
+    return out
+
+
+def overdue(paths: list[str], window: Window, today: dt.date | None = None) -> dict[str, int]:
+    """Hazards being rectified past their deadline under each path (all of one length: a unit
+    or sibling units), counted live: one query on (status, deadline)."""
+    if not paths:
+        return {}
+    today = today or timezone.localdate()
+    length = len(paths[0])
+    common = paths[0]  # the nearest common ancestor's path (siblings: the parent's): one LIKE
+    for p in paths[1:]:
+        while not p.startswith(common):
+            common = common[:-STEP]
+    rows = (
+        Hazard.objects.filter(
+            window.hazard_q(), unit_path__startswith=common, status__in=RUNNING_STATUSES, deadline__lt=today
+        )
+        .annotate(prefix=Substr("unit_path", 1, length))
+        .values("prefix")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    found = {r["prefix"]: r["n"] for r in rows}
+    return {p: found.get(p, 0) for p in paths}
+
+
+def summaries(units: list[Any], window: Window, today: dt.date | None = None) -> dict[int, Summary]:
+    """The summary of each unit (units of one depth: a unit, or the children of one)."""
+    rows = _rows([u.pk for u in units], [u.path for u in units], window, ())
+    out = {u.pk: Summary() for u in units}
+    for (unit_id, status), counts in rows.items():
+        out[unit_id].add(status, counts)
+    late = overdue([u.path for u in units], window, today)
+    for u in units:
+        out[u.pk].overdue = late[u.path]
+    return out
+
+
+@dataclass
+class Breakdown:
+    totals: Summary
+    by_grade: dict[str, Summary]
+    by_category: dict[str, Summary]
+    by_source: dict[str, Summary]
+    by_month: dict[int, Summary]
+
+
+def breakdown(unit: Any, window: Window, today: dt.date | None = None) -> Breakdown:
+    """Totals of a unit and its summaries by grade, category, source and month."""
+    rows = _rows([unit.pk], [unit.path], window, ("month", "grade", "category", "source"))
+    parts: dict[str, dict] = {name: defaultdict(Summary) for name in ("grade", "category", "source", "month")}
+    totals = Summary()
+    for (_unit, month, grade, category, source, status), counts in rows.items():
+        totals.add(status, counts)
+        for name, value in (("grade", grade), ("category", category), ("source", source)):
+            parts[name][value].add(status, counts)
+        # a closure is counted in the month it happened, the rest in the month of reporting
+        parts["month"][month].add(status, counts)
+    totals.overdue = overdue([unit.path], window, today)[unit.path]
+    return Breakdown(
+        totals,
+        dict(parts["grade"]),
+        dict(parts["category"]),
+        dict(parts["source"]),
+        _months(parts["month"], window),
+    )
+
+
+def _months(found: dict[int, Summary], window: Window) -> dict[int, Summary]:
+    """Every month from the first to the last (of the window, else of the data), gaps as zeros."""
+    keys = [k for k, s in found.items() if s.reported or s.closures]
+    first = window.start or (min(keys) if keys else None)
+    last = window.end or (max(keys) if keys else None)
+    if first is None or last is None:
+        return {}
+    if not window.end:
+        today = timezone.localdate()
+        last = max(last, today.year * 100 + today.month) if window.start else last
+    out = {}
+    month = first
+    while month <= last and len(out) < 240:
+        out[month] = found.get(month, Summary())
+        y, m = divmod(month, 100)
+        month = (y + 1) * 100 + 1 if m == 12 else month + 1
+    return out
+
+
+def month_label(month: int) -> str:
+    return f"{month // 100:04d}-{month % 100:02d}"

@@ -1,0 +1,61 @@
+"""Hazard statistics: pending deltas and roll-up cells (the pattern of `safecampus.stats`).
+
+A cell counts the hazards of one unit's subtree by *report month* (YYYYMM), grade, category,
+source and current status. `hazards` is how many hazards reported that month are now in that
+status (so reported, rejected, closed and open are sums over statuses); the closed rows also
+carry `on_spot`, `due` (closed with a deadline) and `on_time` (of those, the rectification
+submitted on or before the deadline). `closures` is the one counter keyed by the month of the
+*closure* (for the trend of closures per month).
+
+`HazardDelta` rows are written by `hazards.counting.changed` in the same transaction as each
+change (`services.report` and `services.act`); `hazards.rollup.apply_pending` folds them into
+`HazardCell` for the school and every ancestor and deletes them in one transaction.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+COUNTERS = ["hazards", "on_spot", "due", "on_time", "closures"]
+KEY = ["month", "grade", "category", "source", "status"]
+CELL_KEY = ["unit_id", *KEY]
+
+
+class HazardCounters(models.Model):
+    month = models.IntegerField()  # YYYYMM
+    grade = models.CharField(max_length=8)
+    category = models.CharField(max_length=16)
+    source = models.CharField(max_length=20)
+    status = models.CharField(max_length=12)
+    hazards = models.IntegerField(default=0)
+    on_spot = models.IntegerField(default=0)
+    due = models.IntegerField(default=0)
+    on_time = models.IntegerField(default=0)
+    closures = models.IntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class HazardDelta(HazardCounters):
+    """A change not yet folded into the cells; counts for the school and its ancestors."""
+
+    unit_id = models.IntegerField()
+    unit_path = models.CharField(max_length=255)
+
+    class Meta:
+        indexes = [models.Index(fields=["unit_path"])]
+
+    def __str__(self) -> str:
+        return f"hazard delta {self.pk}"
+
+
+class HazardCell(HazardCounters):
+    unit_id = models.IntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=CELL_KEY, name="uniq_hazard_cell")]
+        indexes = [models.Index(fields=["unit_id", "month"])]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.month} {self.status}"
