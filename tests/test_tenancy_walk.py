@@ -279,7 +279,8 @@ def test_outsider_walk(demo, roster_samples, outsider_name):
             resp = getattr(client, method)(path, **kwargs)
             where = f"{method.upper()} {path} as {outsider_name}"
             assert resp.status_code < 500, f"{where} → {resp.status_code}"
-            body = resp.content.decode("utf-8", "replace")
+            raw = b"".join(resp.streaming_content) if resp.streaming else resp.content
+            body = raw.decode("utf-8", "replace")
             _assert_no_markers(body, where)
             if has_object:
                 assert resp.status_code in (403, 404, 405), f"{where} → {resp.status_code} (expected refusal)"

@@ -73,6 +73,9 @@ def home(request: HttpRequest) -> HttpResponse:
     if unit.kind != UnitKind.SCHOOL:
         context["board"] = queries.overdue_board(user, unit).count()
         context["schools"] = ledger.schools_of(user, unit, today)
+    from safecampus.supervision.queries import home_unit as supervision_unit
+
+    context["supervision"] = supervision_unit(user) is not None
     return render(request, "hazards/home.html", context)
 
 
