@@ -297,3 +297,23 @@ def test_bureau_officer_chooses_the_school(client_for, county_officer, school, s
     other = _report_data(unit=sibling_school.pk)
     assert c.post("/hazards/report/", other).status_code == 400
     assert not Hazard.objects.filter(client_id=other["client_id"]).exists()
+
+
+def test_report_places_the_hazard_on_the_map(client_for, safety, settings, tmp_path):
+    from tests.risks.samples import k1_plan
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    area = k1_plan()
+    c = client_for(safety)
+    page = c.get("/hazards/report/").content.decode()
+    assert f'<option value="{area.pk}">{area.name}</option>' in page
+    data = _report_data() | {"area": str(area.pk)}
+    assert c.post("/hazards/report/", {**data, "photos": photo_file()}).status_code == 302
+    hazard = Hazard.objects.get(client_id=data["client_id"])
+    assert hazard.area == area
+    assert area.name in c.get(f"/hazards/{hazard.pk}/").content.decode()
+    # An area of another school's plan is refused with a message; nothing is registered.
+    bad = _report_data() | {"area": "999999"}
+    refused = c.post("/hazards/report/", {**bad, "photos": photo_file()})
+    assert refused.status_code == 400 and "Choose an area of this school" in refused.content.decode()
+    assert not Hazard.objects.filter(client_id=bad["client_id"]).exists()

@@ -57,6 +57,11 @@ def locations_of(unit: Unit) -> list[str]:
     return sorted(names)
 
 
+def areas_of(unit: Unit) -> list[PlanArea]:
+    """The areas drawn on the school's campus plan (the four-colour map)."""
+    return list(PlanArea.objects.filter(plan__unit=unit).order_by("name")[:200])
+
+
 def risk_points_of(unit: Unit) -> list[RiskPoint]:
     return list(RiskPoint.objects.filter(unit=unit).exclude(status="retired").order_by("name")[:300])
 

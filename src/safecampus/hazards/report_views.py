@@ -18,11 +18,11 @@ from safecampus.core.models import Unit
 from safecampus.risks.models import Category
 
 from . import services
-from .forms import default_source, error_dict, locations_of, report_schools, risk_points_of
+from .forms import areas_of, default_source, error_dict, locations_of, report_schools, risk_points_of
 from .models import Grade, Source, Status
 from .views import home_crumb
 
-FIELDS = ("category", "location", "description", "grade", "source", "risk_point", "client_id")
+FIELDS = ("category", "location", "description", "grade", "source", "risk_point", "area", "client_id")
 SHOWN = (*FIELDS, "photos", "unit", "on_spot", "spot_photos", "spot_note")
 
 
@@ -85,6 +85,7 @@ def report(request: HttpRequest) -> HttpResponse:
             ],
             "locations": locations_of(school) if school else [],
             "risk_points": risk_points_of(school) if school else [],
+            "areas": areas_of(school) if school else [],
             "breadcrumbs": [home_crumb(), {"label": _("Report a hazard")}],
         },
         status=400 if errors else 200,
