@@ -129,3 +129,44 @@ def best_rank_at(user: Any, perm: str, unit: Unit) -> int:
         if role_allows(m.role, perm) and unit.path.startswith(m.unit.path)
     ]
     return max(ranks, default=-1)
+
+
+def own_schools(user: Any, perm: str) -> dict[int, Unit]:
+    """The schools where one of the user's (active) memberships itself grants `perm`."""
+    from .models import UnitKind
+
+    return {
+        m.unit.pk: m.unit
+        for m in active_memberships(user)
+        if m.unit.kind == UnitKind.SCHOOL and role_allows(m.role, perm)
+    }
+
+
+def school_for(user: Any, perm: str, unit_id: int | None, message: str) -> Unit:
+    """The school an API write is for: the one named (if visible; the service then checks `perm`
+    there and refuses with 403), or the user's only school with `perm`. Anything else is
+    `Invalid(message)` on the `unit` field."""
+    from .errors import Invalid
+    from .models import Unit, UnitKind
+
+    if unit_id is not None:
+        unit = Unit.objects.visible_to(user).filter(pk=unit_id, kind=UnitKind.SCHOOL).first()
+        if unit is None:
+            raise Invalid(message, field="unit")
+        return unit
+    schools = own_schools(user, perm)
+    if len(schools) != 1:
+        raise Invalid(message, field="unit")
+    return next(iter(schools.values()))
+
+
+def holders_of(perm: str, units: Any) -> set[int]:
+    """Active users holding `perm` through a membership at one of `units` (not below)."""
+    from .models import Membership
+
+    ids = [u.pk for u in units if u is not None]
+    return {
+        m.user_id
+        for m in Membership.objects.filter(unit_id__in=ids, is_active=True, user__is_active=True)
+        if role_allows(m.role, perm)
+    }

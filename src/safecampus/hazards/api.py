@@ -24,10 +24,8 @@ from ninja.pagination import paginate
 from pydantic import ConfigDict
 
 from safecampus.core.api import ERRORS, MAX_ID, BoundedPagination, Id, SafeText
-from safecampus.core.errors import Invalid
-from safecampus.core.models import Unit, UnitKind
 from safecampus.core.roles import Perm
-from safecampus.core.scoping import active_memberships, has_perm_at, role_allows
+from safecampus.core.scoping import school_for
 from safecampus.risks.models import Category
 
 from . import photos as photo_service
@@ -177,26 +175,12 @@ class HazardFilter(Schema):
     mine: bool = Field(False, description="Only hazards assigned to me to rectify.")
 
 
-def _school_for_report(user: Any, unit_id: int | None) -> Unit:
-    if unit_id is not None:
-        unit = Unit.objects.visible_to(user).filter(pk=unit_id, kind=UnitKind.SCHOOL).first()
-        if unit is None or not has_perm_at(user, Perm.REPORT_HAZARDS, unit):
-            raise Invalid(_("Choose a school where you may report hazards."), field="unit")
-        return unit
-    schools = {
-        m.unit.pk: m.unit
-        for m in active_memberships(user)
-        if m.unit.kind == UnitKind.SCHOOL and role_allows(m.role, Perm.REPORT_HAZARDS)
-    }
-    if len(schools) != 1:
-        raise Invalid(_("Choose a school where you may report hazards."), field="unit")
-    return next(iter(schools.values()))
-
-
 @router.post("", response={200: HazardOut, 201: HazardOut, **ERRORS}, summary="Report a hazard")
 def create_hazard(request: HttpRequest, payload: HazardIn) -> tuple[int, dict[str, Any]]:
     user = request.auth  # type: ignore[attr-defined]
-    unit = _school_for_report(user, payload.unit)
+    unit = school_for(
+        user, Perm.REPORT_HAZARDS, payload.unit, _("Choose a school where you may report hazards.")
+    )
     hazard, created = services.report(unit, actor=user, data=payload.dict(exclude={"unit"}))
     return (201 if created else 200), hazard_out(queries.get_hazard_for(user, hazard.pk), user)
 

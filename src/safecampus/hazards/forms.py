@@ -15,7 +15,7 @@ from safecampus.core.errors import DomainError
 from safecampus.core.models import Unit, UnitKind
 from safecampus.core.policy import policy_for
 from safecampus.core.roles import Perm, Role, role_allows
-from safecampus.core.scoping import active_memberships, has_perm_at
+from safecampus.core.scoping import active_memberships, has_perm_at, own_schools
 from safecampus.risks.models import PlanArea, RiskPoint
 
 from .models import Source
@@ -27,10 +27,9 @@ FIELD_ALIASES = {"image": "photos"}
 
 def report_schools(user: Any) -> list[Unit]:
     """Schools the user may report hazards for: their schools, else the schools of their bureau."""
-    memberships = [m for m in active_memberships(user) if role_allows(m.role, Perm.REPORT_HAZARDS)]
-    schools = {m.unit.pk: m.unit for m in memberships if m.unit.kind == UnitKind.SCHOOL}
+    schools = own_schools(user, Perm.REPORT_HAZARDS)
     if not schools:
-        for m in memberships:
+        for m in [m for m in active_memberships(user) if role_allows(m.role, Perm.REPORT_HAZARDS)]:
             for school in Unit.objects.filter(
                 path__startswith=m.unit.path, kind=UnitKind.SCHOOL, is_active=True
             ):

@@ -12,22 +12,13 @@ from typing import Any
 from django.urls import reverse
 from django.utils.translation import gettext_noop
 
-from safecampus.core.models import Membership, Unit
-from safecampus.core.roles import Perm, role_allows
+from safecampus.core.models import Unit
+from safecampus.core.roles import Perm
+from safecampus.core.scoping import holders_of as holders
 from safecampus.inbox.models import NotificationKind
 from safecampus.inbox.services import notify
 
 from .models import Hazard
-
-
-def holders(perm: str, units: Iterable[Unit]) -> set[int]:
-    """Active users holding `perm` through a membership at one of `units` (not below)."""
-    ids = [u.pk for u in units]
-    return {
-        m.user_id
-        for m in Membership.objects.filter(unit_id__in=ids, is_active=True, user__is_active=True)
-        if role_allows(m.role, perm)
-    }
 
 
 def bureau_of(school: Unit, kind: str) -> Unit | None:

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404
 
 from safecampus.core.models import Unit, UnitKind
 from safecampus.core.roles import Perm
-from safecampus.core.scoping import active_memberships, has_perm_at, role_allows
+from safecampus.core.scoping import active_memberships, has_perm_at, role_allows, scope_q
 
 from .models import Escalation, Hazard, Status
 
@@ -23,10 +23,7 @@ def hazards_for(user: Any) -> QuerySet[Hazard]:
     paths = sorted({m.unit.path for m in active_memberships(user) if role_allows(m.role, Perm.VIEW_HAZARDS)})
     if not paths:
         return Hazard.objects.none()
-    q = Q(pk__in=[])
-    for path in paths:
-        q |= Q(unit_path__startswith=path)
-    return Hazard.objects.filter(q)
+    return Hazard.objects.filter(scope_q(paths, "unit_path"))
 
 
 def get_hazard_for(user: Any, hazard_id: int) -> Hazard:
@@ -66,23 +63,20 @@ def verify_queue(user: Any) -> QuerySet[Hazard]:
     accept = [m.unit.path for m in active_memberships(user) if role_allows(m.role, Perm.ACCEPT_HAZARDS)]
     q = Q(pk__in=[])
     if verify:
-        q |= _paths_q(verify) & Q(grade="general")
+        q |= _paths(verify) & Q(grade="general")
     if accept:
-        q |= _paths_q(accept) & Q(grade="major")
+        q |= _paths(accept) & Q(grade="major")
     if getattr(user, "is_superuser", False):
         q = Q()
     return hazards_for(user).filter(q, status=Status.SUBMITTED).exclude(rectifier=user)
 
 
-def _paths_q(paths: list[str]) -> Q:
-    q = Q(pk__in=[])
-    for path in paths:
-        q |= Q(unit_path__startswith=path)
-    return q
+def _paths(paths: list[str]) -> Q:
+    return scope_q(paths, "unit_path")
 
 
 def _under(paths: list[str], user: Any) -> Q:
-    return Q() if getattr(user, "is_superuser", False) else _paths_q(paths)
+    return Q() if getattr(user, "is_superuser", False) else _paths(paths)
 
 
 def overdue_board(user: Any, bureau: Unit) -> QuerySet[Hazard]:

@@ -24,7 +24,7 @@ from safecampus.core.policy import policy_for
 from safecampus.core.roles import Perm
 from safecampus.core.scoping import has_perm_at, require
 from safecampus.risks.models import Category, PlanArea, RiskPoint
-from safecampus.risks.services import clean_text
+from safecampus.risks.services import clean_text, plan_fraction
 from safecampus.training.filestore import files_kept_on_success
 
 from . import counting, notices
@@ -76,18 +76,6 @@ def _int(value: Any, field: str) -> int:
     return number
 
 
-def _fraction(value: Any, field: str) -> float | None:
-    if value in (None, ""):
-        return None
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        raise Invalid(_("Enter a number between 0 and 1."), field=field) from None
-    if not 0.0 <= number <= 1.0:
-        raise Invalid(_("Enter a number between 0 and 1."), field=field)
-    return number
-
-
 def _school(unit: Unit) -> Unit:
     if unit.kind != UnitKind.SCHOOL:
         raise Invalid(_("Hazards belong to a school."), field="unit")
@@ -115,8 +103,8 @@ def report(unit: Unit, *, actor: Any, data: dict[str, Any], photos: list[Any] = 
         "description": clean_text(data.get("description"), 2000, "description", multiline=True),
         "risk_point": _risk_point(unit, data.get("risk_point")),
         "area": _area(unit, data.get("area")),
-        "pin_x": _fraction(data.get("pin_x"), "pin_x"),
-        "pin_y": _fraction(data.get("pin_y"), "pin_y"),
+        "pin_x": plan_fraction(data.get("pin_x"), "pin_x"),
+        "pin_y": plan_fraction(data.get("pin_y"), "pin_y"),
     }
     if not fields["location"]:
         raise Invalid(_("Please say where the hazard is."), field="location")

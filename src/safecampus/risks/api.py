@@ -19,10 +19,9 @@ from ninja.pagination import paginate
 from pydantic import AfterValidator, ConfigDict
 
 from safecampus.core.api import ERRORS, MAX_ID, BoundedPagination, Id, SafeText
-from safecampus.core.errors import Invalid
-from safecampus.core.models import Unit, UnitKind
+from safecampus.core.models import Unit
 from safecampus.core.roles import Perm
-from safecampus.core.scoping import active_memberships, has_perm_at, role_allows
+from safecampus.core.scoping import has_perm_at, school_for
 
 from . import queries, services
 from .models import Category, ControlLevel, Level, Method, RiskPoint, Status
@@ -195,22 +194,6 @@ def point_out(point: RiskPoint) -> RiskPoint:
     return point
 
 
-def _school_for_create(user: Any, unit_id: int | None) -> Unit:
-    if unit_id is not None:
-        unit = Unit.objects.visible_to(user).filter(pk=unit_id).first()
-        if unit is None:
-            raise Invalid(_("Choose a school where you manage risks."), field="unit")
-        return unit
-    schools = {
-        m.unit.pk: m.unit
-        for m in active_memberships(user)
-        if m.unit.kind == UnitKind.SCHOOL and role_allows(m.role, Perm.MANAGE_RISKS)
-    }
-    if len(schools) != 1:
-        raise Invalid(_("Choose a school where you manage risks."), field="unit")
-    return next(iter(schools.values()))
-
-
 def _factors(payload: Any) -> dict[str, Any]:
     return {k: getattr(payload, k) for k in ("l", "e", "c", "likelihood", "severity")}
 
@@ -245,7 +228,7 @@ def list_points(request: HttpRequest, filters: Query[PointFilter]) -> QuerySet:
 @router.post("/points", response={201: PointOut, **ERRORS}, summary="Identify and grade a risk point")
 def create_point(request: HttpRequest, payload: PointIn) -> tuple[int, RiskPoint]:
     user = request.auth  # type: ignore[attr-defined]
-    unit = _school_for_create(user, payload.unit)
+    unit = school_for(user, Perm.MANAGE_RISKS, payload.unit, _("Choose a school where you manage risks."))
     fields = {k: getattr(payload, k) for k in FIELDS if getattr(payload, k) is not None}
     fields["category"] = payload.category.value
     if payload.control_level is not None:

@@ -15,21 +15,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
-from safecampus.core.models import Membership, Unit
-from safecampus.core.roles import Perm, role_allows
+from safecampus.core.roles import Perm
+from safecampus.core.scoping import holders_of
 from safecampus.inbox.models import NotificationKind
 from safecampus.inbox.services import notify
 
 from .grading import risk_policy_for
 from .models import RiskPoint, Status
-
-
-def _managers(unit: Unit) -> list[int]:
-    return [
-        m.user_id
-        for m in Membership.objects.filter(unit=unit, is_active=True, user__is_active=True)
-        if role_allows(m.role, Perm.MANAGE_RISKS)
-    ]
 
 
 def remind_reviews(today: dt.date | None = None) -> int:
@@ -49,7 +41,7 @@ def remind_reviews(today: dt.date | None = None) -> int:
         unit = points[0].unit
         policy = risk_policy_for(unit, today)
         window = today + dt.timedelta(days=policy.remind_days_before)
-        managers = _managers(unit)
+        managers = holders_of(Perm.MANAGE_RISKS, [unit])
         for point in points:
             if point.review_date > window:
                 continue

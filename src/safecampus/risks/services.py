@@ -111,13 +111,14 @@ def _clean_fields(unit: Unit, fields: dict[str, Any]) -> dict[str, Any]:
         elif key == "area":
             out[key] = _area(unit, value)
         elif key in ("pin_x", "pin_y"):
-            out[key] = _fraction(value, key)
+            out[key] = plan_fraction(value, key)
     if "name" in out and not out["name"]:
         raise Invalid(_("Please enter the risk point's name."), field="name")
     return out
 
 
-def _fraction(value: Any, field: str) -> float | None:
+def plan_fraction(value: Any, field: str) -> float | None:
+    """A coordinate on the campus plan (0..1 of its width or height); empty stays None."""
     if value in (None, ""):
         return None
     try:

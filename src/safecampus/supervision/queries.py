@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Model, QuerySet
 from django.http import Http404
 
 from safecampus.core.models import Unit, UnitKind
 from safecampus.core.roles import Perm, role_allows
-from safecampus.core.scoping import active_memberships, has_perm_at
+from safecampus.core.scoping import active_memberships, has_perm_at, scope_q
 from safecampus.hazards.models import Hazard
 from safecampus.hazards.queries import hazards_for
 
@@ -41,10 +41,7 @@ def visible(user: Any, model: type[M]) -> QuerySet[M]:
         return model.objects.all()
     if not paths:
         return model.objects.none()
-    q = Q(pk__in=[])
-    for path in paths:
-        q |= Q(unit_path__startswith=path)
-    return model.objects.filter(q)
+    return model.objects.filter(scope_q(paths, "unit_path"))
 
 
 def get_for(user: Any, model: type[M], pk: int) -> M:
