@@ -171,3 +171,18 @@ def test_outsiders_get_404_and_see_nothing(
     letter.refresh_from_db()
     assert letter.status == LetterStatus.ISSUED
     assert not hazard_panel_context(user, major)["sup_letters"]
+
+
+def test_letter_form_offers_the_policy_reply_deadline(client_for, county, school, county_unit, operator):
+    import datetime as dt
+
+    from safecampus.core.policy import load_policy
+
+    c = client_for(county)
+    url = f"/supervision/letters/new/?school={school.pk}"
+    default = (timezone.localdate() + dt.timedelta(days=15)).isoformat()
+    assert f'value="{default}"' in c.get(url).content.decode()
+    load_policy(county_unit, {"supervision": {"letter_reply_days": 7}}, actor=operator,
+                version="k1-letters", effective_from=dt.date(2024, 1, 1))  # fmt: skip
+    shorter = (timezone.localdate() + dt.timedelta(days=7)).isoformat()
+    assert f'value="{shorter}"' in c.get(url).content.decode()

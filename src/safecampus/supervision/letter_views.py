@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from safecampus.core import audit
+from safecampus.core.policy import policy_for
 from safecampus.core.ui import run_service
 
 from . import pdf, queries, services
@@ -24,8 +25,6 @@ from .forms import LetterForm, ReplyForm, ReviewForm, default_body
 from .models import Letter, LetterKind
 from .views import crumbs
 from .workflow import ACTION_LABELS, allowed_actions
-
-DEFAULT_REPLY_DAYS = 15  # the form's suggestion; the bureau sets the deadline
 
 
 def _school_choice(request: HttpRequest) -> Any:
@@ -48,7 +47,8 @@ def letter_new(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("kind") if request.GET.get("kind") in LetterKind.values else LetterKind.ASSIGNMENT
     hazards = list(queries.open_hazards(request.user, school))
     picked = [str(h.pk) for h in hazards if str(h.pk) == request.GET.get("hazard")]
-    deadline = timezone.localdate() + dt.timedelta(days=DEFAULT_REPLY_DAYS)
+    reply_days = int(policy_for(school).supervision.letter_reply_days)
+    deadline = timezone.localdate() + dt.timedelta(days=reply_days)
     initial = {"kind": kind, "body": default_body(kind), "hazards": picked, "deadline": deadline}
     form = LetterForm(request.POST or None, hazards=hazards, initial=initial)
     if request.method == "POST" and form.is_valid():
