@@ -22,7 +22,7 @@ def _post(client, url, body):
     return client.post(url, data=json.dumps(body), content_type="application/json")
 
 
-def test_retried_report_is_created_once(api_client_for, safety, school):
+def test_retried_report_is_created_once(api_client_for, safety, principal, school):
     c = api_client_for(safety)
     body = NEW | {"client_id": str(uuid.uuid4())}
     first = _post(c, "/api/v1/hazards", body)
@@ -34,6 +34,8 @@ def test_retried_report_is_created_once(api_client_for, safety, school):
     assert data["status"] == "reported" and data["unit"] == school.pk and data["number"].startswith("YH")
     assert set(data["actions"]) == {"confirm", "reject", "close_on_spot"}
     # Another reporter's same client id is another hazard (ids are per phone, per person).
+    other = _post(api_client_for(principal), "/api/v1/hazards", body)
+    assert other.status_code == 201 and other.json()["id"] != data["id"]
 
 
 def test_bad_report_is_refused_and_writes_nothing(api_client_for, safety):

@@ -58,12 +58,15 @@ def test_bureau_hub_lists_schools_and_board(client_for, county_officer, make_haz
     assert 'id="card-overdue"' in body and 'id="schools-table"' in body and school.name in body
 
 
-def test_parent_and_student_have_no_hazard_pages(client_for, parent):
+def test_parent_and_student_have_no_hazard_pages(client_for, parent, make_hazard):
+    hazard = make_hazard(Status.SUBMITTED)
     c = client_for(parent)
-    for url in ("/hazards/", "/hazards/report/", "/hazards/todo/"):
-        assert c.get(url).status_code in (404, 200)
     assert c.get("/hazards/").status_code == 404
     assert c.get("/hazards/report/").status_code == 404
+    assert c.get(f"/hazards/{hazard.pk}/").status_code == 404
+    for url in ("/hazards/todo/", "/hazards/confirm/", "/hazards/verify/"):
+        resp = c.get(url)
+        assert resp.status_code in (200, 404) and hazard.number not in resp.content.decode()
 
 
 def test_report_with_photo_twice_creates_one(client_for, safety, school):
