@@ -10,12 +10,13 @@ import io
 from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 from django.utils import timezone
 
 from safecampus.accounts.models import User
 from safecampus.core.models import Unit
 
-from . import escalation, services
+from . import counting, escalation, services
 from .models import Hazard
 
 SCHOOL = "demo-c1-k1-s1"
@@ -214,7 +215,10 @@ def load_school(school: Unit) -> int:
         changes: dict[str, Any] = {"reported_at": now - dt.timedelta(days=days, hours=n)}
         if n in OVERDUE:
             changes["deadline"] = timezone.localdate() - dt.timedelta(days=OVERDUE[n])
-        Hazard.objects.filter(pk=hazard.pk).update(**changes)
+        with transaction.atomic():  # back-dated like a real history; the statistics follow
+            before = Hazard.objects.get(pk=hazard.pk)
+            Hazard.objects.filter(pk=hazard.pk).update(**changes)
+            counting.changed(before, Hazard.objects.get(pk=hazard.pk))
     escalation.run()
     return len(HAZARDS)
 
