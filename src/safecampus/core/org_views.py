@@ -37,8 +37,10 @@ def _with_child_counts(units: list[Unit]) -> list[Unit]:
     return units
 
 
-def _form_page(request: HttpRequest, form, unit: Unit, step: str, title: str, **extra) -> HttpResponse:
-    crumbs = unit_breadcrumbs(request.user, unit, {"label": step})
+def _form_page(request: HttpRequest, form, crumb_unit: Unit, step: str, title: str, **extra) -> HttpResponse:
+    """The unit form page; breadcrumbs end at ``crumb_unit`` then ``step``; ``extra`` goes to the
+    template (``unit`` for an existing unit, ``parent`` for a new one)."""
+    crumbs = unit_breadcrumbs(request.user, crumb_unit, {"label": step})
     context = {"form": form, "breadcrumbs": crumbs, "title": title, **extra}
     return render(request, "core/unit_form.html", context)
 
