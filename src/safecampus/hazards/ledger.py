@@ -12,6 +12,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from safecampus.core.models import Unit, UnitKind
 from safecampus.risks.models import Category
@@ -118,8 +119,9 @@ def schools_of(user: Any, unit: Unit, today: dt.date | None = None) -> list[Scho
 
 def export_header() -> list[str]:
     return [
-        _("No."), _("Number"), _("School"), _("Reported at"), _("Source"), _("Category"), _("Grade"),
-        _("Location"), _("Description"), _("Reported by"), _("Status"), _("Rectifier"), _("Deadline"),
+        _("No."), _("Number"), _("School"), _("Reported at"), _("Source"), _("Category"),
+        pgettext("hazard", "Grade"), _("Location"), _("Description"), _("Reported by"), _("Status"),
+        _("Rectifier"), _("Deadline"),
         _("Overdue days"), _("Rectification measures"), _("Funds (yuan)"), _("Escalated to"),
         _("Closed at"), _("Resolution"),
     ]  # fmt: skip

@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from safecampus.core.scoping import ScopedModel
 from safecampus.risks.models import Category
@@ -80,7 +81,9 @@ class Hazard(ScopedModel):
     client_id = models.UUIDField(null=True, blank=True, editable=False)
     source = models.CharField(_("source"), max_length=20, choices=Source.choices)
     category = models.CharField(_("category"), max_length=16, choices=Category.choices)
-    grade = models.CharField(_("grade"), max_length=8, choices=Grade.choices, default=Grade.GENERAL)
+    grade = models.CharField(
+        pgettext_lazy("hazard", "grade"), max_length=8, choices=Grade.choices, default=Grade.GENERAL
+    )
     location = models.CharField(_("location"), max_length=200)
     area = models.ForeignKey(
         "risks.PlanArea", verbose_name=_("map area"), null=True, blank=True, on_delete=models.SET_NULL,
@@ -178,7 +181,7 @@ class HazardPhoto(ScopedModel):
     """A photo of the hazard (re-encoded on upload: no EXIF, no location)."""
 
     hazard = models.ForeignKey(Hazard, on_delete=models.CASCADE, related_name="photos")
-    stage = models.CharField(_("stage"), max_length=10, choices=PhotoStage.choices)
+    stage = models.CharField(pgettext_lazy("photo", "stage"), max_length=10, choices=PhotoStage.choices)
     image = models.FileField(upload_to="hazards/%Y/%m/", max_length=255)
     width = models.PositiveIntegerField(default=0)
     height = models.PositiveIntegerField(default=0)

@@ -85,7 +85,7 @@ def figures_header() -> list[str]:
     return [
         _("Reported"),
         _("Valid"),
-        _("Rejected"),
+        pgettext("hazards count", "Rejected"),
         _("Closed"),
         _("Fixed on the spot"),
         _("Closed with a deadline"),
@@ -122,7 +122,7 @@ def tables_rows(b: Breakdown) -> Iterator[list[Any]]:
     yield [_("Totals"), "", *figures_cells(b.totals)]
     for _v, label, n in status_rows(b.totals):
         yield [_("By status"), label, n]
-    titles = {"grade": _("By grade"), "category": _("By category"), "source": _("By source")}
+    titles = {"grade": pgettext("hazard", "By grade"), "category": _("By category"), "source": _("By source")}
     for name, rows in split_rows(b).items():
         for r in rows:
             yield [titles[name], r.label, *figures_cells(r.s)]

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from safecampus.core.scoping import ScopedModel
@@ -42,7 +42,9 @@ class Notification(ScopedModel):
     """A message to one user, about something at `unit`."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
-    kind = models.CharField(_("kind"), max_length=20, choices=NotificationKind.choices)
+    kind = models.CharField(
+        pgettext_lazy("notification", "kind"), max_length=20, choices=NotificationKind.choices
+    )
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("message"), blank=True)
     params = models.JSONField(default=dict, blank=True)

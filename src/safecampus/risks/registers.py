@@ -10,6 +10,7 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from safecampus.core.models import Unit
 
@@ -20,8 +21,8 @@ def ledger_header() -> list[str]:
     return [
         _("No."), _("School"), _("Risk point"), _("Category"), _("Location"), _("Hazard factors"),
         _("Possible consequences"), _("Existing controls"), _("Emergency measures"), _("Method"),
-        _("Factors"), _("Score"), _("Level"), _("Colour"), _("Control level"), _("Responsible post"),
-        _("Responsible person"), _("Status"), _("Next review"), _("Policy version"),
+        _("Factors"), pgettext("risk", "Score"), _("Level"), _("Colour"), _("Control level"),
+        _("Responsible post"), _("Responsible person"), _("Status"), _("Next review"), _("Policy version"),
     ]  # fmt: skip
 
 
@@ -58,7 +59,7 @@ def ledger_rows(points: Iterable[RiskPoint]) -> Iterator[list[Any]]:
 
 def major_header() -> list[str]:
     return [
-        _("No."), _("School"), _("Risk point"), _("Location"), _("Hazard factors"), _("Score"),
+        _("No."), _("School"), _("Risk point"), _("Location"), _("Hazard factors"), pgettext("risk", "Score"),
         _("Control measures"), _("Responsible person"), _("Review date"), _("Status"),
     ]  # fmt: skip
 

@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from safecampus.core import audit
@@ -263,7 +264,7 @@ def point_grade(request: HttpRequest, point_id: int) -> HttpResponse:
             "breadcrumbs": crumbs(
                 point.unit,
                 {"label": point.name, "url": reverse("risks:point", args=[point.pk])},
-                {"label": _("Grade")},
+                {"label": pgettext("verb", "Grade")},
             ),
         },
     )

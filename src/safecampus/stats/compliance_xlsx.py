@@ -11,6 +11,7 @@ from urllib.parse import quote
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
@@ -89,7 +90,7 @@ def record_xlsx(record: PersonRecord) -> HttpResponse:
     req = record.requirement
     _sheet(
         book,
-        _("Summary"),
+        pgettext("sheet", "Summary"),
         [_("Item"), _("Value")],
         [
             [_("Name"), person.name],
@@ -119,14 +120,14 @@ def record_xlsx(record: PersonRecord) -> HttpResponse:
     _sheet(
         book,
         _("Certificates"),
-        [_("Number"), _("Kind"), _("Course"), _("Hours"), _("Issued")],
+        [_("Number"), pgettext("certificate", "Kind"), _("Course"), _("Hours"), _("Issued")],
         ([c.number, c.get_kind_display(), c.course.title if c.course_id else "", c.hours,
           timezone.localtime(c.issued_at).replace(tzinfo=None)] for c in record.certificates),
     )  # fmt: skip
     _sheet(
         book,
         _("Quizzes"),
-        [_("Course"), _("Score"), _("Passed"), _("Submitted")],
+        [_("Course"), _("Score"), _("Passed"), pgettext("quiz", "Submitted at")],
         ([q.course_title, q.score, _yes(q.passed),
           timezone.localtime(q.submitted_at).replace(tzinfo=None) if q.submitted_at else None]
          for q in record.quizzes),

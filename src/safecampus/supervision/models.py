@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from safecampus.core.scoping import ScopedModel
 
@@ -82,7 +83,7 @@ class LetterStatus(models.TextChoices):
     ISSUED = "issued", _("Awaiting the school's reply")
     REPLIED = "replied", _("Reply to review")
     RETURNED = "returned", _("Returned for a better reply")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", pgettext_lazy("letter", "Closed")
 
 
 OPEN_LETTER_STATUSES = (LetterStatus.ISSUED, LetterStatus.REPLIED, LetterStatus.RETURNED)
@@ -111,7 +112,7 @@ class Letter(ScopedModel):
     """An assignment or reminder letter from a bureau to a school about its hazards."""
 
     bureau = _bureau()
-    kind = models.CharField(_("kind"), max_length=12, choices=LetterKind.choices)
+    kind = models.CharField(pgettext_lazy("letter", "kind"), max_length=12, choices=LetterKind.choices)
     year = models.PositiveSmallIntegerField()
     seq = models.PositiveIntegerField()
     number = models.CharField(_("number"), max_length=40)
@@ -194,7 +195,7 @@ class Sanction(ScopedModel):
     hazard = models.ForeignKey(
         "hazards.Hazard", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    kind = models.CharField(_("kind"), max_length=8, choices=SanctionKind.choices)
+    kind = models.CharField(pgettext_lazy("sanction", "kind"), max_length=8, choices=SanctionKind.choices)
     measure = models.CharField(_("measure"), max_length=100, blank=True)
     date = models.DateField(_("date"))
     text = models.TextField(_("text"))

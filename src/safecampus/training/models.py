@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from safecampus.core.scoping import ScopedModel, ScopedQuerySet, active_memberships
 
@@ -221,7 +222,7 @@ class Lesson(ScopedModel):
     order = models.PositiveSmallIntegerField(default=0)
     title = models.CharField(_("title"), max_length=120)
     title_en = models.CharField(_("English title"), max_length=160, blank=True)
-    kind = models.CharField(_("kind"), max_length=16, choices=LessonKind.choices)
+    kind = models.CharField(pgettext_lazy("lesson", "kind"), max_length=16, choices=LessonKind.choices)
     duration_s = models.PositiveIntegerField(_("length (seconds)"))
     body_html = models.TextField(_("text"), blank=True)  # articles: sanitised HTML
     media = models.FileField(_("file"), upload_to=media_path, blank=True, max_length=255)
@@ -293,7 +294,7 @@ class Quiz(models.Model):
 
 class Question(models.Model):
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="questions")
-    kind = models.CharField(_("kind"), max_length=16, choices=QuestionKind.choices)
+    kind = models.CharField(pgettext_lazy("question", "kind"), max_length=16, choices=QuestionKind.choices)
     text = models.TextField(_("question"))
     choices = models.JSONField(_("choices"), default=list)  # list of strings; true/false: two
     answer = models.JSONField(_("answer"), default=list)  # sorted indexes into choices
