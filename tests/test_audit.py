@@ -131,3 +131,73 @@ def test_request_id_and_address_recorded(client_for, county, county_unit):
     assert event.request_id == "req-123"
     assert event.address == "10.1.2.3"
     assert Unit.objects.get(pk=county_unit.pk).contact_name == "戊"
+
+
+def test_each_province_has_its_own_chain(operator, county, county_unit, capsys):
+    """Provinces chain independently; a tampered event is reported for its own chain only."""
+    other = create_unit(None, actor=operator, code="west", name="西部省", kind="province")
+    city = create_unit(other, actor=operator, code="west-c1", name="西部一市", kind="city")
+    update_unit(city, actor=operator, contact_name="周")
+    update_unit(county_unit, actor=county, contact_name="吴")
+
+    west = AuditEvent.objects.filter(chain=other.path).order_by("id")
+    demo_events = AuditEvent.objects.filter(chain=county_unit.path[: Unit.steplen])
+    assert west.count() == 3 and all(e.unit_path.startswith(other.path) for e in west)
+    assert west.first().prev_hash == audit.GENESIS  # a new province starts its own chain
+    latest_demo = demo_events.latest("id")
+    assert latest_demo.unit_path == county_unit.path
+    # The demo event written after the west events links to the previous demo event, not to them.
+    assert latest_demo.prev_hash == demo_events.exclude(pk=latest_demo.pk).latest("id").hash
+
+    victim = west[1]
+    _raw(f"UPDATE {_table()} SET target_repr = %s WHERE id = %s", ["改过", victim.pk])
+    by_chain = {r.chain: r for r in audit.verify_chains()}
+    assert not by_chain[other.path].ok and by_chain[other.path].bad_event_id == victim.pk
+    assert all(r.ok for key, r in by_chain.items() if key != other.path)
+    assert cli_main(["audit", "verify"]) == 1
+    out, err = capsys.readouterr()
+    assert f"west ({other.path})" in err and f"#{victim.pk}" in err
+    assert "demo (0001): ok" in out and "west" not in out
+
+
+def test_events_without_unit_join_the_platform_chain(operator):
+    with transaction.atomic():
+        event = audit.record(operator, "platform.checked", None)
+    assert event.chain == "platform" and event.unit_path == ""
+    assert {r.chain for r in audit.verify_chains()} >= {"platform"}
+    assert audit.verify_chain().ok
+
+
+@pytest.mark.django_db(transaction=True)
+def test_writers_in_two_provinces_do_not_wait_for_each_other():
+    """PostgreSQL: a transaction holding one province's chain does not block another province."""
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks are PostgreSQL's; SQLite serialises every writer anyway")
+    import threading
+
+    from django.db import OperationalError, connections
+
+    east = Unit.add_root(code="east", name="东部省", kind="province")
+    west = Unit.add_root(code="west", name="西部省", kind="province")
+    outcome: dict[str, str] = {}
+
+    def write_in(unit: Unit) -> None:
+        try:
+            with transaction.atomic():
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL lock_timeout = '1s'")
+                audit.record(None, "test.write", unit)
+            outcome[unit.code] = "written"
+        except OperationalError:
+            outcome[unit.code] = "waited"
+        finally:
+            connections.close_all()
+
+    with transaction.atomic():
+        audit.record(None, "test.write", east)  # holds the east chain until this block ends
+        for unit in (west, east):
+            t = threading.Thread(target=write_in, args=(unit,))
+            t.start()
+            t.join()
+    assert outcome == {"west": "written", "east": "waited"}
+    assert audit.verify_chain().ok

@@ -110,16 +110,22 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def cmd_audit_verify(args: argparse.Namespace) -> int:
     _setup()
-    from safecampus.core.audit import verify_chain
+    from safecampus.core.audit import verify_chains
 
-    result = verify_chain()
-    if result.ok:
-        print(f"audit chain ok: {result.checked} events verified")
+    results = verify_chains()
+    for r in results:
+        if r.ok:
+            print(f"audit chain {r.label}: ok, {r.checked} events")
+        else:
+            print(
+                f"audit chain {r.label}: BROKEN at event #{r.bad_event_id}: {r.reason}"
+                f" ({r.checked} events read)",
+                file=sys.stderr,
+            )
+    if all(r.ok for r in results):
+        total = sum(r.checked for r in results)
+        print(f"audit chains ok: {total} events verified in {len(results)} chains")
         return 0
-    print(
-        f"audit chain BROKEN at event #{result.bad_event_id}: {result.reason} ({result.checked} events read)",
-        file=sys.stderr,
-    )
     return 1
 
 
@@ -209,7 +215,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("demo", help="load the demo region (idempotent)").set_defaults(func=cmd_demo)
     audit = sub.add_parser("audit", help="audit trail tools")
     audit_sub = audit.add_subparsers(dest="audit_command", required=True)
-    audit_sub.add_parser("verify", help="verify the hash chain").set_defaults(func=cmd_audit_verify)
+    verify = audit_sub.add_parser("verify", help="verify every hash chain (one per province)")
+    verify.set_defaults(func=cmd_audit_verify)
     policy = sub.add_parser("policy", help="show or load regional policy")
     policy.add_argument("action", choices=["show", "load"])
     policy.add_argument("file", nargs="?")

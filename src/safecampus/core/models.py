@@ -169,6 +169,9 @@ class AuditEvent(models.Model):
     after = models.JSONField(null=True, blank=True)
     request_id = models.CharField(max_length=64, blank=True)
     address = models.GenericIPAddressField(null=True, blank=True)
+    # The unit's path when the event was written (region key, DESIGN.md) and the chain it joined.
+    unit_path = models.CharField(max_length=255, blank=True, default="")
+    chain = models.CharField(max_length=32, default="platform")
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
 
@@ -178,7 +181,10 @@ class AuditEvent(models.Model):
         ordering = ["-id"]
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
-        indexes = [models.Index(fields=["target_type", "target_id"])]
+        indexes = [
+            models.Index(fields=["target_type", "target_id"]),
+            models.Index(fields=["chain", "id"], name="core_audit_chain_id"),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.verb} {self.target_repr}"
@@ -192,16 +198,21 @@ class AuditEvent(models.Model):
         raise TypeError("audit events are append-only")
 
 
-class AuditChainHead(models.Model):
-    """Singleton row: the last event of the chain. Locked while appending (serialises writers)."""
+PLATFORM_CHAIN = "platform"  # the chain of events about no unit (platform operators, system jobs)
 
-    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+
+class AuditChain(models.Model):
+    """The head of one audit chain: one per province (top-level unit) plus the platform chain.
+    Locked while appending to that chain only, so provinces never wait for one another."""
+
+    key = models.CharField(max_length=32, primary_key=True)  # province path, or PLATFORM_CHAIN
+    unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     last_event_id = models.BigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, default="0" * 64)
     count = models.BigIntegerField(default=0)
 
     def __str__(self) -> str:
-        return f"audit chain head #{self.last_event_id}"
+        return f"audit chain {self.key} #{self.last_event_id}"
 
 
 class PolicyVersion(models.Model):
