@@ -15,6 +15,7 @@ from safecampus.core.errors import Conflict, Invalid
 from safecampus.core.models import Membership, Unit
 from safecampus.core.roles import BUREAU, ROLE_SPECS, Perm, Role
 from safecampus.core.scoping import best_rank_at, require
+from safecampus.core.signals import membership_ended, user_deactivated
 from safecampus.core.validators import is_mobile, normalise, normalise_mobile, parse_id_card
 
 from .auth import generate_initial_password
@@ -173,6 +174,8 @@ def set_user_active(target: User, active: bool, *, actor: Any) -> User:
         before=before,
         after=target.audit_snapshot(),
     )
+    if not active:
+        user_deactivated.send(sender=User, user=target, actor=actor)
     return target
 
 
@@ -214,6 +217,7 @@ def revoke_role(membership: Membership, *, actor: Any) -> Membership:
         before=before,
         after=_membership_snapshot(membership),
     )
+    membership_ended.send(sender=Membership, membership=membership, actor=actor)
     return membership
 
 

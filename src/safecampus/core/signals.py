@@ -6,3 +6,7 @@ from django.dispatch import Signal
 unit_moved = Signal()
 # Sent by bulk roster changes that bypass model signals, with `unit_ids` (an iterable).
 people_changed = Signal()
+# Sent inside the revoking transaction when a role ends, with `membership` and `actor`.
+membership_ended = Signal()
+# Sent inside the transaction that disables an account (the person left), with `user` and `actor`.
+user_deactivated = Signal()

@@ -26,10 +26,11 @@ from safecampus.accounts.services import can_manage_user
 from safecampus.core import audit, crypto
 from safecampus.core.errors import DomainError, Invalid
 from safecampus.core.roles import Perm, Role
-from safecampus.core.scoping import active_memberships, has_perm_at
+from safecampus.core.scoping import has_perm_at
 from safecampus.core.validators import is_mobile, normalise, normalise_mobile
 
 from .models import Student
+from .teaching import teaches
 
 PARENT_RESET_FAILED = gettext_lazy(
     "These details do not match our records. Please check them, or ask your child's head teacher."
@@ -42,15 +43,7 @@ class ParentResetFailed(DomainError):
 
 def is_class_teacher(actor: Any, student: Student) -> bool:
     """The actor is head teacher or an assistant of the student's class, acting as head teacher."""
-    klass = student.school_class
-    if klass is None or not getattr(actor, "pk", None):
-        return False
-    if klass.head_teacher_id != actor.pk and not klass.assistants.filter(pk=actor.pk).exists():
-        return False
-    return any(
-        m.role == Role.HEAD_TEACHER and student.unit_path.startswith(m.unit.path)
-        for m in active_memberships(actor)
-    )
+    return student.school_class is not None and teaches(actor, student.school_class)
 
 
 def can_reset_student_password(actor: Any, student: Student) -> bool:

@@ -6,3 +6,6 @@ class RosterConfig(AppConfig):
     name = "safecampus.roster"
     label = "roster"
     verbose_name = _("Roster")
+
+    def ready(self) -> None:
+        from . import teaching  # noqa: F401  (its receivers clear class links when a role ends)

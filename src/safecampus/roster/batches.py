@@ -79,6 +79,11 @@ def is_school_manager(user: Any, school: Unit) -> bool:
 
 
 def can_download_credentials(user: Any, batch: ImportBatch) -> bool:
+    """The one rule for initial passwords (account lists and login slips): the batch's creator,
+    while they still manage users there, or a user manager of the batch's school itself. A
+    bureau above the school is neither unless it made the import."""
+    if not has_perm_at(user, Perm.MANAGE_USERS, batch.unit):
+        return False
     return batch.created_by_id == getattr(user, "pk", None) or is_school_manager(user, batch.unit)
 
 
@@ -87,6 +92,15 @@ def get_batch_for(user: Any, batch_id: int) -> ImportBatch:
     qs = ImportBatch.objects.select_related("unit", "created_by")
     batch = get_visible_or_404(qs, user, pk=batch_id)
     if not has_perm_at(user, Perm.MANAGE_USERS, batch.unit):
+        raise Http404
+    return batch
+
+
+def credentials_batch_for(user: Any, batch_id: int) -> ImportBatch:
+    """A batch whose initial passwords the user may download (`can_download_credentials`):
+    404 alike for missing, other tenants and everyone else. Every download route starts here."""
+    batch = get_batch_for(user, batch_id)
+    if not can_download_credentials(user, batch):
         raise Http404
     return batch
 
@@ -305,21 +319,26 @@ def _finish_failed(batch: ImportBatch, actor: Any) -> None:
 
 
 # Downloads -------------------------------------------------------------------------------------
-def credentials_for_download(batch: ImportBatch, *, actor: Any) -> list[Credential]:
-    """Initial passwords of the accounts a batch created: its creator or a school manager only."""
+def credentials_for_download(
+    batch: ImportBatch, *, actor: Any, class_label: str = "", slips: str = ""
+) -> list[Credential]:
+    """Initial passwords of the accounts a batch created (of one class when `class_label` is
+    given): its creator or a school manager only, audited. `slips` names the login-slip format
+    ("pdf", "xlsx") when they are printed as slips rather than listed (slips of an import that
+    created no account say so on the page)."""
     if not can_download_credentials(actor, batch):
         raise PermissionDenied("roster.credentials")
-    if batch.status != ImportStatus.APPLIED or not batch.credentials_enc:
+    if not slips and (batch.status != ImportStatus.APPLIED or not batch.credentials_enc):
         raise Conflict(_("This import created no accounts."))
     credentials = decrypt_credentials(batch.credentials_enc)
+    if class_label:
+        credentials = [c for c in credentials if c.class_label == class_label]
+    if slips:
+        verb, after = "roster.slips_downloaded", {"format": slips, "class": class_label}
+    else:
+        verb, after = "roster.credentials_downloaded", {"file": batch.file_name}
     with transaction.atomic():
-        audit.record(
-            actor,
-            "roster.credentials_downloaded",
-            batch,
-            unit=batch.unit,
-            after={"file": batch.file_name, "accounts": len(credentials)},
-        )
+        audit.record(actor, verb, batch, unit=batch.unit, after={**after, "accounts": len(credentials)})
     return credentials
 
 

@@ -23,6 +23,7 @@ from .forms import StudentFilterForm
 from .import_views import roster_crumbs
 from .importing import current_school_year
 from .models import SchoolClass, Student, StudentStatus
+from .teaching import classes_taught_by
 
 STUDENTS_PER_PAGE = 100
 
@@ -183,8 +184,8 @@ def student_detail(request: HttpRequest, student_id: int) -> HttpResponse:
 @login_required
 def my_class(request: HttpRequest) -> HttpResponse:
     user = request.user
-    mine = queries.classes_visible_to(user).filter(Q(head_teacher=user) | Q(assistants=user))
-    classes = queries.with_counts(SchoolClass.objects.filter(pk__in=mine.values("pk"))).select_related("unit")
+    mine = classes_taught_by(user).values("pk")
+    classes = queries.with_counts(SchoolClass.objects.filter(pk__in=mine)).select_related("unit")
     return render(
         request,
         "roster/my_class.html",

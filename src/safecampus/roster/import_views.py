@@ -163,7 +163,7 @@ def batch_errors(request: HttpRequest, batch_id: int) -> HttpResponse:
 
 @login_required
 def batch_accounts(request: HttpRequest, batch_id: int) -> HttpResponse:
-    batch = batches.get_batch_for(request.user, batch_id)
+    batch = batches.credentials_batch_for(request.user, batch_id)
     try:
         credentials = batches.credentials_for_download(batch, actor=request.user)
     except DomainError as exc:

@@ -13,6 +13,7 @@ from safecampus.core.roles import Perm, Role, role_allows
 from safecampus.core.scoping import ScopedModel, ScopedQuerySet, active_memberships, scope_q
 
 from .naming import grade_name
+from .teaching import taught_q
 
 
 class Gender(models.TextChoices):
@@ -75,15 +76,11 @@ class StudentQuerySet(ScopedQuerySet):
             return self.none()
         if user.is_superuser:
             return self.all()
-        q = models.Q(pk__in=[])
+        q = taught_q(user, "school_class__")
         paths = []
         for m in active_memberships(user):
             if role_allows(m.role, Perm.VIEW_USERS):
                 paths.append(m.unit.path)
-            elif m.role == Role.HEAD_TEACHER:
-                q |= models.Q(unit_path__startswith=m.unit.path) & (
-                    models.Q(school_class__head_teacher=user) | models.Q(school_class__assistants=user)
-                )
             elif m.role == Role.PARENT:
                 q |= models.Q(unit_path__startswith=m.unit.path, guardians__parent=user)
             elif m.role == Role.STUDENT:

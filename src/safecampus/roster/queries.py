@@ -17,10 +17,11 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 
 from safecampus.accounts.models import User
 from safecampus.core.models import Unit
-from safecampus.core.roles import Perm, Role
+from safecampus.core.roles import Perm
 from safecampus.core.scoping import active_memberships, has_perm_at, role_allows, scope_q
 
 from .models import Grade, Guardian, SchoolClass, StaffPost, Student, StudentStatus
+from .teaching import taught_q
 
 ENROLLED = Q(students__status=StudentStatus.ENROLLED)
 
@@ -31,13 +32,8 @@ def classes_visible_to(user: Any) -> QuerySet[SchoolClass]:
         return SchoolClass.objects.none()
     if user.is_superuser:
         return SchoolClass.objects.all()
-    q = Q(pk__in=[])
-    paths = []
-    for m in active_memberships(user):
-        if role_allows(m.role, Perm.VIEW_USERS):
-            paths.append(m.unit.path)
-        elif m.role == Role.HEAD_TEACHER:
-            q |= Q(unit_path__startswith=m.unit.path) & (Q(head_teacher=user) | Q(assistants=user))
+    q = taught_q(user)
+    paths = [m.unit.path for m in active_memberships(user) if role_allows(m.role, Perm.VIEW_USERS)]
     if paths:
         q |= scope_q(paths, "unit_path")
     # A subquery, not a join: the assistants join would multiply the counts of `with_counts`.

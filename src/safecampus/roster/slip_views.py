@@ -1,4 +1,6 @@
-"""Login slips of an import batch as PDF or xlsx: for user managers of the school, audited.
+"""Login slips of an import batch as PDF or xlsx: for whoever may download the batch's initial
+passwords (`batches.can_download_credentials`: its creator or a user manager of the school;
+anyone else gets 404), audited.
 
 `?class=<label>` limits a download to one class (a whole school's PDF has hundreds of pages).
 """
@@ -8,17 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from safecampus.core import audit
-from safecampus.core.roles import Perm
-from safecampus.core.scoping import get_visible_or_404, require
-
-from .importing import Credential, decrypt_credentials
-from .models import ImportBatch
+from . import batches
 from .slips import children_by_parent, slips_pdf, slips_xlsx
 
 Renderer = Callable[..., bytes]
@@ -30,25 +26,14 @@ FORMATS: dict[str, tuple[Renderer, str]] = {
 
 def _download(request: HttpRequest, batch_id: int, fmt: str) -> HttpResponse:
     user = request.user
-    batch = get_visible_or_404(ImportBatch.objects.select_related("unit"), user, pk=batch_id)
-    require(user, Perm.MANAGE_USERS, batch.unit)
-    credentials: list[Credential] = decrypt_credentials(batch.credentials_enc)
+    batch = batches.credentials_batch_for(user, batch_id)
     wanted = request.GET.get("class", "")[:60]
-    if wanted:
-        credentials = [c for c in credentials if c.class_label == wanted]
+    credentials = batches.credentials_for_download(batch, actor=user, class_label=wanted, slips=fmt)
     parents = [c.username for c in credentials if c.kind == "parent"]
     render, content_type = FORMATS[fmt]
     content = render(
         credentials, school_name=batch.unit.name, children=children_by_parent(user, batch.unit, parents)
     )
-    with transaction.atomic():
-        audit.record(
-            user,
-            "roster.slips_downloaded",
-            batch,
-            unit=batch.unit,
-            after={"format": fmt, "accounts": len(credentials), "class": wanted},
-        )
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="login-slips-{batch.pk}.{fmt}"'
     return response

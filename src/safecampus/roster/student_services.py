@@ -19,8 +19,8 @@ from django.utils.translation import gettext as _
 from safecampus.accounts.models import User
 from safecampus.core import audit, crypto
 from safecampus.core.errors import Conflict, Invalid
-from safecampus.core.roles import Perm, Role
-from safecampus.core.scoping import active_memberships, has_perm_at, require
+from safecampus.core.roles import Perm
+from safecampus.core.scoping import has_perm_at, require
 
 from .columns import STUDENT_COLUMNS, Column
 from .enrollment import STUDENT_TRANSITIONS, change_student_status
@@ -28,6 +28,7 @@ from .files import Table
 from .importing import Credential, write_students
 from .models import SchoolClass, Student, StudentStatus
 from .naming import grade_name
+from .teaching import heads
 from .validation import RowError, StudentPlan, validate_students
 
 S = StudentStatus
@@ -98,15 +99,7 @@ def _check_unique(id_card: str, student_no: str, *, exclude: int | None = None) 
 
 def heads_class_of(actor: Any, student: Student) -> bool:
     """Is the actor, as a head teacher at the student's school, the head of the student's class?"""
-    klass = student.school_class
-    return bool(
-        klass is not None
-        and klass.head_teacher_id == getattr(actor, "pk", None)
-        and any(
-            m.role == Role.HEAD_TEACHER and student.unit_path.startswith(m.unit.path)
-            for m in active_memberships(actor)
-        )
-    )
+    return heads(actor, student.school_class)
 
 
 @transaction.atomic

@@ -1,9 +1,9 @@
 """Who may read which statistics, and the request's filters, checked once for pages and API.
 
 A unit's figures need `training.view_progress` at the unit (bureaus and school managers see
-their subtree); a head teacher may read the figures of their own classes. Anything else — a
-unit of a sibling county, a class of another teacher — is answered "not found", alike for
-missing and forbidden.
+their subtree); a head teacher may read the figures of the classes they teach (the one rule of
+`roster.teaching`). Anything else — a unit of a sibling county, a class of another teacher, a
+class of a former head teacher — is answered "not found", alike for missing and forbidden.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from safecampus.core.roles import Perm
 from safecampus.core.scoping import has_perm_at
 from safecampus.core.services import CODE_RE
 from safecampus.roster.models import Grade, SchoolClass
+from safecampus.roster.teaching import classes_taught_by, teaches
 from safecampus.training.models import Audience, Campaign, Course, Stage
 
 from .figures import NodeKey, Scope
@@ -60,10 +61,6 @@ def can_view_unit(user: Any, unit: Unit, perm: str = Perm.VIEW_TRAINING) -> bool
     )
 
 
-def head_of(user: Any, school_class: SchoolClass) -> bool:
-    return school_class.head_teacher_id == user.pk or school_class.assistants.filter(pk=user.pk).exists()
-
-
 def place_for(
     user: Any,
     code: str,
@@ -82,7 +79,7 @@ def place_for(
     whole = can_view_unit(user, unit, perm)
     if class_id:
         klass = SchoolClass.objects.filter(pk=class_id, unit=unit).select_related("grade").first()
-        if klass is None or not (whole or head_of(user, klass)):
+        if klass is None or not (whole or teaches(user, klass)):
             raise Http404
         return Place(unit, klass.grade, klass, whole_unit=whole)
     if not whole:
@@ -96,12 +93,9 @@ def place_for(
 
 
 def my_classes(user: Any) -> list[SchoolClass]:
-    return list(
-        SchoolClass.objects.filter(Q(head_teacher=user) | Q(assistants=user))
-        .filter(unit__is_active=True)
-        .select_related("grade", "unit")
-        .distinct()
-    )
+    """The classes the user teaches (an active head-teacher role at the school, see
+    `roster.teaching`)."""
+    return list(classes_taught_by(user).select_related("grade", "unit"))
 
 
 def scope_for(

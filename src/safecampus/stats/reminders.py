@@ -31,6 +31,7 @@ from safecampus.core.scoping import has_perm_at
 from safecampus.inbox.models import NotificationKind
 from safecampus.inbox.services import notify
 from safecampus.roster.models import Guardian, SchoolClass
+from safecampus.roster.teaching import teacher_ids
 from safecampus.training import class_queries as cq
 
 from .access import Place
@@ -144,9 +145,8 @@ def _remind_students(rep: Any, sent: Sent) -> None:
         )
     for rows in by_class.values():
         klass = rows[0][0]
-        heads = [klass.head_teacher_id, *klass.assistants.values_list("pk", flat=True)]
         sent.notifications += notify(
-            [h for h in heads if h],
+            teacher_ids(klass),
             kind=NotificationKind.TRAINING_DIGEST,
             title=gettext_noop("%(count)s students of %(class)s are behind with safety lessons"),
             body=gettext_noop("Open the class page to see who, and remind them in class."),

@@ -22,9 +22,10 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from safecampus.core.policy import policy_for
-from safecampus.core.roles import SCHOOL, Perm, Role, role_allows, role_spec
+from safecampus.core.roles import SCHOOL, Perm, role_allows, role_spec
 from safecampus.core.scoping import active_memberships, scope_q
 from safecampus.roster.models import SchoolClass, Student, StudentStatus
+from safecampus.roster.teaching import taught_q, teaches
 
 from .class_models import ClassAssignment, ClassroomSession, SessionStatus
 from .models import Audience, ContentStatus, Lesson, student_fits
@@ -35,22 +36,13 @@ def _signed_in(user: Any) -> bool:
     return user is not None and getattr(user, "is_authenticated", False) and user.is_active
 
 
-def _teaching_paths(user: Any) -> list[str]:
-    """Schools where the user is a head teacher (the post through which the roster shows a
-    teacher the students of their classes)."""
-    return [m.unit.path for m in active_memberships(user) if m.role == Role.HEAD_TEACHER]
-
-
 def classes_for(user: Any) -> QuerySet[SchoolClass]:
     """Classes whose training progress the user may see."""
     if not _signed_in(user):
         return SchoolClass.objects.none()
     if user.is_superuser:
         return SchoolClass.objects.all()
-    q = Q(pk__in=[])
-    teaching = _teaching_paths(user)
-    if teaching:
-        q |= scope_q(teaching, "unit_path") & (Q(head_teacher=user) | Q(assistants=user))
+    q = taught_q(user)
     watching = [m.unit.path for m in active_memberships(user) if role_allows(m.role, Perm.VIEW_TRAINING)]
     if watching:
         q |= scope_q(watching, "unit_path")
@@ -61,13 +53,6 @@ def classes_for(user: Any) -> QuerySet[SchoolClass]:
 def class_for(user: Any, class_id: int) -> SchoolClass:
     """One class the user reaches; 404 alike for a missing class and one that is not theirs."""
     return get_object_or_404(classes_for(user).select_related("grade", "unit", "head_teacher"), pk=class_id)
-
-
-def teaches(user: Any, klass: SchoolClass) -> bool:
-    """Head teacher or assistant of the class, holding a head-teacher post at its school."""
-    if not _signed_in(user) or not any(klass.unit_path.startswith(p) for p in _teaching_paths(user)):
-        return False
-    return klass.head_teacher_id == user.pk or klass.assistants.filter(pk=user.pk).exists()
 
 
 def can_manage_class(user: Any, klass: SchoolClass) -> bool:

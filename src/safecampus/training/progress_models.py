@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from safecampus.core.roles import Perm, Role, role_allows
 from safecampus.core.scoping import ScopedModel, ScopedQuerySet, active_memberships
+from safecampus.roster.teaching import taught_q, teaching_paths
 
 from .models import Audience, Campaign, Course, Lesson, Quiz, Stage
 
@@ -28,15 +29,12 @@ class LearnerScopedQuerySet(ScopedQuerySet):
         if user.is_superuser:
             return self.all()
         q = models.Q(learner=user)
+        if teaching_paths(user):
+            q |= taught_q(user, "learner__student__school_class__")
         paths = []
         for m in active_memberships(user):
             if role_allows(m.role, Perm.VIEW_USERS):
                 paths.append(m.unit.path)
-            elif m.role == Role.HEAD_TEACHER:
-                q |= models.Q(unit_path__startswith=m.unit.path) & (
-                    models.Q(learner__student__school_class__head_teacher=user)
-                    | models.Q(learner__student__school_class__assistants=user)
-                )
             elif m.role == Role.PARENT:
                 q |= models.Q(unit_path__startswith=m.unit.path, learner__student__guardians__parent=user)
         for p in paths:

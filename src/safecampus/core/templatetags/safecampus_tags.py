@@ -66,6 +66,7 @@ VERBS: dict[str, tuple[Any, str]] = {
     "roster.transfer_accepted": (_("Transfer accepted"), "check-circle"),
     "roster.transfer_rejected": (_("Transfer rejected"), "x-circle"),
     "roster.transfer_cancelled": (_("Transfer cancelled"), "slash-circle"),
+    "roster.class_teacher_removed": (_("Teacher removed from the class"), "person-dash"),
     # training content
     "training.campaign_created": (_("Campaign created"), "plus-circle"),
     "training.campaign_updated": (_("Campaign updated"), "pencil"),
