@@ -17,7 +17,7 @@ from .errors import DomainError
 from .forms import UnitCreateForm, UnitEditForm, UnitMoveForm
 from .models import ALLOWED_CHILDREN, Membership, Unit, UnitKind
 from .roles import Perm
-from .scoping import get_visible_or_404, has_perm_at, require, user_scope_paths
+from .scoping import get_visible_or_404, has_perm_at, require, scope_q, user_scope_paths
 from .ui import run_service, unit_breadcrumbs
 
 
@@ -25,12 +25,11 @@ def _with_child_counts(units: list[Unit]) -> list[Unit]:
     """Annotate each unit with how many direct children it has (one query)."""
     if not units:
         return units
-    q = Q()
-    for u in units:
-        q |= Q(path__startswith=u.path, depth=u.depth + 1)
+    under = scope_q([u.path for u in units], "path")
+    depths = {u.depth + 1 for u in units}
     counts: dict[str, int] = {}
     step = Unit.steplen
-    for path in Unit.objects.filter(q).values_list("path", flat=True):
+    for path in Unit.objects.filter(under, depth__in=depths).values_list("path", flat=True):
         counts[path[:-step]] = counts.get(path[:-step], 0) + 1
     for u in units:
         u.child_count = counts.get(u.path, 0)

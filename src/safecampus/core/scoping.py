@@ -7,11 +7,14 @@ helpers answer 404 alike for a missing and a forbidden object.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import Substr
+from django.db.models.lookups import In
 from django.http import Http404
 
 from .roles import ROLE_SPECS, role_allows
@@ -50,11 +53,69 @@ def user_scope_paths(user: Any) -> list[str]:
     return sorted({m.unit.path for m in active_memberships(user)})
 
 
-def scope_q(paths: list[str], field: str) -> Q:
+# Up to this many path prefixes are OR-ed as plain prefix matches (index-friendly); more are
+# matched per path length (see `path_groups`).
+FEW_PATHS = 16
+
+
+def outermost_paths(paths: Iterable[str]) -> list[str]:
+    """The paths not under another of them (a subtree inside another one adds nothing), sorted."""
+    out: list[str] = []
+    for p in sorted(set(paths)):  # a prefix sorts right before the paths it covers
+        if not out or not p.startswith(out[-1]):
+            out.append(p)
+    return out
+
+
+def _common_prefix(paths: list[str]) -> str:
+    first, last = min(paths), max(paths)
+    n = 0
+    while n < min(len(first), len(last)) and first[n] == last[n]:
+        n += 1
+    return first[:n]
+
+
+def path_groups(paths: Iterable[str]) -> tuple[list[str], list[tuple[int, str, list[str]]]]:
+    """How to match rows under `paths` with a condition whose size does not grow with their
+    number (SQLite refuses an expression tree deeper than 1000, e.g. an OR per school of a
+    province): up to `FEW_PATHS` outermost paths as plain prefix matches (first part), more as
+    one group per path length (second part: the length, the common ancestor to match as a
+    prefix, and the paths to find among the field's leading characters with one `IN` list)."""
+    found = outermost_paths(paths)
+    if len(found) <= FEW_PATHS:
+        return found, []
+    by_length: dict[int, list[str]] = {}
+    for p in found:
+        by_length.setdefault(len(p), []).append(p)
+    return [], [(n, _common_prefix(group), group) for n, group in sorted(by_length.items())]
+
+
+def scope_q(paths: Iterable[str], field: str) -> Q:
+    """Rows whose `field` (a materialized path) lies under one of `paths`; nothing for no paths."""
+    few, groups = path_groups(paths)
     q = Q(pk__in=[])
-    for p in paths:
+    for p in few:
         q |= Q(**{f"{field}__startswith": p})
+    for length, common, group in groups:
+        q |= Q(**{f"{field}__startswith": common}) & Q(In(Substr(F(field), 1, length), group))
     return q
+
+
+def like_prefix(path: str) -> str:
+    """A `LIKE … ESCAPE '\\'` pattern matching what starts with `path`."""
+    return path.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def scope_sql(paths: Iterable[str], column: str) -> tuple[str, list[str]]:
+    """`scope_q` as an SQL condition on `column` (a fixed identifier) and its parameters."""
+    few, groups = path_groups(paths)
+    parts = [f"{column} LIKE %s ESCAPE '\\'" for _p in few]
+    params = [like_prefix(p) for p in few]
+    for length, common, group in groups:
+        marks = ", ".join(["%s"] * len(group))
+        parts.append(f"({column} LIKE %s ESCAPE '\\' AND SUBSTR({column}, 1, {int(length)}) IN ({marks}))")
+        params += [like_prefix(common), *group]
+    return (" OR ".join(parts) or "1 = 0"), params
 
 
 class ScopedQuerySetMixin:

@@ -22,6 +22,7 @@ from django.db.models import Count, Q, Sum
 from django.db.models.functions import Substr
 from django.utils import timezone
 
+from safecampus.core.scoping import scope_q
 from safecampus.stats.nodes import STEP
 
 from .models import OPEN_STATUSES, RUNNING_STATUSES, Hazard, Status
@@ -161,10 +162,7 @@ def _rows(unit_ids: list[int], paths: list[str], window: Window, group: tuple[st
         row = out[(r["unit_id"], *(r[g] for g in group), r["status"])]
         for f in COUNTERS:
             row[f] += r[f"s_{f}"] or 0
-    under = Q(pk__in=[])
-    for p in paths:
-        under |= Q(unit_path__startswith=p)
-    deltas = list(HazardDelta.objects.filter(under))
+    deltas = list(HazardDelta.objects.filter(scope_q(paths, "unit_path")))
     if deltas:
         from safecampus.stats.nodes import unit_ids_by_path
 

@@ -25,6 +25,7 @@ from django.db import connection
 from django.db.models import Q, Sum
 
 from safecampus.core.models import Unit
+from safecampus.core.scoping import scope_sql
 from safecampus.training.models import Audience, Campaign, ContentStatus, Course, Stage, student_fits
 
 from .models import COUNTER_FIELDS, NO_GRADE, StatCell, StatDelta, TargetCell
@@ -199,11 +200,10 @@ DELTA_COLUMNS = ("unit_id", "unit_path", "grade_id", "class_id", "campaign_id", 
 
 def _pending_deltas(paths: list[str], campaign_id: int, audiences: list[str]) -> list[SimpleNamespace]:
     """Deltas under these paths (the reading path's second query, written out once)."""
-    under = " OR ".join(["unit_path LIKE %s ESCAPE '\\'"] * len(paths))
+    under, like = scope_sql(paths, "unit_path")
     marks = ", ".join(["%s"] * len(audiences))
     sql = f"SELECT {', '.join(DELTA_COLUMNS)} FROM {StatDelta._meta.db_table}"  # noqa: S608 (fixed names)
     sql += f" WHERE ({under}) AND campaign_id = %s AND audience IN ({marks})"
-    like = [p.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%" for p in paths]
     with connection.cursor() as cursor:
         cursor.execute(sql, [*like, campaign_id, *audiences])
         rows = cursor.fetchall()

@@ -91,19 +91,29 @@ def students_qs(place: Place, window: Window) -> QuerySet[Student]:
         qs = qs.filter(school_class__grade=place.grade)
     else:
         qs = qs.filter(unit_path__startswith=place.unit.path)
-    courses = window.courses
-    kinds = qs.values_list("unit__school_type", "school_class__grade__level").distinct()
-    fit = Q(pk__in=[])
-    for school_type, level in kinds:
-        level = NO_GRADE if level is None else level
-        if any(fits(c, Audience.STUDENT, school_type or "", level) for c in courses):
-            lv = Q(school_class__grade__level=level) if level != NO_GRADE else Q(school_class__isnull=True)
-            fit |= Q(unit__school_type=school_type) & lv
     return (
-        qs.filter(fit)
+        qs.filter(_fitting(qs, window.courses))
         .select_related("school_class__grade", "unit")
         .order_by("unit_path", "school_class__grade__level", "school_class__number", "name", "pk")
     )
+
+
+def _fitting(students: QuerySet[Student], courses: list[Course]) -> Q:
+    """Students of a school type and grade level one of the courses is for: one condition per
+    school type (a handful), whatever the number of schools or students."""
+    kinds = set(students.order_by().values_list("unit__school_type", "school_class__grade__level").distinct())
+    levels: dict[str, set[int]] = {}
+    for school_type, level in kinds:
+        level = NO_GRADE if level is None else level
+        if any(fits(c, Audience.STUDENT, school_type or "", level) for c in courses):
+            levels.setdefault(school_type or "", set()).add(level)
+    fit = Q(pk__in=[])
+    for school_type, wanted in sorted(levels.items()):
+        lv = Q(school_class__grade__level__in=sorted(wanted - {NO_GRADE}))
+        if NO_GRADE in wanted:
+            lv |= Q(school_class__isnull=True)
+        fit |= Q(unit__school_type=school_type) & lv
+    return fit
 
 
 def members_qs(place: Place, window: Window) -> QuerySet[User]:
