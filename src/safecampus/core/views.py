@@ -10,12 +10,10 @@ from django.template import loader
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from .audit_render import off_feed_verbs
 from .models import AuditEvent, Unit, UnitKind
 from .roles import Perm
 from .scoping import has_perm_at
-
-# Sign-ins are traced too, but they would crowd out the changes on the home page.
-QUIET_VERBS = ("auth.login", "auth.token_issued")
 
 
 @never_cache
@@ -50,7 +48,7 @@ def home(request: HttpRequest) -> HttpResponse:
             can_manage_units=has_perm_at(user, Perm.MANAGE_UNITS, unit),
             can_manage_users=has_perm_at(user, Perm.MANAGE_USERS, unit),
             recent=(
-                AuditEvent.objects.visible_to(user).exclude(verb__in=QUIET_VERBS).select_related("actor")[:8]
+                AuditEvent.objects.visible_to(user).exclude(verb__in=off_feed_verbs())[:8]
                 if has_perm_at(user, Perm.VIEW_AUDIT, unit)
                 else []
             ),

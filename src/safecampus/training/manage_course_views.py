@@ -9,11 +9,11 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from safecampus.core.errors import DomainError
+from safecampus.core.i18n import list_join
 from safecampus.core.models import SchoolType
 from safecampus.core.ui import run_service
 
@@ -33,11 +33,6 @@ def length_label(seconds: int) -> str:
     """5:00, 1:02:03."""
     hours, rest = divmod(int(seconds), 3600)
     return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60}:{rest % 60:02d}"
-
-
-def list_join(items: list[Any]) -> str:
-    """Items joined as the language writes a list (顿号 in Chinese)."""
-    return ("、" if get_language().startswith("zh") else ", ").join(str(i) for i in items)
 
 
 def student_scope(course: Course) -> str:
