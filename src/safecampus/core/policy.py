@@ -113,7 +113,9 @@ def versions_in_force(unit: Unit | None, on: dt.date | None = None) -> list[Poli
 def policy_for(unit: Unit | None, on: dt.date | None = None) -> Policy:
     """The policy in force at `unit` on `on` (today by default)."""
     versions = versions_in_force(unit, on)
-    merged = versions[0].data if versions and versions[0].unit_id is None else default_values()
+    merged = default_values()
+    if versions and versions[0].unit_id is None:  # the stored base; keys shipped since fill in
+        merged = deep_merge(merged, versions[0].data)
     for row in versions:
         if row.unit_id is not None:
             merged = deep_merge(merged, row.data)

@@ -127,7 +127,7 @@ def _require_strictly_below(actor: Any, unit: Unit) -> None:
 def _rewrite_scoped_paths(old_prefix: str, new_prefix: str) -> None:
     """Tenant rows store their unit's path; rewrite them for the moved subtree."""
     for model in apps.get_models():
-        if issubclass(model, ScopedModel):
+        if issubclass(model, ScopedModel) or getattr(model, "rewrite_unit_path_on_move", False):
             model._base_manager.filter(unit_path__startswith=old_prefix).update(
                 unit_path=Concat(Value(new_prefix), Substr(F("unit_path"), len(old_prefix) + 1))
             )

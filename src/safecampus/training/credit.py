@@ -69,10 +69,12 @@ def reachable(earlier: Iterable[Beat], at: dt.datetime, rules: Rules, floor_s: f
     return furthest + max(since, 0.0) * rules.seek_rate + rules.seek_slack_s
 
 
-def credit_timeline(beats: Iterable[Beat], rules: Rules) -> dict[tuple[dt.datetime, str], float]:
-    """Credit of every beat of one learner's accepted timeline."""
+def credit_timeline(
+    beats: Iterable[Beat], rules: Rules, previous: dt.datetime | None = None
+) -> dict[tuple[dt.datetime, str], float]:
+    """Credit of every beat of one learner's accepted timeline (`previous`: the time of the beat
+    before the first one, when earlier beats were pruned)."""
     credits: dict[tuple[dt.datetime, str], float] = {}
-    previous: dt.datetime | None = None
     for beat in sorted(beats, key=lambda b: b.key):
         credits[beat.key] = earned(previous, beat.at, rules)
         previous = beat.at

@@ -65,7 +65,7 @@ class Rows:
         self.ratio = float(policy.training["completion_ratio"])
         self.pass_mark = campaign.pass_mark
         self.tz = timezone.get_current_timezone()
-        self.beats: list[tuple[int, Beat, float]] = []  # learner id, beat, credit
+        self.beats: list[tuple[int, str, Beat, float]] = []  # learner id, region key, beat, credit
         self.lessons: list[LessonProgress] = []
         self.courses: list[CourseProgress] = []
         self.days: list[LearningDay] = []
@@ -93,7 +93,7 @@ class Rows:
             days: dict[dt.date, float] = defaultdict(float)
             for beat in beats:
                 credit = credits[beat.key]
-                self.beats.append((plan.user.pk, beat, credit))
+                self.beats.append((plan.user.pk, row.unit_path, beat, credit))
                 before = row.credited_s
                 row.raw_s += credit
                 row.credited_s = min(row.raw_s, float(lesson.duration_s))
@@ -215,6 +215,7 @@ def write_plans(campaign: Campaign, courses: list[Course], plans: list[LearnerPl
 
 BEAT_COLUMNS = (
     "learner",
+    "unit_path",
     "client_id",
     "lesson",
     "position_s",
@@ -226,7 +227,7 @@ BEAT_COLUMNS = (
 )
 
 
-def insert_beats(beats: list[tuple[int, Beat, float]]) -> None:
+def insert_beats(beats: list[tuple[int, str, Beat, float]]) -> None:
     """Insert accepted heartbeats (received when sent) by the database's own bulk path: there are
     hundreds of thousands, and the ORM's per-value preparation would take most of a minute
     (PostgreSQL: COPY; SQLite: one prepared statement run for every row)."""
@@ -235,10 +236,21 @@ def insert_beats(beats: list[tuple[int, Beat, float]]) -> None:
     columns = ", ".join(ops.quote_name(Heartbeat._meta.get_field(n).column) for n in BEAT_COLUMNS)
     accepted = str(BeatStatus.ACCEPTED)
 
-    def rows(items: list[tuple[int, Beat, float]], adapt: Any) -> Iterator[tuple[Any, ...]]:
-        for learner_id, beat, credit in items:
+    def rows(items: list[tuple[int, str, Beat, float]], adapt: Any) -> Iterator[tuple[Any, ...]]:
+        for learner_id, path, beat, credit in items:
             at = adapt(beat.at)
-            yield (learner_id, beat.client_id, beat.lesson_id, beat.position_s, at, at, accepted, "", credit)
+            yield (
+                learner_id,
+                path,
+                beat.client_id,
+                beat.lesson_id,
+                beat.position_s,
+                at,
+                at,
+                accepted,
+                "",
+                credit,
+            )
 
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":

@@ -76,14 +76,15 @@ class Timeline:
                 .aggregate(furthest=Max("position_s"), latest=Max("at"))
             )
             earlier = [Beat(agg["latest"], "", lesson.pk, agg["furthest"])] if agg["latest"] else []
-        return beat.position_s <= reachable(earlier, beat.at, self.rules)
+        # beats pruned long ago (`pruning.py`) still count for how far the viewer got
+        return beat.position_s <= reachable(earlier, beat.at, self.rules, floor_s=row.pruned_furthest_s)
 
     def accept(self, beat: Beat, lesson: Lesson, row: LessonProgress, stored: Heartbeat | None) -> Heartbeat:
         if self._after_last(beat):
             previous_at, following = self.clock.last_at, None
         else:
             previous = self._accepted().filter(self._before(beat)).order_by("-at", "-client_id").first()
-            previous_at = previous.at if previous else None
+            previous_at = previous.at if previous else self.clock.pruned_at  # or the last one pruned
             following = (
                 self._accepted()
                 .filter(Q(at__gt=beat.at) | Q(at=beat.at, client_id__gt=beat.client_id))

@@ -19,6 +19,7 @@ from django.db import connection
 from django.utils import timezone
 
 from safecampus.core.policy import cached_policy_for
+from safecampus.core.scoping import active_memberships
 
 from .models import ContentStatus, Lesson, LessonKind
 from .progress_models import BeatStatus, Heartbeat, LessonProgress
@@ -85,20 +86,28 @@ def _refusal(beat: BeatIn, lesson: dict[str, Any] | None, now: dt.datetime) -> s
     return ""
 
 
-def _insert(user_id: int, beats: list[BeatIn]) -> set[str]:
+def region_path(user: Any) -> str:
+    """The region key stored on the learner's beats: the path of their highest-ranked unit."""
+    memberships = active_memberships(user)
+    return memberships[0].unit.path if memberships else ""
+
+
+def _insert(user: Any, beats: list[BeatIn]) -> set[str]:
     """Store the beats as pending, once each; the client ids stored now (the others were
     stored before)."""
     if not beats:
         return set()
     meta = Heartbeat._meta
     q = connection.ops.quote_name
-    columns = ["learner_id", "client_id", "lesson_id", "position_s", "at", "received_at", "status", "reason",
-               "credit_s"]  # fmt: skip
+    columns = ["learner_id", "unit_path", "client_id", "lesson_id", "position_s", "at", "received_at",
+               "status", "reason", "credit_s"]  # fmt: skip
     received = connection.ops.adapt_datetimefield_value(timezone.now())
+    path = region_path(user)
     params: list[Any] = []
     for b in beats:
         at = connection.ops.adapt_datetimefield_value(b.at)
-        params += [user_id, b.client_id, b.lesson_id, b.position_s, at, received, BeatStatus.PENDING, "", 0.0]
+        params += [user.pk, path, b.client_id, b.lesson_id, b.position_s, at, received,
+                   BeatStatus.PENDING, "", 0.0]  # fmt: skip
     row = "(" + ", ".join(["%s"] * len(columns)) + ")"
     # identifiers from the model, every value bound as a parameter
     table, names, values = q(meta.db_table), ", ".join(q(c) for c in columns), ", ".join([row] * len(beats))
@@ -125,7 +134,7 @@ def receive(user: Any, beats: list[BeatIn], *, now: dt.datetime | None = None) -
             result.status, result.reason = BeatStatus.REFUSED, reason
         else:
             storable.append(beat)
-    stored_now = _insert(user.pk, storable)
+    stored_now = _insert(user, storable)
     for beat in storable:
         result = results[beat.client_id]
         result.duplicate = beat.client_id not in stored_now

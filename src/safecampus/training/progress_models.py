@@ -52,6 +52,8 @@ class LearnerClock(models.Model):
     last_at = models.DateTimeField(null=True)  # the latest accepted beat: (last_at, last_id)
     last_id = models.CharField(max_length=64, blank=True)
     beats = models.PositiveIntegerField(default=0)
+    # The latest accepted beat pruned (`pruning.py`): the predecessor of the oldest kept beat.
+    pruned_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return str(self.learner_id)
@@ -65,9 +67,14 @@ class BeatStatus(models.TextChoices):
 
 class Heartbeat(models.Model):
     """A beat as the client sent it, kept once per (learner, client id): the idempotency record
-    and the fact every credited second is recounted from."""
+    and the fact every credited second is recounted from, until `pruning.py` folds it into its
+    lesson's progress after `training.heartbeat_keep_days`."""
+
+    rewrite_unit_path_on_move = True  # `core.services.move_unit` keeps the region key current
 
     learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # Region key (DESIGN.md): the learner's unit's path when the beat was received.
+    unit_path = models.CharField(max_length=255, blank=True, default="", db_index=True)
     client_id = models.CharField(max_length=64)
     lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="+")
     position_s = models.FloatField()
@@ -85,6 +92,7 @@ class Heartbeat(models.Model):
             models.Index(
                 fields=["received_at"], condition=models.Q(status="pending"), name="heartbeat_pending"
             ),
+            models.Index(fields=["at"], name="heartbeat_at"),  # pruning takes the oldest
         ]
 
     def __str__(self) -> str:
@@ -109,6 +117,8 @@ class LessonProgress(ProgressBase):
     lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="progress")
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="+")
     raw_s = models.FloatField(default=0)  # sum of beat credits; credited_s = min(raw_s, length)
+    pruned_s = models.FloatField(default=0)  # credits of this lesson's beats pruned so far
+    pruned_furthest_s = models.FloatField(default=0)  # furthest position among them
     classroom_s = models.FloatField(default=0)  # credited by classroom sessions
     furthest_s = models.FloatField(default=0)
     position_s = models.FloatField(default=0)  # where to resume

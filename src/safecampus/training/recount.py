@@ -10,11 +10,13 @@ from collections import defaultdict
 from typing import Any
 
 from .credit import Beat, Rules, credit_timeline
-from .progress_models import BeatStatus, Heartbeat, LessonProgress
+from .progress_models import BeatStatus, Heartbeat, LearnerClock, LessonProgress
 
 
 def recount_learner(user_id: int, rules: Rules) -> dict[int, float]:
-    """Credited seconds per lesson from the learner's accepted beats and classroom credit."""
+    """Credited seconds per lesson from the learner's accepted beats and classroom credit (and
+    the credit of beats pruned by `pruning.py`, kept on the lesson's progress)."""
+    pruned_at = LearnerClock.objects.filter(learner_id=user_id).values_list("pruned_at", flat=True).first()
     beats = [
         Beat(at, cid, lesson_id, pos)
         for at, cid, lesson_id, pos in Heartbeat.objects.filter(
@@ -23,14 +25,14 @@ def recount_learner(user_id: int, rules: Rules) -> dict[int, float]:
         .values_list("at", "client_id", "lesson_id", "position_s")
         .iterator()
     ]
-    credits = credit_timeline(beats, rules)
+    credits = credit_timeline(beats, rules, previous=pruned_at)
     raw: dict[int, float] = defaultdict(float)
     for beat in beats:
         raw[beat.lesson_id] += credits[beat.key]
     totals = {}
     for row in LessonProgress.objects.filter(learner_id=user_id).select_related("lesson"):
         totals[row.lesson_id] = min(
-            raw.get(row.lesson_id, 0.0) + row.classroom_s, float(row.lesson.duration_s)
+            row.pruned_s + raw.get(row.lesson_id, 0.0) + row.classroom_s, float(row.lesson.duration_s)
         )
     return totals
 

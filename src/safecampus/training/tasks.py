@@ -1,4 +1,4 @@
-"""Background jobs of training: crediting heartbeats received through the API."""
+"""Background jobs of training: crediting heartbeats received through the API, pruning old ones."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from huey.contrib.djhuey import HUEY, db_periodic_task, db_task
 
 from .heartbeats import credit_pending
 from .progress_models import BeatStatus, Heartbeat
+from .pruning import prune_heartbeats
 
 STRAGGLER_AGE = dt.timedelta(seconds=30)
 CREDIT_DELAY_S = 2  # beats of the next two seconds are credited by the same job
@@ -54,3 +55,9 @@ def credit_stragglers() -> int:
         HUEY.delete(_mark(user.pk))  # a mark whose job was lost would hold the learner back
         taken += credit_pending(user)
     return taken
+
+
+@db_periodic_task(crontab(hour="3", minute="40"))
+def prune_old_heartbeats() -> int:
+    """Nightly: fold and delete credited beats older than `training.heartbeat_keep_days`."""
+    return prune_heartbeats().beats
