@@ -45,6 +45,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
 def _stats_after_commit(monkeypatch) -> None:
     """A test's transaction never commits: run the statistics' after-commit work at once."""
     monkeypatch.setattr("safecampus.stats.signals.after_commit", lambda fn: fn())
+    monkeypatch.setattr("safecampus.core.rollups.jobs.after_commit", lambda fn: fn())
 
 
 @pytest.fixture(autouse=True)

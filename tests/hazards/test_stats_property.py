@@ -53,7 +53,7 @@ def check_every_level() -> None:
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(ops=st.lists(op, min_size=1, max_size=14))
 def test_figures_and_cells_equal_the_recount(demo, monkeypatch, ops):
-    monkeypatch.setattr("safecampus.hazards.tasks.schedule_rollup", lambda: None)  # fold only on "fold"
+    monkeypatch.setattr("safecampus.core.rollups.jobs.fold_soon", lambda name: None)  # fold only on "fold"
     operator = User.objects.get(username="demo_operator")
     try:
         with transaction.atomic(), time_machine.travel(T0, tick=False) as clock:

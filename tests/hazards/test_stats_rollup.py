@@ -63,7 +63,7 @@ def test_every_level_equals_a_naive_count(demo):
 
 
 def test_figures_are_exact_while_deltas_are_pending(demo, monkeypatch):
-    monkeypatch.setattr("safecampus.hazards.tasks.schedule_rollup", lambda: None)
+    monkeypatch.setattr("safecampus.core.rollups.jobs.fold_soon", lambda name: None)
     cast = Cast()
     history(cast)
     assert HazardDelta.objects.exists() and not HazardCell.objects.exists()

@@ -6,3 +6,6 @@ class CoreConfig(AppConfig):
     name = "safecampus.core"
     label = "core"
     verbose_name = _("Core")
+
+    def ready(self) -> None:
+        from .rollups import jobs  # noqa: F401  (the unit-move receiver of the roll-up engine)

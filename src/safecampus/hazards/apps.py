@@ -8,4 +8,4 @@ class HazardsConfig(AppConfig):
     verbose_name = _("Hazards")
 
     def ready(self) -> None:
-        from . import stats_signals  # noqa: F401  (connects the receivers)
+        from . import rollup  # noqa: F401  (registers the hazard statistics with the roll-up engine)

@@ -17,15 +17,13 @@ Definitions (see also docs/statistics.md, "Hazard statistics"):
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from typing import Any
 
 from django.utils import timezone
 
-from .models import Resolution, Status
-from .stats_models import COUNTERS, HazardDelta
+from safecampus.core.rollups import Change, Node
 
-Key = tuple[int, str, str, str, str]  # month, grade, category, source, status
+from .models import Resolution, Status
 
 
 def month_of(moment: dt.datetime) -> int:
@@ -45,44 +43,22 @@ def is_on_time(h: Any) -> bool:
     return is_due(h) and h.submitted_at is not None and local_day(h.submitted_at) <= h.deadline
 
 
-def contributions(h: Any) -> dict[Key, dict[str, int]]:
-    """What one hazard, as it is, counts in the cells of its school."""
-    out: dict[Key, dict[str, int]] = defaultdict(lambda: dict.fromkeys(COUNTERS, 0))
-    row = out[(month_of(h.reported_at), h.grade, h.category, h.source, h.status)]
-    row["hazards"] = 1
+def contributions(h: Any) -> list[Change]:
+    """What one hazard, as it is, counts in the cells of its school (and so of every ancestor)."""
+    node = Node(h.unit_id, h.unit_path)
+    counts = {"hazards": 1}
     if h.status == Status.CLOSED:
-        row["on_spot"] = int(h.resolution == Resolution.ON_SPOT)
-        row["due"] = int(is_due(h))
-        row["on_time"] = int(is_on_time(h))
-        if h.closed_at is not None:
-            out[(month_of(h.closed_at), h.grade, h.category, h.source, h.status)]["closures"] += 1
+        counts.update(
+            on_spot=int(h.resolution == Resolution.ON_SPOT), due=int(is_due(h)), on_time=int(is_on_time(h))
+        )
+    out: list[Change] = [(node, (month_of(h.reported_at), h.grade, h.category, h.source, h.status), counts)]
+    if h.status == Status.CLOSED and h.closed_at is not None:
+        out.append((node, (month_of(h.closed_at), h.grade, h.category, h.source, h.status), {"closures": 1}))
     return out
 
 
 def changed(before: Any | None, after: Any) -> None:
-    """Record the difference `after` − `before` as deltas of `after`'s school (same transaction)."""
-    diff: dict[tuple[int, str, Key], dict[str, int]] = defaultdict(lambda: dict.fromkeys(COUNTERS, 0))
-    for h, sign in ((before, -1), (after, 1)):
-        if h is None:
-            continue
-        for key, counts in contributions(h).items():
-            row = diff[(h.unit_id, h.unit_path, key)]
-            for name, value in counts.items():
-                row[name] += sign * value
-    rows = [
-        HazardDelta(
-            unit_id=unit_id,
-            unit_path=path,
-            **dict(zip(("month", "grade", "category", "source", "status"), key, strict=True)),
-            **counts,
-        )
-        for (unit_id, path, key), counts in diff.items()
-        if any(counts.values())
-    ]
-    if rows:
-        HazardDelta.objects.bulk_create(rows)
-        from safecampus.stats import signals
+    """Record the difference `after` − `before` as deltas (same transaction)."""
+    from .rollup import HAZARDS
 
-        from .tasks import schedule_rollup
-
-        signals.after_commit(schedule_rollup)
+    HAZARDS.changed(before, after)

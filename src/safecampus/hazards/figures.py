@@ -18,17 +18,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q
 from django.db.models.functions import Substr
 from django.utils import timezone
 
-from safecampus.core.scoping import scope_q
-from safecampus.stats.nodes import STEP
+from safecampus.core.rollups import STEP, ratio
 
 from .models import OPEN_STATUSES, RUNNING_STATUSES, Hazard, Status
-from .rollup import fan_out, paths_of
-from .stats_models import COUNTERS, HazardCell, HazardDelta
-from .stats_models import KEY as DIMENSIONS
+from .rollup import HAZARDS
 
 OPEN = {s.value for s in OPEN_STATUSES}
 
@@ -44,25 +41,11 @@ class Window:
     category: str | None = None
     source: str | None = None
 
-    def cell_q(self) -> Q:
-        q = Q()
-        if self.start:
-            q &= Q(month__gte=self.start)
-        if self.end:
-            q &= Q(month__lte=self.end)
-        for name in ("grade", "category", "source"):
-            if getattr(self, name):
-                q &= Q(**{name: getattr(self, name)})
-        return q
-
-    def keeps(self, month: int, grade: str, category: str, source: str) -> bool:
-        return (
-            (not self.start or month >= self.start)
-            and (not self.end or month <= self.end)
-            and self.grade in (None, grade)
-            and self.category in (None, category)
-            and self.source in (None, source)
-        )
+    def cells(self) -> dict[str, Any]:
+        """The window as bounds of the cells' keys (for the engine's `read`)."""
+        where = {name: getattr(self, name) for name in ("grade", "category", "source") if getattr(self, name)}
+        ranges = {"month": (self.start, self.end)} if self.start or self.end else {}
+        return {"where": where, "ranges": ranges}
 
     def hazard_q(self) -> Q:
         tz = timezone.get_default_timezone()
@@ -135,47 +118,19 @@ class Summary:
             "open": self.open,
             "overdue": self.overdue,
             "closures": self.closures,
-            "rectification_rate": _round(self.rectification_rate),
-            "on_time_rate": _round(self.on_time_rate),
+            "rectification_rate": ratio(self.rectification_rate),
+            "on_time_rate": ratio(self.on_time_rate),
         }
-
-
-def _round(x: float | None) -> float | None:
-    return None if x is None else round(x, 6)
 
 
 Rows = dict[tuple, dict[str, int]]  # (unit_id, *group, status) → counters
 
 
-def _rows(unit_ids: list[int], paths: list[str], window: Window, group: tuple[str, ...]) -> Rows:
+def _rows(units: list[Any], window: Window, group: tuple[str, ...]) -> Rows:
     """Counters per unit, `group` dimensions and status: the cells plus pending deltas."""
-    out: Rows = defaultdict(lambda: dict.fromkeys(COUNTERS, 0))
-    if not unit_ids:
-        return out
-    qs = (
-        HazardCell.objects.filter(window.cell_q(), unit_id__in=unit_ids)
-        .values("unit_id", *group, "status")
-        .annotate(**{f"s_{f}": Sum(f) for f in COUNTERS})
-        .order_by()
-    )
-    for r in qs:
-        row = out[(r["unit_id"], *(r[g] for g in group), r["status"])]
-        for f in COUNTERS:
-            row[f] += r[f"s_{f}"] or 0
-    deltas = list(HazardDelta.objects.filter(scope_q(paths, "unit_path")))
-    if deltas:
-        from safecampus.stats.nodes import unit_ids_by_path
-
-        wanted = set(unit_ids)
-        for key, counts in fan_out(deltas, unit_ids_by_path(paths_of(deltas))).items():
-            unit_id, *dims = key
-            named = dict(zip(DIMENSIONS, dims, strict=True))
-            if unit_id not in wanted or not window.keeps(*dims[:4]):
-                continue
-            row = out[(unit_id, *(named[g] for g in group), named["status"])]
-            for f in COUNTERS:
-                row[f] += counts[f]
-    return out
+    found = HAZARDS.read([(u.pk, 0, 0) for u in units], {u.pk: u.path for u in units},
+                         group=(*group, "status"), **window.cells())  # fmt: skip
+    return {(unit_id, *rest): counts for (unit_id, _g, _k, *rest), counts in found.items()}
 
 
 def overdue(paths: list[str], window: Window, today: dt.date | None = None) -> dict[str, int]:
@@ -204,7 +159,7 @@ def overdue(paths: list[str], window: Window, today: dt.date | None = None) -> d
 
 def summaries(units: list[Any], window: Window, today: dt.date | None = None) -> dict[int, Summary]:
     """The summary of each unit (units of one depth: a unit, or the children of one)."""
-    rows = _rows([u.pk for u in units], [u.path for u in units], window, ())
+    rows = _rows(units, window, ())
     out = {u.pk: Summary() for u in units}
     for (unit_id, status), counts in rows.items():
         out[unit_id].add(status, counts)
@@ -225,7 +180,7 @@ class Breakdown:
 
 def breakdown(unit: Any, window: Window, today: dt.date | None = None) -> Breakdown:
     """Totals of a unit and its summaries by grade, category, source and month."""
-    rows = _rows([unit.pk], [unit.path], window, ("month", "grade", "category", "source"))
+    rows = _rows([unit], window, ("month", "grade", "category", "source"))
     parts: dict[str, dict] = {name: defaultdict(Summary) for name in ("grade", "category", "source", "month")}
     totals = Summary()
     for (_unit, month, grade, category, source, status), counts in rows.items():

@@ -1,58 +1,79 @@
-"""Folding pending hazard deltas into the cells, exactly once (the pattern of `stats.rollup`).
+"""The hazard statistics, declared with the core roll-up engine (the worked example of
+docs/rollups.md).
 
-A batch of `HazardDelta` rows is locked (SKIP LOCKED on PostgreSQL, so several workers share
-the work), fanned out to the school and every ancestor unit (prefixes of the stored path),
-added to `HazardCell` with the statistics' upsert and deleted, in one transaction.
+A cell counts the hazards of a unit's subtree (the school and every ancestor) by report month,
+grade, category, source and current status (`stats_models`); `counting.contributions` says what
+one hazard counts, so every change of a hazard becomes deltas in its own transaction. `facts` is
+the independent recount behind reconcile and rebuild: two grouped queries over the hazards
+(months and local days computed by the database, in the default time zone).
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable
-from typing import Any
+from django.db.models import Count, F, IntegerField, Q, QuerySet, Value
+from django.db.models.functions import ExtractMonth, ExtractYear, TruncDate
+from django.utils import timezone
 
-from django.db import connection, transaction
+from safecampus.core.rollups import Rollup, register
 
-from safecampus.stats.nodes import Node, unit_ids_by_path
-from safecampus.stats.rollup import add_to_rows
+from .counting import contributions
+from .models import Hazard, Resolution, Status
+from .stats_models import COUNTERS, KEY, HazardCell, HazardDelta
 
-from .stats_models import CELL_KEY, COUNTERS, KEY, HazardCell, HazardDelta
-
-CellKey = tuple  # values of CELL_KEY, in order
-
-
-def ancestor_paths(unit_path: str) -> list[str]:
-    return Node(0, unit_path).ancestor_paths()
+GROUP = ("unit_path", "unit_id", "month", "grade", "category", "source", "status")
 
 
-def fan_out(deltas: Iterable[Any], unit_ids: dict[str, int]) -> dict[CellKey, dict[str, int]]:
-    """Cells each delta counts in: its school and every ancestor unit."""
-    cells: dict[CellKey, dict[str, int]] = defaultdict(lambda: dict.fromkeys(COUNTERS, 0))
-    for d in deltas:
-        key = tuple(getattr(d, k) for k in KEY)
-        for path in ancestor_paths(d.unit_path):
-            if path in unit_ids:
-                cell = cells[(unit_ids[path], *key)]
-                for f in COUNTERS:
-                    cell[f] += getattr(d, f)
-    return cells
+def _month(field_name: str) -> object:
+    tz = timezone.get_default_timezone()
+    return ExtractYear(field_name, tzinfo=tz) * 100 + ExtractMonth(field_name, tzinfo=tz)
 
 
-def paths_of(deltas: Iterable[Any]) -> set[str]:
-    return {p for d in deltas for p in ancestor_paths(d.unit_path)}
+def facts(under: str | None) -> list[QuerySet]:
+    """Each school's hazards by report month, grade, category, source and status, and their
+    closures by the month of closure (counted in the closed rows)."""
+    hazards = Hazard.objects.filter(unit_path__startswith=under) if under else Hazard.objects.all()
+    closed = Q(status=Status.CLOSED)
+    due = closed & Q(deadline__isnull=False) & ~Q(resolution=Resolution.ON_SPOT)
+    zero = Value(0, output_field=IntegerField())
+    by_report = (
+        hazards.annotate(
+            month=_month("reported_at"),
+            submitted_on=TruncDate("submitted_at", tzinfo=timezone.get_default_timezone()),
+        )
+        .values(*GROUP)
+        .annotate(
+            hazards=Count("id"),
+            on_spot=Count("id", filter=closed & Q(resolution=Resolution.ON_SPOT)),
+            due=Count("id", filter=due),
+            on_time=Count("id", filter=due & Q(submitted_on__lte=F("deadline"))),
+            closures=zero,
+        )
+        .order_by()
+    )
+    by_closure = (
+        hazards.filter(closed, closed_at__isnull=False)
+        .annotate(month=_month("closed_at"))
+        .values(*GROUP)
+        .annotate(hazards=zero, on_spot=zero, due=zero, on_time=zero, closures=Count("id"))
+        .order_by()
+    )
+    return [by_report, by_closure]
+
+
+HAZARDS = register(
+    Rollup(
+        name="hazards",
+        label="hazard statistics",
+        cell=HazardCell,
+        delta=HazardDelta,
+        keys=tuple(KEY),
+        counters=tuple(COUNTERS),
+        facts=facts,
+        contributions=contributions,
+    )
+)
 
 
 def apply_pending(batch: int = 5000) -> int:
-    """Fold every pending delta into the cells; returns how many were applied."""
-    applied = 0
-    while True:
-        with transaction.atomic():
-            qs = HazardDelta.objects.order_by("id")
-            if connection.features.has_select_for_update_skip_locked:
-                qs = qs.select_for_update(skip_locked=True)
-            deltas = list(qs[:batch])
-            if not deltas:
-                return applied
-            add_to_rows(HazardCell, CELL_KEY, COUNTERS, fan_out(deltas, unit_ids_by_path(paths_of(deltas))))
-            HazardDelta.objects.filter(pk__in=[d.pk for d in deltas]).delete()
-        applied += len(deltas)
+    """Fold every pending delta into the cells; returns how many were folded."""
+    return HAZARDS.fold(batch)

@@ -1,4 +1,4 @@
-"""Hazard statistics: pending deltas and roll-up cells (the pattern of `safecampus.stats`).
+"""Hazard statistics: pending deltas and roll-up cells of the `hazards` roll-up (`rollup.py`).
 
 A cell counts the hazards of one unit's subtree by *report month* (YYYYMM), grade, category,
 source and current status. `hazards` is how many hazards reported that month are now in that
@@ -8,7 +8,7 @@ submitted on or before the deadline). `closures` is the one counter keyed by the
 *closure* (for the trend of closures per month).
 
 `HazardDelta` rows are written by `hazards.counting.changed` in the same transaction as each
-change (`services.report` and `services.act`); `hazards.rollup.apply_pending` folds them into
+change (`services.report` and `services.act`); the core roll-up engine folds them into
 `HazardCell` for the school and every ancestor and deletes them in one transaction.
 """
 

@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
 from safecampus.core.models import Unit
+from safecampus.core.rollups import percent
 from safecampus.risks.models import Category
-from safecampus.stats.exports import _rate
 
 from .figures import Breakdown, Summary, Window, month_label, summaries
 from .models import Grade, Source, Status
@@ -108,8 +108,8 @@ def figures_cells(s: Summary) -> list[Any]:
         s.on_time,
         s.open,
         s.overdue,
-        _rate(s.rectification_rate),
-        _rate(s.on_time_rate),
+        percent(s.rectification_rate),
+        percent(s.on_time_rate),
     ]
 
 
