@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib.auth import authenticate, password_validation
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -61,9 +62,21 @@ def check_lockout(identifier: str, address: str | None, user: User | None) -> No
     if len(account_times) >= settings.LOGIN_FAILURE_LIMIT:
         raise LockedOut(_minutes_left(account_times, settings.LOGIN_FAILURE_LIMIT))
     if address:
-        address_times = list(recent.filter(address=address).values_list("at", flat=True))
-        if len(address_times) >= settings.LOGIN_ADDRESS_FAILURE_LIMIT:
-            raise LockedOut(_minutes_left(address_times, settings.LOGIN_ADDRESS_FAILURE_LIMIT))
+        _check_address(recent.filter(address=address))
+
+
+def _check_address(failures: QuerySet[LoginAttempt]) -> None:
+    """An address is locked only when it guesses across many accounts: a school's pupils and
+    teachers share one NAT address, and one pupil's typos must not lock the others out."""
+    seen = failures.aggregate(
+        n=Count("id"),
+        known=Count("user", distinct=True),
+        unknown=Count("identifier", distinct=True, filter=Q(user__isnull=True)),
+    )
+    limit = settings.LOGIN_ADDRESS_FAILURE_LIMIT
+    if seen["n"] >= limit and seen["known"] + seen["unknown"] >= settings.LOGIN_ADDRESS_MIN_ACCOUNTS:
+        times = list(failures.order_by("-at").values_list("at", flat=True)[:limit])
+        raise LockedOut(_minutes_left(times, limit))
 
 
 def login_user(identifier: str, password: str, *, address: str | None, request: Any = None) -> User:
