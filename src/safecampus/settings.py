@@ -123,8 +123,9 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 # lock an account after LOGIN_FAILURE_LIMIT; a client address only when it fails
 # LOGIN_ADDRESS_FAILURE_LIMIT times over at least LOGIN_ADDRESS_MIN_ACCOUNTS accounts (a
 # school's pupils share one NAT address). Behind a reverse proxy (nginx), take the client
-# address from X-Forwarded-For.
+# address from X-Forwarded-For, TRUSTED_PROXY_COUNT entries from the right.
 USE_X_FORWARDED_FOR = env.bool("USE_X_FORWARDED_FOR", default=False)
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1)
 LOGIN_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 LOGIN_ADDRESS_FAILURE_LIMIT = env.int("LOGIN_ADDRESS_FAILURE_LIMIT", default=50)
 LOGIN_ADDRESS_MIN_ACCOUNTS = env.int("LOGIN_ADDRESS_MIN_ACCOUNTS", default=10)

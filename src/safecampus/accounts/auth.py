@@ -11,92 +11,38 @@ from django.conf import settings
 from django.contrib.auth import authenticate, password_validation
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from safecampus.core import audit
 from safecampus.core.errors import DomainError, Invalid
 from safecampus.core.validators import normalise
 
 from .backends import find_user
-from .models import ApiToken, LoginAttempt, User
+from .models import ApiToken, User
+from .throttle import attempt_succeeded, begin_attempt
 
 
 class LoginFailed(DomainError):
     status = 401
 
 
-class LockedOut(DomainError):
-    status = 429
-
-    def __init__(self, minutes: int) -> None:
-        super().__init__(
-            ngettext(
-                "Too many failed sign-in attempts. Please try again in %(n)d minute.",
-                "Too many failed sign-in attempts. Please try again in %(n)d minutes.",
-                minutes,
-            )
-            % {"n": minutes}
-        )
-        self.minutes = minutes
-
-
-def _window_start() -> dt.datetime:
-    return timezone.now() - dt.timedelta(minutes=settings.LOGIN_FAILURE_WINDOW_MINUTES)
-
-
-def _minutes_left(failures: list[dt.datetime], limit: int) -> int:
-    """Minutes until the oldest failure that keeps the count at the limit leaves the window."""
-    relevant = sorted(failures)[-limit]
-    end = relevant + dt.timedelta(minutes=settings.LOGIN_FAILURE_WINDOW_MINUTES)
-    return max(1, int((end - timezone.now()).total_seconds() // 60) + 1)
-
-
-def check_lockout(identifier: str, address: str | None, user: User | None) -> None:
-    since = _window_start()
-    recent = LoginAttempt.objects.filter(at__gte=since, success=False)
-    account = recent.filter(user=user) if user else recent.filter(identifier=identifier)
-    account_times = list(account.values_list("at", flat=True))
-    if len(account_times) >= settings.LOGIN_FAILURE_LIMIT:
-        raise LockedOut(_minutes_left(account_times, settings.LOGIN_FAILURE_LIMIT))
-    if address:
-        _check_address(recent.filter(address=address))
-
-
-def _check_address(failures: QuerySet[LoginAttempt]) -> None:
-    """An address is locked only when it guesses across many accounts: a school's pupils and
-    teachers share one NAT address, and one pupil's typos must not lock the others out."""
-    seen = failures.aggregate(
-        n=Count("id"),
-        known=Count("user", distinct=True),
-        unknown=Count("identifier", distinct=True, filter=Q(user__isnull=True)),
-    )
-    limit = settings.LOGIN_ADDRESS_FAILURE_LIMIT
-    if seen["n"] >= limit and seen["known"] + seen["unknown"] >= settings.LOGIN_ADDRESS_MIN_ACCOUNTS:
-        times = list(failures.order_by("-at").values_list("at", flat=True)[:limit])
-        raise LockedOut(_minutes_left(times, limit))
-
-
 def login_user(identifier: str, password: str, *, address: str | None, request: Any = None) -> User:
     """Check credentials with lock-out; record the attempt. Raises LoginFailed or LockedOut."""
     identifier = normalise(identifier)[:150]
     user = find_user(identifier) if identifier else None
-    check_lockout(identifier.lower(), address, user)
+    attempt = begin_attempt(identifier.lower(), address, user)  # counted before the password is checked
     authenticated = (
         authenticate(request, username=identifier, password=password or "") if identifier else None
     )
     with transaction.atomic():
-        LoginAttempt.objects.create(
-            identifier=identifier.lower(), address=address, user=user, success=authenticated is not None
-        )
         if authenticated is None:
             if user is not None:
                 audit.record(None, "auth.login_failed", user, unit=_home_unit(user))
         else:
+            attempt_succeeded(attempt)
             audit.record(authenticated, "auth.login", authenticated, unit=_home_unit(authenticated))
-    if authenticated is None:  # raised after commit: the failed attempt must be counted
+    if authenticated is None:
         raise LoginFailed(_("The username/phone or password is not correct."))
     return authenticated
 
