@@ -13,6 +13,7 @@ from safecampus.accounts import auth
 from safecampus.accounts.models import LoginAttempt, User
 from safecampus.accounts.throttle import LockedOut
 from safecampus.core.middleware import client_address
+from safecampus.core.models import AuditEvent
 
 DEMO_PASSWORD = "Demo@2026"
 
@@ -131,3 +132,53 @@ def test_parallel_guesses_get_at_most_the_limit(monkeypatch):
         t.join()
     assert sorted(outcomes) == ["failed"] * 5 + ["locked"] * 7
     assert LoginAttempt.objects.filter(user=user).count() == 5
+
+
+# --- the Django admin signs in through the same service ----------------------------------------
+
+
+def _admin_login(client: Client, username: str, password: str, addr: str = "10.5.5.5"):
+    return client.post(
+        "/admin/login/?next=/admin/",
+        {"username": username, "password": password, "next": "/admin/"},
+        REMOTE_ADDR=addr,
+    )
+
+
+def test_admin_login_is_recorded_and_audited(operator):
+    c = Client()
+    resp = _admin_login(c, "demo_operator", DEMO_PASSWORD)
+    assert resp.status_code == 302 and resp["Location"] == "/admin/"
+    assert c.get("/admin/").status_code == 200
+    attempt = LoginAttempt.objects.get(user=operator)
+    assert attempt.success and attempt.address == "10.5.5.5"
+    event = AuditEvent.objects.filter(verb="auth.login", actor=operator).first()
+    assert event is not None and event.after == {"via": "admin"}
+
+
+def test_admin_login_is_locked_out_after_five_failures(operator):
+    for _ in range(5):
+        resp = _admin_login(Client(), "demo_operator", "wrong")
+        assert resp.status_code == 200 and "not correct" in resp.content.decode()
+    assert LoginAttempt.objects.filter(user=operator, success=False).count() == 5
+    assert AuditEvent.objects.filter(verb="auth.login_failed", target_id=str(operator.pk)).count() == 5
+    c = Client()
+    resp = _admin_login(c, "demo_operator", DEMO_PASSWORD, addr="10.5.5.6")  # right password, other address
+    assert resp.status_code == 200 and "Too many failed sign-in attempts" in resp.content.decode()
+    assert "_auth_user_id" not in c.session
+    # The web sign-in shares the count: the account is locked there too.
+    assert (
+        Client()
+        .post("/accounts/login/", {"username": "demo_operator", "password": DEMO_PASSWORD})
+        .status_code
+        == 429
+    )
+
+
+def test_admin_login_of_a_non_operator_is_a_counted_failure(demo):
+    c = Client()
+    resp = _admin_login(c, "demo_county", DEMO_PASSWORD)
+    assert resp.status_code == 200 and "_auth_user_id" not in c.session
+    county = User.objects.get(username="demo_county")
+    assert LoginAttempt.objects.filter(user=county, success=False).count() == 1
+    assert not AuditEvent.objects.filter(verb="auth.login", actor=county).exists()
