@@ -119,11 +119,16 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
-# Lock-out: failures within the window per account and per client address.
-# Behind a reverse proxy (nginx), take the client address from X-Forwarded-For.
+# Sign-in protection (docs/deployment.md): failed sign-ins and parent resets within the window
+# lock an account after LOGIN_FAILURE_LIMIT; a client address only when it fails
+# LOGIN_ADDRESS_FAILURE_LIMIT times over at least LOGIN_ADDRESS_MIN_ACCOUNTS accounts (a
+# school's pupils share one NAT address). Behind a reverse proxy (nginx), take the client
+# address from X-Forwarded-For, TRUSTED_PROXY_COUNT entries from the right.
 USE_X_FORWARDED_FOR = env.bool("USE_X_FORWARDED_FOR", default=False)
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1)
 LOGIN_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
-LOGIN_ADDRESS_FAILURE_LIMIT = env.int("LOGIN_ADDRESS_FAILURE_LIMIT", default=5)
+LOGIN_ADDRESS_FAILURE_LIMIT = env.int("LOGIN_ADDRESS_FAILURE_LIMIT", default=50)
+LOGIN_ADDRESS_MIN_ACCOUNTS = env.int("LOGIN_ADDRESS_MIN_ACCOUNTS", default=10)
 LOGIN_FAILURE_WINDOW_MINUTES = env.int("LOGIN_FAILURE_WINDOW_MINUTES", default=15)
 API_TOKEN_TTL_HOURS = env.int("API_TOKEN_TTL_HOURS", default=24 * 7)
 

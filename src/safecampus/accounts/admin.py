@@ -1,4 +1,5 @@
 """Django admin for operators: accounts (without personal data), login attempts, API tokens.
+Its login form signs in through `accounts.auth.login_user` (lock-out, audit).
 
 Accounts are created and edited on the People pages (validation, encryption, audit). Here an
 operator may only enable/disable an account or grant the operator flag; that change is audited.
@@ -9,15 +10,44 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 
 from safecampus.core import audit
 from safecampus.core.admin import ReadOnlyAdmin
+from safecampus.core.errors import DomainError
+from safecampus.core.middleware import client_address
 
+from .auth import login_user
 from .models import ApiToken, LoginAttempt, User
 
 OPERATOR_FIELDS = ("is_active", "is_staff")
+
+
+class OperatorLoginForm(AdminAuthenticationForm):
+    """The admin's login goes through the one sign-in service: lock-out per account and
+    address, a recorded attempt and an audit event, like the sign-in page and the API."""
+
+    def clean(self) -> dict[str, Any]:
+        username, password = self.cleaned_data.get("username"), self.cleaned_data.get("password")
+        if username is not None and password:
+            try:
+                self.user_cache = login_user(
+                    username,
+                    password,
+                    address=client_address(self.request),
+                    request=self.request,
+                    operators_only=True,
+                )
+            except DomainError as exc:
+                raise ValidationError(str(exc.message), code="invalid_login") from None
+            self.confirm_login_allowed(self.user_cache)
+        return self.cleaned_data
+
+
+admin.site.login_form = OperatorLoginForm
 
 
 @admin.register(User)

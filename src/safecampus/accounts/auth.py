@@ -13,77 +13,47 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from safecampus.core import audit
 from safecampus.core.errors import DomainError, Invalid
 from safecampus.core.validators import normalise
 
 from .backends import find_user
-from .models import ApiToken, LoginAttempt, User
+from .models import ApiToken, User
+from .throttle import attempt_succeeded, begin_attempt
 
 
 class LoginFailed(DomainError):
     status = 401
 
 
-class LockedOut(DomainError):
-    status = 429
+def login_user(
+    identifier: str, password: str, *, address: str | None, request: Any = None, operators_only: bool = False
+) -> User:
+    """Check credentials with lock-out; record the attempt. Raises LoginFailed or LockedOut.
 
-    def __init__(self, minutes: int) -> None:
-        super().__init__(
-            ngettext(
-                "Too many failed sign-in attempts. Please try again in %(n)d minute.",
-                "Too many failed sign-in attempts. Please try again in %(n)d minutes.",
-                minutes,
-            )
-            % {"n": minutes}
-        )
-        self.minutes = minutes
-
-
-def _window_start() -> dt.datetime:
-    return timezone.now() - dt.timedelta(minutes=settings.LOGIN_FAILURE_WINDOW_MINUTES)
-
-
-def _minutes_left(failures: list[dt.datetime], limit: int) -> int:
-    """Minutes until the oldest failure that keeps the count at the limit leaves the window."""
-    relevant = sorted(failures)[-limit]
-    end = relevant + dt.timedelta(minutes=settings.LOGIN_FAILURE_WINDOW_MINUTES)
-    return max(1, int((end - timezone.now()).total_seconds() // 60) + 1)
-
-
-def check_lockout(identifier: str, address: str | None, user: User | None) -> None:
-    since = _window_start()
-    recent = LoginAttempt.objects.filter(at__gte=since, success=False)
-    account = recent.filter(user=user) if user else recent.filter(identifier=identifier)
-    account_times = list(account.values_list("at", flat=True))
-    if len(account_times) >= settings.LOGIN_FAILURE_LIMIT:
-        raise LockedOut(_minutes_left(account_times, settings.LOGIN_FAILURE_LIMIT))
-    if address:
-        address_times = list(recent.filter(address=address).values_list("at", flat=True))
-        if len(address_times) >= settings.LOGIN_ADDRESS_FAILURE_LIMIT:
-            raise LockedOut(_minutes_left(address_times, settings.LOGIN_ADDRESS_FAILURE_LIMIT))
-
-
-def login_user(identifier: str, password: str, *, address: str | None, request: Any = None) -> User:
-    """Check credentials with lock-out; record the attempt. Raises LoginFailed or LockedOut."""
+    Every way in uses it: the sign-in page, `POST /api/v1/auth/token` and the Django admin, which
+    asks for `operators_only` (the right password of someone who is no operator is a failure
+    there, with the same message: the admin login does not tell whose password is right)."""
     identifier = normalise(identifier)[:150]
     user = find_user(identifier) if identifier else None
-    check_lockout(identifier.lower(), address, user)
+    attempt = begin_attempt(identifier.lower(), address, user)  # counted before the password is checked
     authenticated = (
         authenticate(request, username=identifier, password=password or "") if identifier else None
     )
+    if authenticated is not None and operators_only and not authenticated.is_staff:
+        authenticated = None
+    via = {"via": "admin"} if operators_only else None
     with transaction.atomic():
-        LoginAttempt.objects.create(
-            identifier=identifier.lower(), address=address, user=user, success=authenticated is not None
-        )
         if authenticated is None:
             if user is not None:
-                audit.record(None, "auth.login_failed", user, unit=_home_unit(user))
+                audit.record(None, "auth.login_failed", user, unit=_home_unit(user), after=via)
         else:
-            audit.record(authenticated, "auth.login", authenticated, unit=_home_unit(authenticated))
-    if authenticated is None:  # raised after commit: the failed attempt must be counted
+            attempt_succeeded(attempt)
+            audit.record(
+                authenticated, "auth.login", authenticated, unit=_home_unit(authenticated), after=via
+            )
+    if authenticated is None:
         raise LoginFailed(_("The username/phone or password is not correct."))
     return authenticated
 

@@ -123,6 +123,18 @@ class LoginAttempt(models.Model):
         return f"{self.identifier} {'ok' if self.success else 'failed'} {self.at:%Y-%m-%d %H:%M}"
 
 
+class LoginThrottle(models.Model):
+    """One row per account and per client address, locked while an attempt is counted and
+    recorded (accounts.throttle): parallel guesses cannot all pass the count before any is
+    recorded."""
+
+    key = models.CharField(max_length=200, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.key
+
+
 class ApiToken(models.Model):
     """A Bearer token for API clients; only its SHA-256 is stored."""
 

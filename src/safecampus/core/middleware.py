@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import uuid
 from collections.abc import Callable
 
@@ -11,12 +12,28 @@ from django.http import HttpRequest, HttpResponse
 from . import context
 
 
+def _ip(value: str | None) -> str | None:
+    try:
+        return str(ipaddress.ip_address((value or "").strip()))
+    except ValueError:
+        return None
+
+
 def client_address(request: HttpRequest) -> str | None:
-    if getattr(settings, "USE_X_FORWARDED_FOR", False):
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return forwarded.split(",")[0].strip() or None
-    return request.META.get("REMOTE_ADDR") or None
+    """The client's address, the one helper for the audit trail and the sign-in lock-out.
+
+    Behind reverse proxies (`USE_X_FORWARDED_FOR`) it is the entry `TRUSTED_PROXY_COUNT` places
+    from the right of X-Forwarded-For: each trusted proxy appends the address it saw, so entries
+    further left are whatever the client sent and prove nothing. A header with fewer entries than
+    trusted proxies, or a value that is not an IP address, falls back to the connection's address.
+    """
+    remote = _ip(request.META.get("REMOTE_ADDR"))
+    count = getattr(settings, "TRUSTED_PROXY_COUNT", 1)
+    if getattr(settings, "USE_X_FORWARDED_FOR", False) and count >= 1:
+        hops = [h for h in (p.strip() for p in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")) if h]
+        if len(hops) >= count:
+            return _ip(hops[-count]) or remote
+    return remote
 
 
 class RequestContextMiddleware:

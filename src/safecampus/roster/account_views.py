@@ -13,8 +13,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from safecampus.accounts.auth import LockedOut
 from safecampus.accounts.forms import PasswordChangeForm
+from safecampus.accounts.throttle import LockedOut
 from safecampus.core.errors import DomainError
 from safecampus.core.middleware import client_address
 from safecampus.core.scoping import get_visible_or_404

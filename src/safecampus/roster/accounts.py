@@ -19,10 +19,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from safecampus.accounts.auth import check_lockout, generate_initial_password
+from safecampus.accounts.auth import generate_initial_password
 from safecampus.accounts.hashers import make_initial_password_hash
-from safecampus.accounts.models import LoginAttempt, User
+from safecampus.accounts.models import User
 from safecampus.accounts.services import can_manage_user
+from safecampus.accounts.throttle import attempt_succeeded, begin_attempt
 from safecampus.core import audit, crypto
 from safecampus.core.errors import DomainError, Invalid
 from safecampus.core.roles import Perm, Role
@@ -114,17 +115,15 @@ def reset_parent_password(
     parent = None
     if is_mobile(phone):
         parent = User.objects.filter(phone_hash=crypto.lookup_hash(phone), is_active=True).first()
-    check_lockout(phone, address, parent)
     try:
         password_validation.validate_password(new_password or "")
     except ValidationError as exc:
         raise Invalid(" ".join(str(m) for m in exc.messages), field="new_password") from None
+    attempt = begin_attempt(phone, address, parent)
     student = _matching_child(parent, student_no, id_last6)
     with transaction.atomic():
-        LoginAttempt.objects.create(
-            identifier=phone, address=address, user=parent, success=student is not None
-        )
         if student is not None and parent is not None:
+            attempt_succeeded(attempt)
             parent.set_password(new_password)
             parent.must_change_password = False
             parent.password_changed_at = timezone.now()
@@ -133,6 +132,6 @@ def reset_parent_password(
             audit.record(
                 parent, "auth.parent_password_reset", parent, unit=student.unit, after={"student": student.pk}
             )
-    if student is None or parent is None:  # raised after commit: the failed attempt must be counted
+    if student is None or parent is None:
         raise ParentResetFailed(str(PARENT_RESET_FAILED))
     return parent
