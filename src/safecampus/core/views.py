@@ -5,10 +5,11 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template import loader
+from django.templatetags.static import static
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
+from django.views.decorators.cache import cache_control, never_cache
 
 from .models import AuditEvent, Unit, UnitKind
 from .roles import Perm
@@ -16,6 +17,12 @@ from .scoping import has_perm_at
 
 # Sign-ins are traced too, but they would crowd out the changes on the home page.
 QUIET_VERBS = ("auth.login", "auth.token_issued")
+
+
+@cache_control(max_age=86400, public=True)
+def favicon(request: HttpRequest) -> HttpResponse:
+    """`/favicon.ico`, which browsers ask for on every page: the static icon."""
+    return redirect(static("safecampus/favicon.ico"))
 
 
 @never_cache
