@@ -167,3 +167,16 @@ def english_by_default(settings):
     settings.LANGUAGE_CODE = "en"
     with translation.override("en"):
         yield
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """The walks' counts (pages per role), printed with the summary of every run that had them."""
+    import sys
+
+    for name in ("tests.test_page_walk", "tests.test_tenancy_walk"):
+        module = sys.modules.get(name)
+        counts = getattr(module, "WALKED", None)
+        if counts:
+            terminalreporter.section(f"{name.rsplit('.', 1)[-1]}: pages walked per role")
+            for role, n in counts.items():
+                terminalreporter.write_line(f"{role:<20} {n}")

@@ -196,7 +196,7 @@ def test_full_flow_campaign_to_published_course(client_for, county, county_unit)
 
     assert (
         c.post(
-            reverse("training:quiz", args=[course.pk]), {"question_count": "2", "attempts_limit": ""}
+            reverse("training:quiz_settings", args=[course.pk]), {"question_count": "2", "attempts_limit": ""}
         ).status_code
         == 302
     )

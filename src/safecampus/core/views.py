@@ -5,15 +5,22 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template import loader
+from django.templatetags.static import static
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
+from django.views.decorators.cache import cache_control, never_cache
 
 from .audit_render import off_feed_verbs
 from .models import AuditEvent, Unit, UnitKind
 from .roles import Perm
 from .scoping import has_perm_at
+
+
+@cache_control(max_age=86400, public=True)
+def favicon(request: HttpRequest) -> HttpResponse:
+    """`/favicon.ico`, which browsers ask for on every page: the static icon."""
+    return redirect(static("safecampus/favicon.ico"))
 
 
 @never_cache
