@@ -45,8 +45,35 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _refuse_insecure(host: str) -> bool:
+    """Refuse (True) in production mode while a development secret, DEBUG or a demo account with
+    the published password is left; on loopback only warn (False)."""
+    from safecampus.core.deploy import insecure_settings, production_reasons
+    from safecampus.demo.region import published_password_accounts
+
+    problems = insecure_settings(demo_accounts=published_password_accounts())
+    if not problems:
+        return False
+    lines = "\n".join(f"  - {p}" for p in problems)
+    reasons = production_reasons(host)
+    if reasons:
+        print(
+            f"safecampus serve: refusing to start in production mode ({'; '.join(reasons)}) with"
+            f" insecure settings:\n{lines}\nSee docs/deployment.md, section Production.",
+            file=sys.stderr,
+        )
+        return True
+    print(
+        f"warning: insecure settings, fine on this loopback address only (refused in production):\n{lines}",
+        file=sys.stderr,
+    )
+    return False
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     _setup()
+    if _refuse_insecure(args.host):
+        return 2
     _ensure_var()
     from django.conf import settings
 
@@ -59,6 +86,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if User.objects.filter(username__startswith="demo_").exists():
         print(f"Demo accounts (password {DEMO_PASSWORD}):")
         print("\n".join(account_lines()))
+    return _run_servers(args)
+
+
+def _run_servers(args: argparse.Namespace) -> int:
+    """The job consumer and gunicorn side by side, stopped together."""
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "safecampus.settings"}
     procs = [
         subprocess.Popen([sys.executable, "-m", "safecampus.cli", "manage", "run_huey"], env=env),

@@ -17,8 +17,12 @@ env = environ.Env()
 TESTING = env.bool("SAFECAMPUS_TESTING", default="pytest" in sys.modules)
 
 DEBUG = env.bool("DEBUG", default=False)
-# A development key is fine for the embedded mode; production sets SECRET_KEY.
-SECRET_KEY = env.str("SECRET_KEY", default="dev-only-insecure-key-change-me-0f6c2b1d9e8a7c5b3a1f")
+# A development key is fine for the embedded mode; production sets SECRET_KEY (and
+# `safecampus serve` refuses to start in production mode with this one, see cli.py).
+DEV_SECRET_KEY = "dev-only-insecure-key-change-me-0f6c2b1d9e8a7c5b3a1f"
+SECRET_KEY = env.str("SECRET_KEY", default=DEV_SECRET_KEY)
+# Comma-separated Fernet keys: the first encrypts, all decrypt (rotation: docs/deployment.md).
+# Empty (development only): one key derived from SECRET_KEY.
 FIELD_ENCRYPTION_KEY = env.str("FIELD_ENCRYPTION_KEY", default="")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -192,3 +196,9 @@ LOGGING = {
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 500
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
+
+# Production mode ----------------------------------------------------------------------------
+# SAFECAMPUS_PRODUCTION=1 marks a real deployment: `safecampus serve` then refuses to start with
+# development secrets, DEBUG or the demo accounts (it does so too when bound to a non-loopback
+# address), see docs/deployment.md, "Production".
+PRODUCTION = env.bool("SAFECAMPUS_PRODUCTION", default=False)

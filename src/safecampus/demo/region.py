@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from django.db import transaction
+from django.contrib.auth.hashers import check_password
+from django.db import connection, transaction
 
 from safecampus.accounts.models import User
 from safecampus.accounts.services import create_user
@@ -129,3 +130,16 @@ def account_lines() -> list[str]:
         if User.objects.filter(username=username).exists():
             lines.append(f"  {username:<18} {what}")
     return lines
+
+
+def published_password_accounts() -> list[str]:
+    """Active demo accounts (the operator first) that still have the published demo password.
+
+    Safe to call before migrations (no accounts table: none). The hash is only checked, never
+    upgraded or saved."""
+    if User._meta.db_table not in connection.introspection.table_names():
+        return []
+    names = [OPERATOR, *(a[0] for a in ACCOUNTS), *(a[0] for a in ROSTER_ACCOUNTS)]
+    rows = User.objects.filter(username__in=names, is_active=True).values_list("username", "password")
+    found = {username for username, hashed in rows if check_password(DEMO_PASSWORD, hashed)}
+    return [name for name in names if name in found]
