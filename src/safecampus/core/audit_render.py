@@ -258,12 +258,13 @@ def entries(events: Iterable[Any]) -> list[Entry]:
         rows = []
         for key, spec, old, new in changes:
             show = spec.show or Show()
+            added = not isinstance(event.before, dict) or key not in event.before  # a note, a reason
             rows.append(
                 Row(
                     label=str(spec.label or key),
-                    old=show(old, names, event) if event.before else "",
+                    old="" if added else show(old, names, event),
                     new=show(new, names, event) if event.after else "—",
-                    created=not event.before,
+                    created=added,
                 )
             )
         out.append(Entry(event, verb_label(event.verb), verb_icon(event.verb), _target(event, names), rows))

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from safecampus.core.i18n import localized
 from safecampus.core.scoping import ScopedModel
 
 
@@ -122,6 +123,11 @@ class RiskPoint(ScopedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def display_title(self) -> str:
+        """The name in the reader's language (its English one on English pages, when there is one)."""
+        return localized(self, "name")
 
     @property
     def colour(self) -> str:

@@ -114,14 +114,14 @@ def record_xlsx(record: PersonRecord) -> HttpResponse:
         book,
         _("By course"),
         [_("Campaign"), _("Course"), _("Hours"), _("Completed on"), _("Best score"), _("Passed")],
-        ([c.course.campaign.title, c.course.title, c.hours, c.completed_on, c.best_score, _yes(c.passed)]
-         for c in record.courses),
+        ([c.course.campaign.display_title, c.course.display_title, c.hours, c.completed_on, c.best_score,
+          _yes(c.passed)] for c in record.courses),
     )  # fmt: skip
     _sheet(
         book,
         _("Certificates"),
         [_("Number"), pgettext("certificate", "Kind"), _("Course"), _("Hours"), _("Issued")],
-        ([c.number, c.get_kind_display(), c.course.title if c.course_id else "", c.hours,
+        ([c.number, c.get_kind_display(), c.course.display_title if c.course_id else "", c.hours,
           timezone.localtime(c.issued_at).replace(tzinfo=None)] for c in record.certificates),
     )  # fmt: skip
     _sheet(

@@ -109,11 +109,11 @@ def people_rows(place: Place, window: Window, *, not_started: bool = False) -> I
 def sheet_title(place: Place, window: Window) -> list[list[Any]]:
     """The lines above a table: the place, the scope and when it was made."""
     scope = window.scope
-    what = scope.campaign.title
+    what = scope.campaign.display_title
     if scope.stage is not None:
-        what += f" · {scope.stage}"
+        what += f" · {scope.stage.display_title}"
     if scope.course is not None:
-        what += f" · {scope.course.title}"
+        what += f" · {scope.course.display_title}"
     lines = [[_("Place"), place.name], [_("Scope"), what]]
     if window.audience:
         lines.append([_("Audience"), window.audience])

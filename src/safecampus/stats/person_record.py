@@ -168,7 +168,9 @@ def annual_record(viewer: Any, person: User, year: int, *, today: dt.date | None
         .select_related("quiz__course")
         .order_by("-submitted_at")
     )
-    record.quizzes = [QuizLine(a.quiz.course.title, a.score, a.passed, a.submitted_at) for a in attempts]
+    record.quizzes = [
+        QuizLine(a.quiz.course.display_title, a.score, a.passed, a.submitted_at) for a in attempts
+    ]
     return record
 
 

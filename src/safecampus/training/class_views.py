@@ -212,6 +212,7 @@ def class_unassign(request: HttpRequest, class_id: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _("“%(title)s” was taken off the class's schedule.") % {"title": assignment.lesson.title},
+                _("“%(title)s” was taken off the class's schedule.")
+                % {"title": assignment.lesson.display_title},
             )
     return redirect("training:class_assign", klass.pk)

@@ -171,6 +171,7 @@ def save_stage(
     starts_on: Any,
     ends_on: Any,
     theme_keys: list[str] | None = None,
+    title_en: str = "",
 ) -> Stage:
     require(actor, Perm.MANAGE_TRAINING, campaign.unit)
     try:
@@ -183,7 +184,12 @@ def save_stage(
     stage, _created = Stage.objects.update_or_create(
         campaign=campaign,
         number=number,
-        defaults={"title": text(title, 120, "title"), "starts_on": start, "ends_on": end},
+        defaults={
+            "title": text(title, 120, "title"),
+            "title_en": text(title_en, 160, "title_en", required=False),
+            "starts_on": start,
+            "ends_on": end,
+        },
     )
     if theme_keys is not None:
         themes = list(Theme.objects.filter(campaign=campaign, key__in=theme_keys))
@@ -195,7 +201,12 @@ def save_stage(
         "training.stage_saved",
         campaign,
         unit=campaign.unit,
-        after={"stage": number, "title": stage.title, "themes": sorted(theme_keys or [])},
+        after={
+            "stage": number,
+            "title": stage.title,
+            "title_en": stage.title_en,
+            "themes": sorted(theme_keys or []),
+        },
     )
     return stage
 

@@ -104,7 +104,7 @@ def load_content(actor: Any, unit: Any) -> Campaign:
     for stage in data.get("stages", []):
         content.save_stage(
             campaign, actor=actor, number=stage["number"], title=stage["title"], starts_on=stage["starts_on"],
-            ends_on=stage["ends_on"], theme_keys=stage.get("themes", []),
+            ends_on=stage["ends_on"], theme_keys=stage.get("themes", []), title_en=stage.get("title_en", ""),
         )  # fmt: skip
     for order, spec in enumerate(data["courses"]):
         course = content.create_course(

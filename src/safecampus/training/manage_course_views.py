@@ -26,7 +26,7 @@ from .models import Audience, Campaign, Course, LessonKind, Quiz
 
 def course_crumbs(course: Course, *extra: dict) -> list[dict]:
     url = reverse("training:course", args=[course.pk])
-    return campaign_crumbs(course.campaign, {"label": course.title, "url": url}, *extra)
+    return campaign_crumbs(course.campaign, {"label": course.display_title, "url": url}, *extra)
 
 
 def length_label(seconds: int) -> str:
@@ -132,7 +132,7 @@ def course_detail(request: HttpRequest, course_id: int) -> HttpResponse:
             "actions": status_actions(course),
             "timeline": timeline(user, course, related=lessons),
             "kinds": LessonKind.choices,
-            "breadcrumbs": campaign_crumbs(course.campaign, {"label": course.title}),
+            "breadcrumbs": campaign_crumbs(course.campaign, {"label": course.display_title}),
         },
     )
 
@@ -275,7 +275,7 @@ def lesson_edit(request: HttpRequest, lesson_id: int) -> HttpResponse:
         lesson=lesson,
         revisions=list(lesson.revisions.select_related("created_by")),
         title=title,
-        breadcrumbs=course_crumbs(course, {"label": lesson.title}),
+        breadcrumbs=course_crumbs(course, {"label": lesson.display_title}),
     )
 
 

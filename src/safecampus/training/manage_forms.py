@@ -72,6 +72,7 @@ class ThemeForm(forms.Form):
 class StageForm(forms.Form):
     number = forms.IntegerField(label=_("Stage number"), min_value=1, max_value=99)
     title = forms.CharField(label=_("Title"), max_length=120)
+    title_en = forms.CharField(label=_("English title"), max_length=160, required=False)
     starts_on = forms.DateField(label=_("Starts on"), widget=DATE)
     ends_on = forms.DateField(label=_("Ends on"), widget=DATE)
     themes = forms.MultipleChoiceField(

@@ -64,7 +64,7 @@ def manage_crumbs(*extra: dict) -> list[dict]:
 
 def campaign_crumbs(campaign: Campaign, *extra: dict) -> list[dict]:
     url = reverse("training:campaign", args=[campaign.pk])
-    return manage_crumbs({"label": campaign.title, "url": url}, *extra)
+    return manage_crumbs({"label": campaign.display_title, "url": url}, *extra)
 
 
 def form_page(request: HttpRequest, form: Any, *, title: str, cancel: str, crumbs: list[dict], **extra: Any):
@@ -149,7 +149,7 @@ def campaign_detail(request: HttpRequest, campaign_id: int) -> HttpResponse:
             "offered_courses": [c for c in courses if not c.mine],
             "can_add_course": campaign.status != ContentStatus.ARCHIVED,
             "timeline": timeline(user, campaign) if mine else None,
-            "breadcrumbs": manage_crumbs({"label": campaign.title}),
+            "breadcrumbs": manage_crumbs({"label": campaign.display_title}),
         },
     )
 
@@ -255,6 +255,7 @@ def stage_form(request: HttpRequest, campaign_id: int) -> HttpResponse:
         initial = {
             "number": stage.number,
             "title": stage.title,
+            "title_en": stage.title_en,
             "starts_on": stage.starts_on,
             "ends_on": stage.ends_on,
             "themes": [t.key for t in stage.themes.all()],
@@ -274,6 +275,7 @@ def stage_form(request: HttpRequest, campaign_id: int) -> HttpResponse:
                     actor=user,
                     number=data["number"],
                     title=data["title"],
+                    title_en=data["title_en"],
                     starts_on=data["starts_on"],
                     ends_on=data["ends_on"],
                     theme_keys=data["themes"],

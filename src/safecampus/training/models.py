@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from safecampus.core.i18n import localized
 from safecampus.core.scoping import ScopedModel, ScopedQuerySet, active_memberships
 
 
@@ -104,6 +105,11 @@ class Campaign(ScopedModel):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def display_title(self) -> str:
+        """The title in the reader's language (its English one on English pages, when there is one)."""
+        return localized(self, "title")
+
     def audit_snapshot(self) -> dict[str, Any]:
         return {
             "title": self.title,
@@ -130,11 +136,17 @@ class Theme(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def display_title(self) -> str:
+        """The name in the reader's language (its English one on English pages, when there is one)."""
+        return localized(self, "name")
+
 
 class Stage(models.Model):
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="stages")
     number = models.PositiveSmallIntegerField(_("stage"))
     title = models.CharField(_("title"), max_length=120)
+    title_en = models.CharField(_("English title"), max_length=160, blank=True)
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"))
     themes = models.ManyToManyField(Theme, blank=True, related_name="stages")
@@ -145,6 +157,11 @@ class Stage(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def display_title(self) -> str:
+        """The title in the reader's language (its English one on English pages, when there is one)."""
+        return localized(self, "title")
 
 
 def student_fits(course: Any, school_type: str, grade_level: int | None) -> bool:
@@ -194,6 +211,11 @@ class Course(ScopedModel):
         return self.title
 
     @property
+    def display_title(self) -> str:
+        """The title in the reader's language (its English one on English pages, when there is one)."""
+        return localized(self, "title")
+
+    @property
     def total_duration_s(self) -> int:
         return sum(lesson.duration_s for lesson in self.lessons.all())
 
@@ -240,6 +262,11 @@ class Lesson(ScopedModel):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def display_title(self) -> str:
+        """The title in the reader's language (its English one on English pages, when there is one)."""
+        return localized(self, "title")
 
     def audit_snapshot(self) -> dict[str, Any]:
         return {

@@ -30,7 +30,7 @@ KEY_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 TOP_KEYS = ({"format", "courses"}, {"campaign", "themes", "stages"})  # (required, optional)
 CAMPAIGN_KEYS = ({"title", "school_year", "starts_on", "ends_on"}, {"title_en", "description", "pass_mark"})
 THEME_KEYS = ({"key", "name"}, {"name_en", "order"})
-STAGE_KEYS = ({"number", "title", "starts_on", "ends_on"}, {"themes"})
+STAGE_KEYS = ({"number", "title", "starts_on", "ends_on"}, {"title_en", "themes"})
 COURSE_KEYS = (
     {"key", "title", "audiences", "lessons"},
     {"title_en", "summary", "theme", "stage", "school_types", "grade_min", "grade_max", "order", "quiz"},
@@ -307,6 +307,9 @@ def _stage(
     title = check.scalar(data.get("title"), join(path, "title"))
     if title is not None and "title" in data:
         check.call(join(path, "title"), content.text, title, 120, "title")
+    title_en = check.scalar(data.get("title_en"), join(path, "title_en"))
+    if title_en:
+        check.call(join(path, "title_en"), content.text, title_en, 160, "title_en", required=False)
     if "starts_on" in data and "ends_on" in data:
         check.call(join(path, "starts_on"), content._dates, _date(data["starts_on"]), _date(data["ends_on"]))
     keys = []
@@ -321,8 +324,14 @@ def _stage(
         known.add(number)
     if len(check.errors) > before:
         return None
-    return {"number": number, "title": title, "starts_on": _date(data["starts_on"]),
-            "ends_on": _date(data["ends_on"]), "theme_keys": keys}  # fmt: skip
+    return {
+        "number": number,
+        "title": title,
+        "title_en": title_en or "",
+        "starts_on": _date(data["starts_on"]),
+        "ends_on": _date(data["ends_on"]),
+        "theme_keys": keys,
+    }
 
 
 def _course(

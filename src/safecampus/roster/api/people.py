@@ -160,7 +160,7 @@ def update_staff(request: HttpRequest, post_id: PostId, payload: StaffPatchIn) -
 # --- parents -----------------------------------------------------------------------------
 
 
-class ChildOut(Schema):
+class ParentChildOut(Schema):
     student_id: int
     name: str
     class_name: str
@@ -171,16 +171,16 @@ class ParentOut(Schema):
     id: int
     name: str
     phone: str = Field(..., description="Masked mobile number.")
-    children: list[ChildOut] = Field(..., description="The children the viewer can see.")
+    children: list[ParentChildOut] = Field(..., description="The children the viewer can see.")
 
     @staticmethod
     def resolve_phone(obj: User) -> str:
         return _masked_phone(obj)
 
     @staticmethod
-    def resolve_children(obj: User) -> list[ChildOut]:
+    def resolve_children(obj: User) -> list[ParentChildOut]:
         return [
-            ChildOut(
+            ParentChildOut(
                 student_id=g.student_id,
                 name=g.student.name,
                 class_name=str(g.student.school_class) if g.student.school_class_id else "",

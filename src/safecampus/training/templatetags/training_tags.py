@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+
+from safecampus.core.i18n import localized
 
 register = template.Library()
 
@@ -60,7 +61,4 @@ def hours(value: Any) -> str:
 @register.filter
 def local_title(obj: Any, field: str = "title") -> str:
     """The English title (or name) on English pages when there is one, else the Chinese one."""
-    text = getattr(obj, field, "") or ""
-    if (get_language() or "").startswith("en"):
-        return getattr(obj, f"{field}_en", "") or text
-    return text
+    return localized(obj, field)
