@@ -56,3 +56,11 @@ def hazard_stats_nightly_reconcile() -> dict:
     from .recount import reconcile
 
     return reconcile().as_dict()
+
+
+@db_periodic_task(crontab(minute="25"))
+def hazard_kept_photos_clean_up() -> int:
+    """Every hour: delete photos kept for report forms that were never sent again."""
+    from .pending import clean_up
+
+    return clean_up()
