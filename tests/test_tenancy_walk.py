@@ -159,6 +159,7 @@ PARAM_SAMPLES: dict[str, Callable[[], object]] = {
     # hazards (tests/hazards/samples.py): a reported hazard of demo-c1-k1-s1 with a photo
     "hazard_id": hazards.hazard_id,
     "photo_id": hazards.photo_id,
+    "kept_id": hazards.kept_id,
     # supervision (tests/supervision/samples.py): a listed major hazard of demo-c1-k1-s1 with a letter
     "listing_id": supervision.listing_id,
     "letter_id": supervision.letter_id,

@@ -47,3 +47,18 @@ def hazard_id() -> int:
 
 def photo_id() -> int:
     return HazardPhoto.objects.filter(hazard=k1_hazard()).first().pk
+
+
+def kept_id() -> int:
+    """A photo kept for demo_guard's report form that came back with errors."""
+    import uuid
+
+    from safecampus.hazards import pending
+    from safecampus.hazards.models import PendingPhoto
+
+    guard = User.objects.get(username="demo_guard")
+    photo = PendingPhoto.objects.filter(uploaded_by=guard).first()
+    if photo is None:
+        media, _ = pending.encode_new([_photo()], already=0)
+        photo = pending.keep(guard, uuid.uuid4(), "photos", media)[0]
+    return photo.pk

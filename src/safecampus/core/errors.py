@@ -24,3 +24,13 @@ class Conflict(DomainError):
     """The object changed under us, or the action is not allowed in its current state."""
 
     status = 409
+
+
+class InvalidFields(Invalid):
+    """Several fields are wrong at once: `errors` maps each field to its (translated) message, so
+    a form shows them all together. `message` and `field` are the first, for one-error clients."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        field, message = next(iter(errors.items()))
+        super().__init__(message, field=field)
+        self.errors = dict(errors)

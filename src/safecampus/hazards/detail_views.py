@@ -80,7 +80,9 @@ def _context(
         posted, errors = {}, {"all": next(iter(errors.values()))}
     photos = list(hazard.photos.select_related("uploaded_by"))
     today = timezone.localdate()
-    defaults = {"grade": hazard.grade, "deadline": default_deadline(hazard.unit, hazard.grade).isoformat(),
+    # A re-assignment starts from what is saved; only a first assignment proposes the policy's deadline.
+    deadline = hazard.deadline or default_deadline(hazard.unit, hazard.grade)
+    defaults = {"grade": hazard.grade, "deadline": deadline.isoformat(),
               "rectifier": str(hazard.rectifier_id or ""), "measures": hazard.measures,
               "funds": hazard.funds if hazard.funds is not None else "", "plan": hazard.plan,
               "interim_measures": hazard.interim_measures}  # fmt: skip

@@ -83,8 +83,11 @@ def error_dict(exc: Exception, shown: Iterable[str] = ()) -> dict[str, str]:
     """A domain error or a refusal as {field or "all": translated message}; a field the form does
     not show (`shown`) reports under "all"."""
     if isinstance(exc, DomainError):
-        field = FIELD_ALIASES.get(exc.field or "", exc.field) or "all"
-        return {field if field in shown else "all": str(exc.message)}
+        out: dict[str, str] = {}
+        for name, message in getattr(exc, "errors", {exc.field: exc.message}).items():
+            field = FIELD_ALIASES.get(name or "", name) or "all"
+            out.setdefault(field if field in shown else "all", str(message))
+        return out
     if isinstance(exc, PermissionDenied):
         return {"all": str(getattr(exc, "message", "") or _("You may not do this."))}
     raise exc

@@ -192,4 +192,30 @@ class HazardPhoto(ScopedModel):
         ordering = ["created_at", "id"]
 
 
+class PendingKind(models.TextChoices):
+    """Which photo field of the report form a kept photo was chosen in."""
+
+    FOUND = "photos", _("Found")
+    SPOT = "spot_photos", _("Photo of the result")
+
+
+class PendingPhoto(models.Model):
+    """A photo chosen on the report form when the form came back with errors: kept (already
+    re-encoded) for its uploader under the form's client id, shown again, attached by the final
+    submit, and deleted after a day if the form is never sent (`hazards.pending`)."""
+
+    uploaded_by = models.ForeignKey(_USER, on_delete=models.CASCADE, related_name="+")
+    client_id = models.UUIDField()
+    kind = models.CharField(max_length=12, choices=PendingKind.choices, default=PendingKind.FOUND)
+    image = models.FileField(upload_to="hazards/pending/%Y/%m/", max_length=255)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["uploaded_by", "client_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.client_id} {self.kind} #{self.pk}"
+
+
 from .stats_models import HazardCell, HazardDelta  # noqa: E402,F401  (statistics of the loop)

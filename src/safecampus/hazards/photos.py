@@ -20,7 +20,7 @@ from safecampus.core.scoping import has_perm_at
 from safecampus.training.filestore import files_kept_on_success, remember
 from safecampus.training.media import Media, reencode_image
 
-from .models import Hazard, HazardPhoto, PhotoStage, Status
+from .models import Hazard, HazardPhoto, PendingPhoto, PhotoStage, Status
 from .workflow import Refused
 
 MAX_SIDE = 1600
@@ -30,10 +30,15 @@ MAX_PER_REQUEST = 9
 
 
 def encode(uploads: list[Any]) -> list[Media]:
-    """Check and re-encode uploads before anything is written (bad files change nothing)."""
+    """Check and re-encode uploads before anything is written (bad files change nothing); photos
+    already encoded (`Media`, kept from an earlier try of a form) pass as they are."""
     if len(uploads) > MAX_PER_REQUEST:
         raise Invalid(_("At most %(n)s photos at a time.") % {"n": MAX_PER_REQUEST}, field="photos")
-    return [reencode_image(upload, max_side=MAX_SIDE, limit_mb=MAX_MB) for upload in uploads]
+    return [u if isinstance(u, Media) else encode_one(u) for u in uploads]
+
+
+def encode_one(upload: Any) -> Media:
+    return reencode_image(upload, max_side=MAX_SIDE, limit_mb=MAX_MB)
 
 
 def add_photos(hazard: Hazard, items: list[Media], *, stage: str, actor: Any) -> list[HazardPhoto]:
@@ -88,8 +93,8 @@ def upload(hazard: Hazard, *, actor: Any, files: list[Any], stage: str | None = 
     return photos
 
 
-def serve(photo: HazardPhoto) -> FileResponse:
-    """The stored image, private to those who may see the hazard (callers check)."""
+def serve(photo: HazardPhoto | PendingPhoto) -> FileResponse:
+    """The stored image, private to those who may see it (callers check)."""
     name = photo.image.name
     response = FileResponse(
         photo.image.open("rb"), content_type="image/png" if name.endswith(".png") else "image/jpeg"

@@ -1,9 +1,10 @@
 """Reporting a hazard from a phone, photo first. A hidden client id (made by the page's script)
-makes a double tap or a resubmission register one hazard; "fixed on the spot" closes it at once
-with evidence (立查立改)."""
+makes a double tap or a resubmission register one hazard and keeps the chosen photos when the
+form comes back with errors; "fixed on the spot" closes it at once with evidence (立查立改)."""
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.contrib import messages
@@ -17,9 +18,9 @@ from safecampus.core.errors import DomainError
 from safecampus.core.models import Unit
 from safecampus.risks.models import Category
 
-from . import services
+from . import pending, services
 from .forms import areas_of, default_source, error_dict, locations_of, report_schools, risk_points_of
-from .models import Grade, Source, Status
+from .models import Grade, PendingKind, Source, Status
 from .views import home_crumb
 
 FIELDS = ("category", "location", "description", "grade", "source", "risk_point", "area", "client_id")
@@ -33,43 +34,71 @@ def _school(request: HttpRequest, schools: list[Unit]) -> Unit | None:
     return next((s for s in schools if str(s.pk) == wanted), None)
 
 
-def _on_spot_errors(post: Any, files: Any) -> dict[str, str]:
+def _on_spot_errors(post: Any, has_photos: bool) -> dict[str, str]:
     """What an on-the-spot fix needs, checked before anything is registered."""
     errors = {}
     if post.get("grade") == Grade.MAJOR:
         errors["on_spot"] = _("A major hazard cannot be closed on the spot.")
     if not (post.get("spot_note") or "").strip():
         errors["spot_note"] = _("Describe what was done.")
-    if not files.getlist("spot_photos"):
+    if not has_photos:
         errors["spot_photos"] = _("Add at least one photo of the result.")
     return errors
 
 
+def _photos(request: HttpRequest, client_id: uuid.UUID) -> tuple[dict[str, list], dict[str, list], dict]:
+    """The form's photos by field: those kept from an earlier try (less the removed ones) and the
+    newly chosen ones (checked and encoded), with an error per field for a bad or extra photo."""
+    user = request.user
+    pending.drop(user, client_id, request.POST.getlist("drop_photo") + request.POST.getlist("remove_photo"))
+    kept = pending.kept(user, client_id)
+    new, errors = {}, {}
+    for kind in PendingKind.values:
+        new[kind], error = pending.encode_new(request.FILES.getlist(kind), already=len(kept[kind]))
+        if error:
+            errors[kind] = error
+    return kept, new, errors
+
+
 @login_required
 def report(request: HttpRequest) -> HttpResponse:
+    """The report form. Every field is checked at once; the photos of a form that comes back
+    with errors are kept (`hazards.pending`) and shown again, so nobody chooses them twice."""
     user = request.user
     schools = report_schools(user)
     if not schools:
         raise Http404
     school = _school(request, schools)
     errors: dict[str, str] = {}
+    kept: dict[str, list] = {}
     values: dict[str, Any] = {"grade": Grade.GENERAL, "source": default_source(user, school or schools[0])}
     if request.method == "POST":
         values.update({k: request.POST.get(k, "") for k in (*FIELDS, "spot_note")})
         values["on_spot"] = bool(request.POST.get("on_spot"))
+        client_id = pending.parse_client_id(values["client_id"]) or uuid.uuid4()
+        values["client_id"] = str(client_id)
+        kept, new, errors = _photos(request, client_id)
+        found = [*pending.as_media(kept[PendingKind.FOUND]), *new[PendingKind.FOUND]]
+        spot = [*pending.as_media(kept[PendingKind.SPOT]), *new[PendingKind.SPOT]]
         if school is None:
             errors["unit"] = _("Choose a school where you may report hazards.")
-        elif values["on_spot"]:
-            errors = _on_spot_errors(request.POST, request.FILES)
-        if not errors:
-            data = {k: request.POST.get(k, "") for k in FIELDS}
+        if values["on_spot"]:
+            errors.update(_on_spot_errors(request.POST, bool(spot) or PendingKind.SPOT in errors))
+        data = {k: values[k] for k in FIELDS}
+        if "remove_photo" in request.POST:  # a photo removed without the page's script: the form again
+            errors = {k: v for k, v in errors.items() if k in PendingKind.values}
+        elif errors:
+            errors = {**_field_errors(school, user, data), **errors}
+        else:
             try:
-                hazard, created = services.report(school, actor=user, data=data,
-                                                  photos=request.FILES.getlist("photos"))  # fmt: skip
+                hazard, created = services.report(school, actor=user, data=data, photos=found)
             except (DomainError, PermissionDenied) as exc:
                 errors = error_dict(exc, SHOWN)
             else:
-                return _after_report(request, hazard, created, values["on_spot"])
+                pending.drop(user, client_id, every=True)
+                return _after_report(request, hazard, created, values["on_spot"], spot)
+        for kind in PendingKind.values:
+            kept[kind] += pending.keep(user, client_id, kind, new[kind])
     return render(
         request,
         "hazards/report.html",
@@ -78,6 +107,7 @@ def report(request: HttpRequest) -> HttpResponse:
             "school": school,
             "values": values,
             "errors": errors,
+            "kept": kept,
             "categories": Category.choices,
             "grades": Grade.choices,
             "sources": [
@@ -92,7 +122,18 @@ def report(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _after_report(request: HttpRequest, hazard: Any, created: bool, on_spot: bool) -> HttpResponse:
+def _field_errors(school: Unit | None, user: Any, data: dict[str, Any]) -> dict[str, str]:
+    """The fields' own errors, shown together with the form's other errors."""
+    try:
+        services.clean_report(school, actor=user, data=data)
+    except DomainError as exc:
+        return error_dict(exc, SHOWN)
+    return {}
+
+
+def _after_report(
+    request: HttpRequest, hazard: Any, created: bool, on_spot: bool, spot: list[Any]
+) -> HttpResponse:
     if not created:
         messages.info(request, _("This report was already received: %(number)s.") % {"number": hazard.number})
         return redirect("hazards:detail", hazard.pk)
@@ -100,7 +141,7 @@ def _after_report(request: HttpRequest, hazard: Any, created: bool, on_spot: boo
         try:
             services.act(hazard, actor=request.user, action="close_on_spot",
                          data={"note": request.POST.get("spot_note", "")},
-                         photos=request.FILES.getlist("spot_photos"))  # fmt: skip
+                         photos=spot)  # fmt: skip
         except (DomainError, PermissionDenied) as exc:
             messages.warning(
                 request,
@@ -114,3 +155,9 @@ def _after_report(request: HttpRequest, hazard: Any, created: bool, on_spot: boo
         return redirect("hazards:detail", hazard.pk)
     messages.success(request, _("Hazard %(number)s reported. Thank you.") % {"number": hazard.number})
     return redirect("hazards:detail", hazard.pk)
+
+
+@login_required
+def kept_photo(request: HttpRequest, kept_id: int) -> HttpResponse:
+    """A photo kept from a report form that came back with errors, for the person who chose it."""
+    return pending.serve_kept(request.user, kept_id)

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from safecampus.core import audit
-from safecampus.core.errors import Conflict, Invalid
+from safecampus.core.errors import Conflict, Invalid, InvalidFields
 from safecampus.core.models import Membership, Unit, UnitKind
 from safecampus.core.policy import policy_for
 from safecampus.core.roles import Perm
@@ -82,9 +82,54 @@ def _school(unit: Unit) -> Unit:
     return unit
 
 
+def _required(value: str, message: str, field: str) -> str:
+    if not value:
+        raise Invalid(message, field=field)
+    return value
+
+
+def clean_report(unit: Unit | None, *, actor: Any, data: dict[str, Any]) -> dict[str, Any]:
+    """The hazard's fields from a report's `data`, every field checked: raises `InvalidFields`
+    naming each wrong one (a form shows them all at once). Without a school (`unit` None) the
+    school's own choices (risk point, area) are left unchecked."""
+    has_unit = unit is not None
+    checks: dict[str, Any] = {
+        "source": lambda: _source(unit, actor, data.get("source")),
+        "category": lambda: _choice(data.get("category"), Category, "category", _("Choose a category.")),
+        "grade": lambda: _choice(data.get("grade") or Grade.GENERAL, Grade, "grade", _("Choose a grade.")),
+        "location": lambda: _required(clean_text(data.get("location"), 200, "location"),
+                                      _("Please say where the hazard is."), "location"),
+        "description": lambda: _required(clean_text(data.get("description"), 2000, "description",
+                                                    multiline=True),
+                                         _("Please describe the hazard."), "description"),
+        "risk_point": lambda: _risk_point(unit, data.get("risk_point")) if has_unit else None,
+        "area": lambda: _area(unit, data.get("area")) if has_unit else None,
+        "pin_x": lambda: plan_fraction(data.get("pin_x"), "pin_x"),
+        "pin_y": lambda: plan_fraction(data.get("pin_y"), "pin_y"),
+    }  # fmt: skip
+    fields: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    for name, clean in checks.items():
+        try:
+            fields[name] = clean()
+        except Invalid as exc:
+            errors.setdefault(exc.field or name, exc.message)
+    if errors:
+        raise InvalidFields(errors)
+    return fields
+
+
+def _source(unit: Unit | None, actor: Any, value: Any) -> str:
+    source = _choice(value or Source.SELF_CHECK, Source, "source", _("Choose a source."))
+    if source == Source.BUREAU and (unit is None or not has_perm_at(actor, Perm.SUPERVISE_HAZARDS, unit)):
+        raise Invalid(_("Only a bureau records hazards found by its supervision."), field="source")
+    return source
+
+
 def report(unit: Unit, *, actor: Any, data: dict[str, Any], photos: list[Any] = ()) -> tuple[Hazard, bool]:
     """Register a hazard found at `unit` (a school). Returns (hazard, created): a retry with the
-    same `client_id` by the same reporter answers the hazard already registered."""
+    same `client_id` by the same reporter answers the hazard already registered. `photos` are
+    uploads or photos already encoded (kept from an earlier try of the form)."""
     _school(unit)
     require(actor, Perm.REPORT_HAZARDS, unit)
     client_id = _client_id(data.get("client_id"))
@@ -92,24 +137,7 @@ def report(unit: Unit, *, actor: Any, data: dict[str, Any], photos: list[Any] = 
         existing = Hazard.objects.filter(reported_by=actor, client_id=client_id).first()
         if existing is not None:
             return existing, False
-    source = _choice(data.get("source") or Source.SELF_CHECK, Source, "source", _("Choose a source."))
-    if source == Source.BUREAU and not has_perm_at(actor, Perm.SUPERVISE_HAZARDS, unit):
-        raise Invalid(_("Only a bureau records hazards found by its supervision."), field="source")
-    fields = {
-        "source": source,
-        "category": _choice(data.get("category"), Category, "category", _("Choose a category.")),
-        "grade": _choice(data.get("grade") or Grade.GENERAL, Grade, "grade", _("Choose a grade.")),
-        "location": clean_text(data.get("location"), 200, "location"),
-        "description": clean_text(data.get("description"), 2000, "description", multiline=True),
-        "risk_point": _risk_point(unit, data.get("risk_point")),
-        "area": _area(unit, data.get("area")),
-        "pin_x": plan_fraction(data.get("pin_x"), "pin_x"),
-        "pin_y": plan_fraction(data.get("pin_y"), "pin_y"),
-    }
-    if not fields["location"]:
-        raise Invalid(_("Please say where the hazard is."), field="location")
-    if not fields["description"]:
-        raise Invalid(_("Please describe the hazard."), field="description")
+    fields = clean_report(unit, actor=actor, data=data)
     items = encode(list(photos))
     now = timezone.now()
     try:

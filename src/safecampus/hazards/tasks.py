@@ -13,3 +13,11 @@ def hazard_deadlines() -> tuple[int, int]:
 
     result = run()
     return result.reminded, result.escalated
+
+
+@db_periodic_task(crontab(minute="25"))
+def hazard_kept_photos_clean_up() -> int:
+    """Every hour: delete photos kept for report forms that were never sent again."""
+    from .pending import clean_up
+
+    return clean_up()

@@ -9,6 +9,7 @@ app_name = "hazards"
 urlpatterns = [
     path("", views.home, name="home"),
     path("report/", report_views.report, name="report"),
+    path("report/kept/<int:kept_id>/", report_views.kept_photo, name="kept_photo"),
     path("todo/", views.todo, name="todo"),
     path("confirm/", views.to_confirm, name="confirm"),
     path("verify/", views.to_verify, name="verify"),

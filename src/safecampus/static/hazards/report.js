@@ -1,5 +1,6 @@
 /* Hazard pages: thumbnails of the chosen photos; on the report form a client id per report (a
-   double tap or resubmission registers one hazard), the on-the-spot fields, one submission at a time. */
+   double tap or resubmission registers one hazard), removing photos kept from an earlier try, the
+   on-the-spot fields, one submission at a time. */
 (function () {
   "use strict";
   function uuid4() {
@@ -32,6 +33,24 @@
   if (!form) return;
   var cid = document.getElementById("id_client_id");
   if (cid && !cid.value) cid.value = uuid4();
+  // A kept photo (chosen before the form came back with errors) is removed here and on the server
+  // when the form is sent; without this script its button sends the form to remove it at once.
+  form.addEventListener("click", function (event) {
+    var button = event.target.closest ? event.target.closest(".kept-remove") : null;
+    if (!button) return;
+    event.preventDefault();
+    var drop = document.createElement("input");
+    drop.type = "hidden"; drop.name = "drop_photo"; drop.value = button.value;
+    form.appendChild(drop);
+    var figure = button.closest(".kept-photo");
+    var box = figure && figure.parentNode;
+    if (figure) figure.remove();
+    if (box && !box.querySelector(".kept-photo")) {
+      var note = document.getElementById(box.id + "-note");
+      if (note) note.remove();
+      box.remove();
+    }
+  });
   var spot = document.getElementById("id_on_spot");
   var fields = document.getElementById("on-spot-fields");
   if (spot && fields) spot.addEventListener("change", function () { fields.hidden = !spot.checked; });
