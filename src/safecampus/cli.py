@@ -1,4 +1,4 @@
-"""The `safecampus` command: serve, demo, audit verify, policy, manage."""
+"""The `safecampus` command: serve, demo, audit verify, policy, rollups, manage."""
 
 from __future__ import annotations
 
@@ -228,6 +228,13 @@ def cmd_bench_data(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_rollups(args: argparse.Namespace) -> int:
+    _setup()
+    from safecampus.core.rollups.commands import run
+
+    return run(args.action, args.names, unit=args.unit)
+
+
 def cmd_manage(args: argparse.Namespace) -> int:
     _setup()
     from django.core.management import execute_from_command_line
@@ -274,6 +281,11 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--seed", type=int, default=2026)
     bench.add_argument("--json", action="store_true", help="print the summary as JSON")
     bench.set_defaults(func=cmd_bench_data)
+    rollups = sub.add_parser("rollups", help="statistics roll-ups: list, reconcile, rebuild")
+    rollups.add_argument("action", choices=["list", "reconcile", "rebuild"])
+    rollups.add_argument("names", nargs="*", help="roll-ups (default: every one)")
+    rollups.add_argument("--unit", help="rebuild only this unit's subtree (unit code)")
+    rollups.set_defaults(func=cmd_rollups)
     manage = sub.add_parser("manage", help="any Django management command", add_help=False)
     manage.add_argument("rest", nargs=argparse.REMAINDER)
     manage.set_defaults(func=cmd_manage)

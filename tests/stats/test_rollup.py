@@ -144,6 +144,7 @@ def test_figures_are_exact_while_deltas_wait_to_be_folded(pupils, video, course,
 
     folds = []
     monkeypatch.setattr("safecampus.stats.signals.after_commit", folds.append)  # the job has not run yet
+    monkeypatch.setattr("safecampus.core.rollups.jobs.after_commit", folds.append)
     klass = pupils[0].school_class
     watch(pupils[0].user, video, 45)
     watch(pupils[1].user, video, 30, prefix="b")

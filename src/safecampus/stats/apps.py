@@ -8,4 +8,4 @@ class StatsConfig(AppConfig):
     verbose_name = _("Training statistics")
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401
+        from . import rollup, signals  # noqa: F401  (roll-ups registered, receivers connected)

@@ -15,6 +15,8 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from safecampus.core.rollups import percent
+
 from .access import Place
 from .children import child_places
 from .figures import Figures, report
@@ -23,8 +25,7 @@ from .people import PeopleList, Window
 BLOCK = 64 * 1024
 
 
-def _rate(x: float | None) -> float | None:
-    return None if x is None else round(x * 100, 1)
+_rate = percent  # a rate as a percentage, one decimal
 
 
 def figures_header() -> list[str]:

@@ -18,19 +18,14 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
-from types import SimpleNamespace
 from typing import Any
 
-from django.db import connection
-from django.db.models import Q, Sum
-
 from safecampus.core.models import Unit
-from safecampus.core.scoping import scope_sql
+from safecampus.core.rollups import Node, Total, ratio, unit_ids_by_path
 from safecampus.training.models import Audience, Campaign, ContentStatus, Course, Stage, student_fits
 
-from .models import COUNTER_FIELDS, NO_GRADE, StatCell, StatDelta, TargetCell
-from .nodes import Node, unit_ids_by_path
-from .rollup import fan_out, paths_of
+from .models import NO_GRADE
+from .rollup import TARGETS, TRAINING
 
 NodeKey = tuple[int, int, int]  # unit_id, grade_id, class_id
 AUDIENCES = [a.value for a in Audience]
@@ -103,15 +98,11 @@ class Figures:
         data.update(
             learning_s=round(self.learning_s, 3),
             average_s=round(self.average_s, 3),
-            participation_rate=_round(self.participation_rate),
-            pass_rate=_round(self.pass_rate),
-            completion_rate=_round(self.completion_rate),
+            participation_rate=ratio(self.participation_rate),
+            pass_rate=ratio(self.pass_rate),
+            completion_rate=ratio(self.completion_rate),
         )
         return data
-
-
-def _round(x: float | None) -> float | None:
-    return None if x is None else round(x, 6)
 
 
 @dataclass
@@ -130,28 +121,9 @@ class Report:
         return total
 
 
-def _node_q(nodes: list[NodeKey]) -> Q:
-    q = Q(pk__in=[])
-    units = [u for u, g, k in nodes if not g and not k]
-    if units:
-        q |= Q(unit_id__in=units, grade_id=0, class_id=0)
-    for u, g, k in nodes:
-        if g or k:
-            q |= Q(unit_id=u, grade_id=g, class_id=k)
-    return q
-
-
-def _node_sql(nodes: list[NodeKey]) -> tuple[str, list[int]]:
-    """`_node_q` as SQL (the statistics' hottest query is written out once, not compiled)."""
-    units = sorted({u for u, g, k in nodes if not g and not k})
-    parts, params = [], []
-    if units:
-        parts.append(f"(grade_id = 0 AND class_id = 0 AND unit_id IN ({', '.join(['%s'] * len(units))}))")
-        params += units
-    for u, g, k in sorted({n for n in nodes if n[1] or n[2]}):
-        parts.append("(unit_id = %s AND grade_id = %s AND class_id = %s)")
-        params += [u, g, k]
-    return " OR ".join(parts), params
+def _scope_where(scope: Scope, audiences: list[str]) -> dict[str, Any]:
+    campaign_id, stage_id, course_id = scope.key
+    return {"campaign_id": campaign_id, "stage_id": stage_id, "course_id": course_id, "audience": audiences}
 
 
 def _counter_sums(
@@ -162,89 +134,22 @@ def _counter_sums(
     start: dt.date,
     end: dt.date,
 ) -> dict:
-    campaign_id, stage_id, course_id = scope.key
-    where, params = _node_sql(nodes)
-    if not where:
-        return defaultdict(Figures)
-    marks = ", ".join(["%s"] * len(audiences))
-    table = StatCell._meta.db_table
-    scope_sql = f"campaign_id = %s AND stage_id = %s AND course_id = %s AND audience IN ({marks})"
-    # fixed identifiers; every value bound
-    sql = (
-        "SELECT unit_id, grade_id, class_id, audience,"  # noqa: S608
-        " SUM(CASE WHEN day <= %s THEN participants ELSE 0 END),"
-        " SUM(CASE WHEN day >= %s AND day <= %s THEN participants ELSE 0 END),"
-        " SUM(CASE WHEN day >= %s AND day <= %s THEN learning_ms ELSE 0 END),"
-        " SUM(CASE WHEN day <= %s THEN takings ELSE 0 END),"
-        " SUM(CASE WHEN day <= %s THEN completions ELSE 0 END),"
-        " SUM(CASE WHEN day <= %s THEN passes ELSE 0 END)"
-        f" FROM {table} WHERE ({where}) AND {scope_sql}"
-        " GROUP BY unit_id, grade_id, class_id, audience"
-    )
-    day = connection.ops.adapt_datefield_value
-    bounds = [day(end), day(start), day(end), day(start), day(end), day(end), day(end), day(end)]
+    """Figures per node and audience: the cells plus the deltas still pending, read by the engine
+    (people, takings, completions and passes by the range's end; time and new people within it)."""
+    totals = {
+        "participants": Total("participants", "day", end=end),
+        "new_participants": Total("participants", "day", start, end),
+        "learning_ms": Total("learning_ms", "day", start, end),
+        "takings": Total("takings", "day", end=end),
+        "completions": Total("completions", "day", end=end),
+        "passes": Total("passes", "day", end=end),
+    }
+    found = TRAINING.read(nodes, paths, where=_scope_where(scope, audiences), ranges={"day": (None, end)},
+                          group=("audience",), totals=totals)  # fmt: skip
     out: dict = defaultdict(Figures)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*bounds, *params, campaign_id, stage_id, course_id, *audiences])
-        for u, g, k, audience, *sums in cursor.fetchall():
-            f = out[(u, g, k, audience)]
-            for name, value in zip(COUNTERS, sums, strict=True):
-                setattr(f, name, getattr(f, name) + int(value or 0))
-    _add_pending(out, nodes, paths, scope, audiences, start, end)
+    for key, sums in found.items():
+        out[key] = Figures(**sums)
     return out
-
-
-DELTA_COLUMNS = ("unit_id", "unit_path", "grade_id", "class_id", "campaign_id", "stage_id", "course_id",
-                 "audience", "day", *COUNTER_FIELDS)  # fmt: skip
-
-
-def _pending_deltas(paths: list[str], campaign_id: int, audiences: list[str]) -> list[SimpleNamespace]:
-    """Deltas under these paths (the reading path's second query, written out once)."""
-    under, like = scope_sql(paths, "unit_path")
-    marks = ", ".join(["%s"] * len(audiences))
-    sql = f"SELECT {', '.join(DELTA_COLUMNS)} FROM {StatDelta._meta.db_table}"  # noqa: S608 (fixed names)
-    sql += f" WHERE ({under}) AND campaign_id = %s AND audience IN ({marks})"
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*like, campaign_id, *audiences])
-        rows = cursor.fetchall()
-    out = []
-    for row in rows:
-        d = SimpleNamespace(**dict(zip(DELTA_COLUMNS, row, strict=True)))
-        if isinstance(d.day, str):  # SQLite hands dates back as text
-            d.day = dt.date.fromisoformat(d.day)
-        out.append(d)
-    return out
-
-
-def _add_pending(
-    out: dict,
-    nodes: list[NodeKey],
-    paths: dict[int, str],
-    scope: Scope,
-    audiences: list[str],
-    start: dt.date,
-    end: dt.date,
-) -> None:
-    """Deltas committed but not yet folded into the cells."""
-    if not paths:
-        return
-    deltas = _pending_deltas(sorted(set(paths.values())), scope.campaign.pk, audiences)
-    if not deltas:
-        return
-    wanted = set(nodes)
-    for key, counts in fan_out(deltas, unit_ids_by_path(paths_of(deltas))).items():
-        unit_id, grade_id, class_id, campaign_id, stage_id, course_id, audience, day = key
-        if (unit_id, grade_id, class_id) not in wanted or (campaign_id, stage_id, course_id) != scope.key:
-            continue
-        f = out[(unit_id, grade_id, class_id, audience)]
-        if day <= end:
-            f.participants += counts["participants"]
-            f.takings += counts["takings"]
-            f.completions += counts["completions"]
-            f.passes += counts["passes"]
-            if day >= start:
-                f.new_participants += counts["participants"]
-                f.learning_ms += counts["learning_ms"]
 
 
 def fits(course: Course, audience: str, school_type: str, grade_level: int) -> bool:
@@ -282,17 +187,10 @@ def _targets(nodes: list[NodeKey], paths: dict[int, str], scope: Scope, audience
             inner = p == paths.get(n[0])
             lookups.add(n if inner else (ids.get(p, 0), 0, 0))
     cells: dict[NodeKey, list] = defaultdict(list)
-    if lookups:
-        where, params = _node_sql(sorted(lookups))
-        marks = ", ".join(["%s"] * len(audiences))
-        sql = "SELECT unit_id, grade_id, class_id, audience, school_type, grade_level, people"
-        sql += f" FROM {TargetCell._meta.db_table} WHERE ({where})"
-        sql += f" AND school_year = %s AND audience IN ({marks})"
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [*params, scope.campaign.school_year, *audiences])
-            rows = cursor.fetchall()
-        for u, g, k, *rest in rows:
-            cells[(u, g, k)].append(rest)
+    where = {"school_year": scope.campaign.school_year, "audience": audiences}
+    group = ("audience", "school_type", "grade_level")
+    for (u, g, k, *rest), sums in TARGETS.read(sorted(lookups), {}, where=where, group=group).items():
+        cells[(u, g, k)].append([*rest, sums["people"]])
     out: dict = defaultdict(Figures)
 
     def counted(n: NodeKey, offer: str) -> NodeKey | None:
@@ -344,29 +242,24 @@ def report(
 
 def trend(node: NodeKey, scope: Scope, *, audience: str | None = None, start: dt.date | None = None,
           end: dt.date | None = None) -> list[dict[str, Any]]:  # fmt: skip
-    """Learning time, new participants and completions per day (cells; pending deltas are folded
-    within seconds and the trend is a picture, not a figure)."""
-    campaign_id, stage_id, course_id = scope.key
-    qs = StatCell.objects.filter(
-        _node_q([node]), campaign_id=campaign_id, stage_id=stage_id, course_id=course_id
-    )
-    if audience:
-        qs = qs.filter(audience=audience)
-    if start:
-        qs = qs.filter(day__gte=start)
-    if end:
-        qs = qs.filter(day__lte=end)
-    rows = qs.values("day").annotate(
-        s_learning=Sum("learning_ms"), s_participants=Sum("participants"), s_completions=Sum("completions")
-    )
+    """Learning time, new participants and completions per day (cells + pending deltas)."""
+    paths = dict(Unit.objects.filter(pk=node[0]).values_list("pk", "path"))
+    audiences = [audience] if audience else AUDIENCES
+    totals = {name: Total(name) for name in ("learning_ms", "participants", "completions")}
+    rows = TRAINING.read([node], paths, where=_scope_where(scope, audiences), ranges={"day": (start, end)},
+                         group=("day",), totals=totals)  # fmt: skip
+    by_day: dict[dt.date, dict[str, int]] = defaultdict(lambda: dict.fromkeys(totals, 0))
+    for (*_node, day), sums in rows.items():
+        for name, value in sums.items():
+            by_day[day][name] += value
     return [
         {
-            "day": r["day"].isoformat(),
-            "learning_s": r["s_learning"] / 1000,
-            "new_participants": r["s_participants"],
-            "completions": r["s_completions"],
+            "day": day.isoformat(),
+            "learning_s": sums["learning_ms"] / 1000,
+            "new_participants": sums["participants"],
+            "completions": sums["completions"],
         }
-        for r in sorted(rows, key=lambda r: r["day"])
+        for day, sums in sorted(by_day.items())
     ]
 
 

@@ -7,9 +7,9 @@ node the learner belonged to when the fact happened; their ancestors are the pre
 `unit_path`, so no query walks the tree.
 
 `StatDelta` rows are written in the same transaction as the credited heartbeat or the quiz
-pass; `rollup.apply_pending` folds them into `StatCell` (per node, scope, audience and day)
-and deletes them in one transaction, so each delta counts exactly once. Figures read cells plus
-the deltas still pending, so they are exact at any moment.
+pass; the core roll-up engine (`rollup.TRAINING`) folds them into `StatCell` (per node, scope,
+audience and day) and deletes them in one transaction, so each delta counts exactly once.
+Figures read cells plus the deltas still pending, so they are exact at any moment.
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ import datetime as dt
 from collections import defaultdict
 from typing import Any
 
-from .models import COUNTER_FIELDS, Participation, StatDelta
+from .models import COUNTER_FIELDS, Participation
 from .nodes import Node, node_of
 
 DeltaKey = tuple[Node, int, int, int, str, dt.date]  # node, campaign, stage, course, audience, day
@@ -84,31 +84,12 @@ class Recorder:
         p.save(update_fields=["completed_day", "passed_day"])
 
     def flush(self) -> None:
-        rows = []
-        for (node, campaign_id, stage_id, course_id, audience, day), counts in self.deltas.items():
-            if not any(counts.values()):
-                continue
-            rows.append(
-                StatDelta(
-                    unit_id=node.unit_id,
-                    unit_path=node.unit_path,
-                    grade_id=node.grade_id,
-                    class_id=node.class_id,
-                    campaign_id=campaign_id,
-                    stage_id=stage_id,
-                    course_id=course_id,
-                    audience=audience,
-                    day=day,
-                    **counts,
-                )
-            )
-        self.deltas.clear()
-        if rows:
-            StatDelta.objects.bulk_create(rows)
-            from .signals import after_commit
-            from .tasks import schedule_rollup
+        """Write the collected changes as deltas of the training roll-up (same transaction)."""
+        from .rollup import TRAINING
 
-            after_commit(schedule_rollup)
+        changes = [(node, tuple(key), counts) for (node, *key), counts in self.deltas.items()]
+        self.deltas.clear()
+        TRAINING.record(changes)
 
 
 def _node(p: Any) -> Node:

@@ -1,91 +1,113 @@
-"""Folding pending deltas into the roll-up cells, exactly once.
+"""The training statistics, declared with the core roll-up engine.
 
-A batch of `StatDelta` rows is locked (SKIP LOCKED on PostgreSQL, so several workers can share
-the work), fanned out to every ancestor node and broader scope, added to `StatCell` with one
-upsert per chunk and deleted — all in one transaction, so a crash or a second run never counts
-a delta twice. Cells are written in key order so concurrent workers cannot deadlock.
+`training`: learning time, people, takings, completions and passes per node (unit and every
+ancestor; a student's grade and class at their school), campaign, stage, course, audience and
+day. Deltas are written by `record.Recorder` with each credited heartbeat, classroom credit or
+quiz pass; a course's figures count again for its stage and its campaign (without
+`participants`, which are distinct people per scope). The facts recounted are
+`training.LearningDay` (time) and `Participation` (people, completions, passes).
+
+`training_targets`: the people each node is responsible for (`targets`), per school year,
+audience, school type and grade level, recounted from each unit's own people (`TargetOwn`);
+refreshed straight into the cells (no deltas).
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable
-from typing import Any
+from django.db import connection
 
-from django.db import connection, models, transaction
+from safecampus.core.models import Unit
+from safecampus.core.rollups import Rollup, Widen, register
+from safecampus.training.models import Course
+from safecampus.training.progress_models import LearningDay
 
-from .models import CELL_KEY, COUNTER_FIELDS, StatCell, StatDelta
-from .nodes import Node, unit_ids_by_path
-
-CellKey = tuple  # values of CELL_KEY, in order
-
-
-def fan_out(deltas: Iterable[Any], unit_ids: dict[str, int]) -> dict[CellKey, dict[str, int]]:
-    """Cells each delta counts in: the unit and its ancestors (plus grade and class), for its own
-    scope and — for course deltas — the course's stage and campaign (without `participants`,
-    which are distinct per scope)."""
-    cells: dict[CellKey, dict[str, int]] = defaultdict(lambda: dict.fromkeys(COUNTER_FIELDS, 0))
-    for d in deltas:
-        node = Node(d.unit_id, d.unit_path, d.grade_id, d.class_id)
-        nodes = [(unit_ids[p], 0, 0) for p in node.ancestor_paths() if p in unit_ids]
-        if d.grade_id:
-            nodes.append((d.unit_id, d.grade_id, 0))
-        if d.class_id:
-            nodes.append((d.unit_id, d.grade_id, d.class_id))
-        scopes = [((d.stage_id, d.course_id), COUNTER_FIELDS)]
-        if d.course_id:
-            broad = [f for f in COUNTER_FIELDS if f != "participants"]
-            scopes.append(((0, 0), broad))
-            if d.stage_id:
-                scopes.append(((d.stage_id, 0), broad))
-        for n in nodes:
-            for (stage_id, course_id), fields in scopes:
-                cell = cells[(*n, d.campaign_id, stage_id, course_id, d.audience, d.day)]
-                for f in fields:
-                    cell[f] += getattr(d, f)
-    return cells
+from . import targets
+from .models import COUNTER_FIELDS, Participation, StatCell, StatDelta, TargetCell, TargetOwn
 
 
-def paths_of(deltas: Iterable[Any]) -> set[str]:
-    return {p for d in deltas for p in Node(d.unit_id, d.unit_path).ancestor_paths()}
+def _t(model: type) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
 
 
-def add_to_rows(
-    model: type[models.Model], key: list[str], fields: list[str], rows: dict[tuple, dict[str, int]]
-) -> None:
-    """rows[key] += values, inserting missing rows (one INSERT … ON CONFLICT per 500 rows; the
-    same SQL on PostgreSQL and SQLite)."""
-    if not rows:
-        return
-    qn = connection.ops.quote_name
-    table = qn(model._meta.db_table)
-    cols = key + fields
-    updates = ", ".join(f"{qn(f)} = {table}.{qn(f)} + excluded.{qn(f)}" for f in fields)
-    items = sorted(rows.items(), key=lambda kv: tuple(str(v) for v in kv[0]))
-    with connection.cursor() as cursor:
-        for start in range(0, len(items), 500):
-            chunk = items[start : start + 500]
-            values = ", ".join(["(" + ", ".join(["%s"] * len(cols)) + ")"] * len(chunk))
-            params = [v for k, counts in chunk for v in (*k, *(counts[f] for f in fields))]
-            cursor.execute(
-                f"INSERT INTO {table} ({', '.join(qn(c) for c in cols)}) VALUES {values} "
-                f"ON CONFLICT ({', '.join(qn(c) for c in key)}) DO UPDATE SET {updates}",
-                params,
-            )
+def ms_sql(column: str) -> str:
+    """Whole milliseconds of a column of seconds, rounded as `nodes.to_ms` rounds them."""
+    if connection.vendor == "postgresql":
+        return f"CAST(FLOOR({column} * 1000 + 0.5) AS BIGINT)"
+    return f"CAST({column} * 1000 + 0.5 AS INTEGER)"  # credited time is never negative
+
+
+NODE = "unit_path, unit_id, grade_id, class_id"
+SCOPE = "campaign_id, stage_id, course_id, audience"
+
+
+def facts(under: str | None) -> list[tuple[str, list[str]]]:
+    """Credited time per learning day; first engagement, completion and pass per participation."""
+    like = [(under or "") + "%"]
+    ld, course, part = _t(LearningDay), _t(Course), _t(Participation)
+    learning = (
+        "SELECT f.unit_path AS unit_path, f.unit_id AS unit_id, f.grade_id AS grade_id,"
+        " f.class_id AS class_id, c.campaign_id AS campaign_id, COALESCE(c.stage_id, 0) AS stage_id,"
+        f" c.id AS course_id, f.audience AS audience, f.day AS day, {ms_sql('f.credited_s')} AS learning_ms,"
+        " 0 AS participants, 0 AS takings, 0 AS completions, 0 AS passes"
+        f" FROM {ld} f JOIN {course} c ON c.id = f.course_id WHERE f.unit_path LIKE %s"
+    )
+    counts = "0 AS learning_ms, {} AS participants, {} AS takings, {} AS completions, {} AS passes"
+    took = "CASE WHEN course_id <> 0 THEN 1 ELSE 0 END"
+    people = [
+        ("first_day", counts.format(1, took, 0, 0), ""),
+        ("completed_day", counts.format(0, 0, 1, 0), " AND completed_day IS NOT NULL"),
+        ("passed_day", counts.format(0, 0, 0, 1), " AND passed_day IS NOT NULL"),
+    ]
+    sources = [(learning, like)]
+    for day, values, cond in people:
+        sql = f"SELECT {NODE}, {SCOPE}, {day} AS day, {values} FROM {part} WHERE unit_path LIKE %s{cond}"
+        sources.append((sql, like))
+    return sources
+
+
+def target_facts(under: str | None) -> list[tuple[str, list[str]]]:
+    """Each unit's own people (`TargetOwn`), at the unit's current path."""
+    sql = (
+        "SELECT u.path AS unit_path, o.unit_id AS unit_id, o.grade_id AS grade_id, o.class_id AS class_id,"
+        " o.school_year AS school_year, o.audience AS audience, o.school_type AS school_type,"
+        f" o.grade_level AS grade_level, o.people AS people FROM {_t(TargetOwn)} o"
+        f" JOIN {_t(Unit)} u ON u.id = o.unit_id WHERE u.path LIKE %s"
+    )
+    return [(sql, [(under or "") + "%"])]
+
+
+TRAINING = register(
+    Rollup(
+        name="training",
+        label="training statistics",
+        cell=StatCell,
+        delta=StatDelta,
+        classes=True,
+        keys=("campaign_id", "stage_id", "course_id", "audience", "day"),
+        counters=tuple(COUNTER_FIELDS),
+        widen=(
+            Widen(when=("course_id",), reset=("stage_id", "course_id"), drop=("participants",)),
+            Widen(when=("course_id", "stage_id"), reset=("course_id",), drop=("participants",)),
+        ),
+        facts=facts,
+    )
+)
+
+TARGETS = register(
+    Rollup(
+        name="training_targets",
+        label="training targets",
+        cell=TargetCell,
+        classes=True,
+        keys=("school_year", "audience", "school_type", "grade_level"),
+        counters=("people",),
+        facts=target_facts,
+        check=targets.own_drift,
+        refresh=targets.refresh_under,
+    )
+)
 
 
 def apply_pending(batch: int = 5000) -> int:
-    """Fold every pending delta into the cells; returns how many were applied."""
-    applied = 0
-    while True:
-        with transaction.atomic():
-            qs = StatDelta.objects.order_by("id")
-            if connection.features.has_select_for_update_skip_locked:
-                qs = qs.select_for_update(skip_locked=True)
-            deltas = list(qs[:batch])
-            if not deltas:
-                return applied
-            cells = fan_out(deltas, unit_ids_by_path(paths_of(deltas)))
-            add_to_rows(StatCell, CELL_KEY, COUNTER_FIELDS, cells)
-            StatDelta.objects.filter(pk__in=[d.pk for d in deltas]).delete()
-        applied += len(deltas)
+    """Fold every pending delta into the cells; returns how many were folded."""
+    return TRAINING.fold(batch)

@@ -1,4 +1,4 @@
-"""Keeping targets current as the roster changes, and roll-ups when the tree changes.
+"""Keeping targets current as the roster changes (a unit move is the roll-up engine's).
 
 Model signals (students, memberships, users, units) and the bulk-change signal of the roster
 services collect the units touched by a transaction; one refresh per unit runs after commit.
@@ -15,14 +15,11 @@ from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
 from safecampus.core.models import Membership, Unit
-from safecampus.core.signals import people_changed, unit_moved
+from safecampus.core.rollups.jobs import after_commit
+from safecampus.core.signals import people_changed
 from safecampus.roster.models import Student
 
-
-def after_commit(fn: Any) -> None:
-    """Run `fn` once the current transaction commits (the tests run it at once: their
-    transaction never commits)."""
-    transaction.on_commit(fn)
+__all__ = ["after_commit", "schedule_targets"]
 
 
 class _Batch:
@@ -91,10 +88,3 @@ def _unit_saved(sender: Any, instance: Unit, created: bool, **kwargs: Any) -> No
 @receiver(people_changed)
 def _people_changed(sender: Any, unit_ids: Iterable[int], **kwargs: Any) -> None:
     schedule_targets(unit_ids)
-
-
-@receiver(unit_moved)
-def _unit_moved(sender: Any, unit: Unit, old_path: str, **kwargs: Any) -> None:
-    from .tasks import rebuild_stats
-
-    after_commit(rebuild_stats)

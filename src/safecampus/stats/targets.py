@@ -18,13 +18,12 @@ from django.db.models import Count, Max, Q
 
 from safecampus.core.models import Membership, Unit
 from safecampus.core.roles import Role
+from safecampus.core.rollups import Change, Node, upsert_add
 from safecampus.roster.importing import current_school_year
 from safecampus.roster.models import Grade, Student, StudentStatus
 from safecampus.training.learner import audience_of_role
 
-from .models import NO_GRADE, TARGET_KEY, TargetCell, TargetOwn
-from .nodes import Node, unit_ids_by_path
-from .rollup import add_to_rows
+from .models import NO_GRADE, TARGET_KEY, TargetOwn
 
 TargetKey = tuple  # values of TARGET_KEY
 
@@ -70,22 +69,6 @@ def own_people(unit: Unit, year: int) -> dict[TargetKey, int]:
     return out
 
 
-def fan_out_targets(
-    unit: Unit, diff: dict[TargetKey, int], ids: dict[str, int]
-) -> dict[TargetKey, dict[str, int]]:
-    cells: dict[TargetKey, dict[str, int]] = defaultdict(lambda: {"people": 0})
-    ancestors = [ids[p] for p in Node(unit.pk, unit.path).ancestor_paths() if p in ids]
-    for (unit_id, grade_id, class_id, *rest), n in diff.items():
-        nodes = [(a, 0, 0) for a in ancestors]
-        if grade_id:
-            nodes.append((unit_id, grade_id, 0))
-        if class_id:
-            nodes.append((unit_id, grade_id, class_id))
-        for node in nodes:
-            cells[(*node, *rest)]["people"] += n
-    return cells
-
-
 def refresh_unit(unit_id: int) -> bool:
     """Bring one unit's targets up to date; returns whether anything changed."""
     with transaction.atomic():
@@ -102,10 +85,15 @@ def refresh_unit(unit_id: int) -> bool:
         diff = {k: v for k, v in diff.items() if v}
         if not diff:
             return False
-        add_to_rows(TargetOwn, TARGET_KEY, ["people"], {k: {"people": v} for k, v in diff.items()})
+        upsert_add(TargetOwn, TARGET_KEY, ["people"], {k: {"people": v} for k, v in diff.items()})
         TargetOwn.objects.filter(unit_id=unit.pk, school_year=year, people=0).delete()
-        ids = unit_ids_by_path(set(Node(unit.pk, unit.path).ancestor_paths()))
-        add_to_rows(TargetCell, TARGET_KEY, ["people"], fan_out_targets(unit, diff, ids))
+        changes: list[Change] = [
+            (Node(unit.pk, unit.path, grade_id, class_id), tuple(rest), {"people": n})
+            for (_unit, grade_id, class_id, *rest), n in diff.items()
+        ]
+        from .rollup import TARGETS
+
+        TARGETS.record(changes)
         return True
 
 
@@ -116,3 +104,26 @@ def refresh_units(unit_ids: Iterable[int]) -> int:
 def refresh_all() -> int:
     """Refresh every unit (after a bulk load, or when the school year turns)."""
     return refresh_units(Unit.objects.values_list("pk", flat=True))
+
+
+def _units(under: str | None) -> list[Unit]:
+    return list(Unit.objects.filter(path__startswith=under) if under else Unit.objects.all())
+
+
+def refresh_under(under: str | None) -> int:
+    """Refresh every unit under a path (all: None) — before the targets are rebuilt."""
+    return refresh_units(u.pk for u in _units(under))
+
+
+def own_drift(under: str | None) -> list[int]:
+    """Units whose stored own people differ from a recount (a roster change that was missed)."""
+    out = []
+    for unit in _units(under):
+        year = live_year(unit)
+        stored = {
+            tuple(getattr(r, f) for f in TARGET_KEY): r.people
+            for r in TargetOwn.objects.filter(unit_id=unit.pk, school_year=year).exclude(people=0)
+        }
+        if stored != own_people(unit, year):
+            out.append(unit.pk)
+    return out

@@ -1,37 +1,12 @@
-"""Background jobs of the statistics (Huey)."""
+"""Background jobs of the training statistics (Huey); folding and reconciling are the roll-up
+engine's (`core.rollups.jobs`)."""
 
 from __future__ import annotations
 
-from django.core.cache import cache
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
-from . import recount, rollup, targets
-
-
-@db_task()
-def apply_pending() -> int:
-    return rollup.apply_pending()
-
-
-def schedule_rollup() -> None:
-    """After a commit that wrote deltas: fold them in about a second (one job per second at most
-    from each process; the periodic job catches anything left)."""
-    if _immediate():
-        rollup.apply_pending()
-    elif cache.add("stats:rollup-scheduled", 1, timeout=1):
-        apply_pending.schedule(delay=1)
-
-
-def _immediate() -> bool:
-    from huey.contrib.djhuey import HUEY
-
-    return HUEY.immediate
-
-
-@db_periodic_task(crontab(minute="*"))
-def apply_pending_periodic() -> int:
-    return rollup.apply_pending()
+from . import targets
 
 
 @db_task()
@@ -39,16 +14,11 @@ def refresh_targets(unit_ids: list[int]) -> int:
     return targets.refresh_units(unit_ids)
 
 
-@db_task()
-def rebuild_stats() -> None:
-    recount.rebuild()
-
-
-@db_periodic_task(crontab(hour="2", minute="20"))
-def nightly_reconcile() -> dict:
-    """Refresh every unit's targets (the school year may have turned) and report any drift."""
-    targets.refresh_all()
-    return recount.reconcile().as_dict()
+@db_periodic_task(crontab(hour="2", minute="10"))
+def nightly_targets() -> int:
+    """Refresh every unit's targets (the school year may have turned) before the engine's
+    nightly reconcile."""
+    return targets.refresh_all()
 
 
 @db_periodic_task(crontab(day_of_week="1", hour="8", minute="30"))

@@ -9,6 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from .declare import get
+from .recount import Reconciliation
 
 
 class ReconcileAlias(BaseCommand):
@@ -25,14 +26,13 @@ class ReconcileAlias(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         self.before(options)
-        drifts = [get(name).reconcile() for name in self.rollups]
-        report = drifts[0].as_dict() if len(drifts) == 1 else {d.rollup: d.as_dict() for d in drifts}
+        drifts = Reconciliation([get(name).reconcile() for name in self.rollups])
+        report = drifts.drifts[0].as_dict() if len(drifts.drifts) == 1 else drifts.as_dict()
         self.stdout.write(json.dumps(report, ensure_ascii=False, indent=2))
         if options["rebuild"]:
             for name in self.rollups:
                 get(name).rebuild()
             self.stdout.write("cells rebuilt from the facts")
-        elif any(not d.clean for d in drifts):
-            raise CommandError(
-                "statistics drift from the facts: " + ", ".join(d.rollup for d in drifts if not d.clean)
-            )
+        elif not drifts.clean:
+            drifting = ", ".join(d.rollup for d in drifts.drifts if not d.clean)
+            raise CommandError(f"statistics drift from the facts: {drifting}")

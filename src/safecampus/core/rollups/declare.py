@@ -137,10 +137,10 @@ class Rollup:
 
         return recount.reconcile(self, check=check)
 
-    def rebuild(self, unit: Unit | None = None) -> None:
+    def rebuild(self, unit: Unit | None = None, *, refresh: bool = False) -> None:
         from . import recount
 
-        recount.rebuild(self, unit)
+        recount.rebuild(self, unit, refresh=refresh)
 
 
 _REGISTRY: dict[str, Rollup] = {}

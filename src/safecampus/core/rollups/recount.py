@@ -90,7 +90,7 @@ def recount_parts(
         where.append(f"x.id IN ({', '.join(['%s'] * len(target.unit_ids))})")
         where_params += list(target.unit_ids)
     branches = [
-        f"SELECT x.id, {zeros}{', '.join(keys)}, {', '.join(counters)} FROM t"
+        f"SELECT x.id, {zeros}{', '.join('t.' + c for c in (*keys, *counters))} FROM t"
         f" JOIN dd ON dd.n * {STEP} <= LENGTH(t.unit_path)"
         f" JOIN {q(Unit._meta.db_table)} x ON x.path = SUBSTR(t.unit_path, 1, dd.n * {STEP})"
         f" WHERE {' AND '.join(where)}"
@@ -152,6 +152,20 @@ class Drift:
         }
 
 
+@dataclass
+class Reconciliation:
+    """The drift of several roll-ups."""
+
+    drifts: list[Drift]
+
+    @property
+    def clean(self) -> bool:
+        return all(d.clean for d in self.drifts)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"clean": self.clean, **{d.rollup: d.as_dict() for d in self.drifts}}
+
+
 def reconcile(rollup: Rollup, *, check: bool = True) -> Drift:
     """Fold what is pending, then compare every stored cell with the recount (one statement)."""
     fold(rollup)
@@ -199,10 +213,11 @@ def _replace(rollup: Rollup, target: Target, delete_where: str, delete_params: S
 
 
 @transaction.atomic
-def rebuild(rollup: Rollup, unit: Unit | None = None) -> None:
-    """Replace the cells by the recount: every cell, or those of `unit`'s subtree."""
+def rebuild(rollup: Rollup, unit: Unit | None = None, *, refresh: bool = False) -> None:
+    """Replace the cells by the recount: every cell, or those of `unit`'s subtree (with
+    `refresh`, after bringing the roll-up's derived facts up to date there)."""
     under = unit.path if unit is not None else None
-    if rollup.refresh is not None:
+    if refresh and rollup.refresh is not None:
         rollup.refresh(under)
     lock(rollup, exclusive=True)
     if unit is None:
