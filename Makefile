@@ -90,12 +90,14 @@ lint: install-python
 	$(VENV)/bin/ruff check src tests bench
 	$(VENV)/bin/ruff format --check src tests bench
 
-# bench/stats.py needs PostgreSQL (BENCH_PG_URL, default postgres://postgres@127.0.0.1:5432/postgres);
-# STATS_BENCH_ARGS="--schools 8000" for 8,000,000 learners (see bench/README.md).
+# bench/stats.py and bench/pages.py need PostgreSQL (BENCH_PG_URL, default
+# postgres://postgres@127.0.0.1:5432/postgres); STATS_BENCH_ARGS="--schools 8000" for 8,000,000
+# learners, PAGES_BENCH_ARGS="--sizes 1000,4000" for smaller provinces (see bench/README.md).
 bench: install
 	$(PY) bench/run.py $(BENCH_ARGS)
 	$(PY) bench/roster_import.py
 	$(PY) bench/stats.py $(STATS_BENCH_ARGS)
+	$(PY) bench/pages.py $(PAGES_BENCH_ARGS)
 
 messages: install-python
 	@command -v xgettext >/dev/null 2>&1 || { \

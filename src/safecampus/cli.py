@@ -223,7 +223,9 @@ def cmd_bench_data(args: argparse.Namespace) -> int:
     _ensure_var()
     options = ["--schools", str(args.schools), "--students-per-school", str(args.students_per_school),
                "--share", str(args.share), "--accounts-per-school", str(args.accounts_per_school),
-               "--seed", str(args.seed)]  # fmt: skip
+               "--seed", str(args.seed), "--hazards-per-school", str(args.hazards_per_school),
+               "--risk-points-per-school", str(args.risk_points_per_school),
+               "--letters-per-county", str(args.letters_per_county)]  # fmt: skip
     _manage("bench_data", *options, *(["--json"] if args.json else []))
     return 0
 
@@ -279,6 +281,10 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--share", type=float, default=0.7, help="share of students who learnt (0.7)")
     bench.add_argument("--accounts-per-school", type=int, default=5, help="sign-in students per school (5)")
     bench.add_argument("--seed", type=int, default=2026)
+    bench.add_argument("--hazards-per-school", type=int, default=0,
+                       help="also hazards, risk points and letters (0: none; 6 is realistic)")  # fmt: skip
+    bench.add_argument("--risk-points-per-school", type=int, default=12, help="with --hazards-per-school")
+    bench.add_argument("--letters-per-county", type=int, default=10, help="with --hazards-per-school")
     bench.add_argument("--json", action="store_true", help="print the summary as JSON")
     bench.set_defaults(func=cmd_bench_data)
     rollups = sub.add_parser("rollups", help="statistics roll-ups: list, reconcile, rebuild")

@@ -55,7 +55,9 @@ def test_school_home_and_reply(client_for, principal, make_letter, major, school
 def test_issue_letter_through_the_form(client_for, county, school, major, make_hazard):
     c = client_for(county)
     chooser = c.get("/supervision/letters/new/?kind=reminder").content.decode()
-    assert f'value="{school.pk}"' in chooser
+    assert 'id="school-search"' in chooser and "<select" not in chooser  # a search, not every school
+    found = c.get("/supervision/letters/new/", {"kind": "reminder", "school_q": school.name}).content.decode()
+    assert f"/supervision/letters/new/?kind=reminder&amp;school={school.pk}" in found
     form = c.get(
         f"/supervision/letters/new/?school={school.pk}&kind=reminder&hazard={major.pk}"
     ).content.decode()

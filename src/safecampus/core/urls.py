@@ -1,12 +1,13 @@
 from django.urls import path
 
-from . import audit_views, org_views, views
+from . import audit_views, org_views, search_views, views
 
 app_name = "core"
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("org/", org_views.unit_tree, name="unit_tree"),
+    path("org/schools/search", search_views.school_search, name="school_search"),
     path("org/units/<int:unit_id>/", org_views.unit_detail, name="unit_detail"),
     path("org/units/<int:unit_id>/children/", org_views.unit_children, name="unit_children"),
     path("org/units/<int:unit_id>/new/", org_views.unit_create, name="unit_create"),

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,16 +26,37 @@ from .notices import holders
 FIELD_ALIASES = {"image": "photos"}
 
 
-def report_schools(user: Any) -> list[Unit]:
-    """Schools the user may report hazards for: their schools, else the schools of their bureau."""
+def _bureau_schools(user: Any) -> Any:
+    """Active schools under the user's bureau memberships that allow reporting (a queryset)."""
+    q = Q(pk__in=[])
+    for m in active_memberships(user):
+        if role_allows(m.role, Perm.REPORT_HAZARDS):
+            q |= Q(path__startswith=m.unit.path)
+    return Unit.objects.filter(q, kind=UnitKind.SCHOOL, is_active=True).order_by("path")
+
+
+def report_schools(user: Any, *, limit: int | None = None) -> list[Unit]:
+    """Schools the user may report hazards for: their schools, else the schools of their bureau
+    (the first `limit` + 1 of them when a limit is given: more than `limit` means "search")."""
     schools = own_schools(user, Perm.REPORT_HAZARDS)
-    if not schools:
-        for m in [m for m in active_memberships(user) if role_allows(m.role, Perm.REPORT_HAZARDS)]:
-            for school in Unit.objects.filter(
-                path__startswith=m.unit.path, kind=UnitKind.SCHOOL, is_active=True
-            ):
-                schools[school.pk] = school
-    return sorted(schools.values(), key=lambda u: u.path)
+    if schools:
+        return sorted(schools.values(), key=lambda u: u.path)
+    qs = _bureau_schools(user)
+    return list(qs if limit is None else qs[: limit + 1])
+
+
+def may_report(user: Any) -> bool:
+    return bool(own_schools(user, Perm.REPORT_HAZARDS)) or _bureau_schools(user).exists()
+
+
+def report_school(user: Any, value: Any) -> Unit | None:
+    """The school chosen for a report by id, when the user may report there (else None)."""
+    if not str(value or "").isdigit():
+        return None
+    own = own_schools(user, Perm.REPORT_HAZARDS)
+    if own:
+        return own.get(int(value))
+    return _bureau_schools(user).filter(pk=int(value)).first()
 
 
 def default_source(user: Any, unit: Unit) -> str:

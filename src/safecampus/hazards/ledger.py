@@ -88,33 +88,21 @@ def ledger(
     return qs.select_related("unit", "reported_by", "rectifier").order_by("-reported_at", "-id")
 
 
-@dataclass
-class SchoolRow:
-    unit: Unit
-    open: int
-    overdue: int
-    major: int
-
-
-def schools_of(user: Any, unit: Unit, today: dt.date | None = None) -> list[SchoolRow]:
-    """Schools under a bureau with their open, overdue and open major hazards, worst first."""
+def school_counts(user: Any, unit: Unit, today: dt.date | None = None) -> QuerySet:
+    """Schools under a bureau with open hazards: their open, overdue and open major hazards,
+    worst first (one grouped query; `core.ranking.rank_schools` pages it)."""
     today = today or timezone.localdate()
-    counts = {
-        row["unit"]: row
-        for row in queries.in_unit(user, unit)
-        .filter(status__in=OPEN_STATUSES)
+    return (
+        queries.in_unit(user, unit)
+        .filter(status__in=OPEN_STATUSES, unit__kind=UnitKind.SCHOOL, unit__is_active=True)
         .values("unit")
         .annotate(
             open=Count("pk"),
             overdue=Count("pk", filter=overdue_q(today)),
             major=Count("pk", filter=Q(grade=Grade.MAJOR)),
         )
-    }
-    rows = []
-    for school in Unit.objects.filter(path__startswith=unit.path, kind=UnitKind.SCHOOL, is_active=True):
-        c = counts.get(school.pk, {})
-        rows.append(SchoolRow(school, c.get("open", 0), c.get("overdue", 0), c.get("major", 0)))
-    return sorted(rows, key=lambda r: (-r.overdue, -r.major, -r.open, r.unit.path))
+        .order_by("-overdue", "-major", "-open", "unit__path")
+    )
 
 
 def export_header() -> list[str]:

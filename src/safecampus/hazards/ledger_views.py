@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
+from safecampus.core import ranking
 from safecampus.core.models import UnitKind
 from safecampus.core.roles import Perm, role_allows
 from safecampus.core.scoping import active_memberships
@@ -69,6 +70,11 @@ def ledger_page(request: HttpRequest, unit_id: int) -> HttpResponse:
             "show_school": unit.kind != UnitKind.SCHOOL,
             "is_bureau": unit.kind != UnitKind.SCHOOL,
             "breadcrumbs": _crumbs(request.user, unit, {"label": _("Hazard ledger")}),
+            **(
+                ranking.search_context(request, request.user, unit, ranking.link_to("hazards:ledger"))
+                if unit.kind != UnitKind.SCHOOL
+                else {}
+            ),
         },
     )
 

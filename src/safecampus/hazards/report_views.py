@@ -12,14 +12,24 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from safecampus.core import ranking
 from safecampus.core.errors import DomainError
 from safecampus.core.models import Unit
 from safecampus.risks.models import Category
 
 from . import pending, services
-from .forms import areas_of, default_source, error_dict, locations_of, report_schools, risk_points_of
+from .forms import (
+    areas_of,
+    default_source,
+    error_dict,
+    locations_of,
+    report_school,
+    report_schools,
+    risk_points_of,
+)
 from .models import Grade, PendingKind, Source, Status
 from .views import home_crumb
 
@@ -27,11 +37,17 @@ FIELDS = ("category", "location", "description", "grade", "source", "risk_point"
 SHOWN = (*FIELDS, "photos", "unit", "on_spot", "spot_photos", "spot_note")
 
 
-def _school(request: HttpRequest, schools: list[Unit]) -> Unit | None:
+SELECT_MAX = 50  # more schools than this: the school is searched, not picked from a list
+
+
+def _school(request: HttpRequest, user: Any, schools: list[Unit]) -> Unit | None:
     if len(schools) == 1:
         return schools[0]
-    wanted = request.POST.get("unit") or request.GET.get("unit") or ""
-    return next((s for s in schools if str(s.pk) == wanted), None)
+    return report_school(user, request.POST.get("unit") or request.GET.get("unit"))
+
+
+def _report_link(school: Unit) -> str:
+    return f"{reverse('hazards:report')}?unit={school.pk}"
 
 
 def _on_spot_errors(post: Any, has_photos: bool) -> dict[str, str]:
@@ -65,10 +81,11 @@ def report(request: HttpRequest) -> HttpResponse:
     """The report form. Every field is checked at once; the photos of a form that comes back
     with errors are kept (`hazards.pending`) and shown again, so nobody chooses them twice."""
     user = request.user
-    schools = report_schools(user)
+    schools = report_schools(user, limit=SELECT_MAX)
     if not schools:
         raise Http404
-    school = _school(request, schools)
+    school = _school(request, user, schools)
+    search = len(schools) > SELECT_MAX
     errors: dict[str, str] = {}
     kept: dict[str, list] = {}
     values: dict[str, Any] = {"grade": Grade.GENERAL, "source": default_source(user, school or schools[0])}
@@ -103,8 +120,10 @@ def report(request: HttpRequest) -> HttpResponse:
         request,
         "hazards/report.html",
         {
-            "schools": schools,
+            "schools": [] if search else schools,
             "school": school,
+            "search_school": search,
+            **(ranking.search_context(request, user, None, _report_link) if search else {}),
             "values": values,
             "errors": errors,
             "kept": kept,

@@ -14,12 +14,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from safecampus.core import ranking
 from safecampus.core.models import Unit, UnitKind
 from safecampus.core.roles import Perm, role_allows
 from safecampus.core.scoping import active_memberships, has_perm_at
 
 from . import ledger, photos, queries
-from .forms import report_schools
+from .forms import may_report
 from .models import HazardPhoto
 
 PER_PAGE = 50
@@ -59,7 +60,7 @@ def home(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {
         "unit": unit,
         "is_school": unit.kind == UnitKind.SCHOOL,
-        "can_report": bool(report_schools(user)),
+        "can_report": may_report(user),
         "todo": queries.todo_for(user).count() if has_perm_at(user, Perm.RECTIFY_HAZARDS, unit) else None,
         "confirm": queries.to_confirm(user).count() if has_perm_at(user, Perm.MANAGE_HAZARDS, unit) else None,
         "verify": queries.verify_queue(user).count()
@@ -72,7 +73,8 @@ def home(request: HttpRequest) -> HttpResponse:
     context["overdue"] = in_unit.filter(ledger.overdue_q(today)).count()
     if unit.kind != UnitKind.SCHOOL:
         context["board"] = queries.overdue_board(user, unit).count()
-        context["schools"] = ledger.schools_of(user, unit, today)
+        context["schools"] = ranking.rank_schools(request, ledger.school_counts(user, unit, today), unit)
+        context.update(ranking.search_context(request, user, unit, ranking.link_to("hazards:ledger")))
     from safecampus.supervision.queries import home_unit as supervision_unit
 
     context["supervision"] = supervision_unit(user) is not None

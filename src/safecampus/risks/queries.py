@@ -191,25 +191,38 @@ class SchoolRow:
         return LEVEL_ORDER.get(self.worst, 0) if self.worst else 0
 
 
-def schools_by_worst(user: Any, unit: Unit) -> list[SchoolRow]:
-    """Schools under a bureau unit with their reported points counted by level, worst first."""
+def school_counts(user: Any, unit: Unit) -> QuerySet:
+    """Schools under a bureau unit with reported points, counted by level, worst first (one
+    grouped query; `core.ranking.rank_schools` pages it and `school_rows` reads its rows)."""
     from django.db.models import Count
 
-    counts: dict[int, dict[str, int]] = {}
-    for row in (
+    counts = {f"n_{lv}": Count("pk", filter=Q(level=lv)) for lv in LEVEL_ORDER}
+    worst = Case(
+        *(
+            When(**{f"n_{lv}__gt": 0}, then=Value(n))
+            for lv, n in sorted(LEVEL_ORDER.items(), key=lambda x: -x[1])
+        ),
+        default=Value(0),
+    )
+    return (
         points_for(user)
-        .filter(unit_path__startswith=unit.path)
+        .filter(unit_path__startswith=unit.path, unit__kind=UnitKind.SCHOOL, unit__is_active=True)
         .filter(reported_q(unit))
-        .values("unit", "level")
-        .annotate(n=Count("pk"))
-    ):
-        counts.setdefault(row["unit"], {})[row["level"]] = row["n"]
-    rows = []
-    for school in Unit.objects.filter(path__startswith=unit.path, kind=UnitKind.SCHOOL, is_active=True):
-        c = counts.get(school.pk, {})
-        worst = max(c, key=lambda lv: LEVEL_ORDER.get(lv, 0)) if c else None
-        rows.append(SchoolRow(school, worst, c))
-    return sorted(rows, key=lambda r: (-r.rank, -sum(r.counts.values()), r.unit.path))
+        .values("unit")
+        .annotate(total=Count("pk"), **counts)
+        .annotate(worst=worst)
+        .order_by("-worst", "-total", "unit__path")
+    )
+
+
+def school_rows(rows: list[dict[str, Any]]) -> list[SchoolRow]:
+    """A page of `school_counts` as the rows the bureau page shows."""
+    out = []
+    for row in rows:
+        counts = {lv: row[f"n_{lv}"] for lv in LEVEL_ORDER if row[f"n_{lv}"]}
+        worst = max(counts, key=lambda lv: LEVEL_ORDER[lv]) if counts else None
+        out.append(SchoolRow(row["unit"], worst, counts))
+    return out
 
 
 def posts_of(user: Any, unit: Unit) -> list[str]:

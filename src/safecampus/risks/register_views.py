@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from safecampus.core import ranking
 from safecampus.core.errors import DomainError
 from safecampus.core.models import UnitKind
 from safecampus.stats.exports import xlsx_stream
@@ -76,6 +77,10 @@ def bureau(request: HttpRequest, unit_id: int) -> HttpResponse:
     filters = queries.Filters.from_query(request.GET)
     points = queries.ledger(request.user, unit, filters)
     page = Paginator(points, 50).get_page(request.GET.get("page"))
+    ranked = ranking.rank_schools(request, queries.school_counts(request.user, unit), unit)
+    search = ranking.search_context(
+        request, request.user, unit, lambda s: reverse("risks:ledger", args=[s.pk])
+    )
     crumbs = [{"label": _("Risk control"), "url": reverse("risks:home")}]
     for node in [*unit.get_ancestors(), unit]:
         visible = queries.can_view(request.user, node) and node != unit
@@ -87,12 +92,14 @@ def bureau(request: HttpRequest, unit_id: int) -> HttpResponse:
         "risks/bureau.html",
         {
             "unit": unit,
-            "schools": queries.schools_by_worst(request.user, unit),
+            "schools": ranked,
+            "school_rows": queries.school_rows(ranked.rows),
             "page": page,
-            "children": [c for c in unit.get_children().filter(is_active=True) if c.kind != UnitKind.SCHOOL],
+            "children": unit.get_children().filter(is_active=True).exclude(kind=UnitKind.SCHOOL),
             "may_regrade": regrade.may_regrade(request.user, unit),
             "breadcrumbs": crumbs,
             **filter_context(filters),
+            **search,
         },
     )
 

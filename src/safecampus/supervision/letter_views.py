@@ -23,7 +23,7 @@ from safecampus.core.ui import run_service
 from . import pdf, queries, services
 from .forms import LetterForm, ReplyForm, ReviewForm, default_body
 from .models import Letter, LetterKind
-from .views import crumbs
+from .views import choose_school, crumbs
 from .workflow import ACTION_LABELS, allowed_actions
 
 
@@ -37,13 +37,9 @@ def letter_new(request: HttpRequest) -> HttpResponse:
     """Choose a school (GET ?school=), then its open hazards, the kind, requirements and deadline."""
     school = _school_choice(request)
     if school is None:
-        home = queries.home_unit(request.user)
-        if home is None or not queries.can_supervise(request.user, home):
-            raise Http404
-        return render(request, "supervision/choose_school.html", {
-            "schools": queries.supervised_schools(request.user, home), "kind": request.GET.get("kind", ""),
-            "action": reverse("supervision:letter_new"), "title": _("Issue a letter"),
-            "breadcrumbs": crumbs(home, {"label": _("Issue a letter")})})  # fmt: skip
+        kind = request.GET.get("kind", "")
+        return choose_school(request, reverse("supervision:letter_new"), _("Issue a letter"),
+                             kind=kind if kind in LetterKind.values else "")  # fmt: skip
     kind = request.GET.get("kind") if request.GET.get("kind") in LetterKind.values else LetterKind.ASSIGNMENT
     hazards = list(queries.open_hazards(request.user, school))
     picked = [str(h.pk) for h in hazards if str(h.pk) == request.GET.get("hazard")]

@@ -19,7 +19,7 @@ from safecampus.hazards.queries import get_hazard_for
 from . import queries, records, services
 from .forms import PENALTY_MEASURES, InterviewForm, LiftForm, ListForm, SanctionForm
 from .models import ListedSupervision
-from .views import crumbs
+from .views import choose_school, crumbs
 
 
 def _form_page(
@@ -77,12 +77,7 @@ def _school_and_hazards(request: HttpRequest) -> tuple[Any, list[Any]]:
 def _choose(request: HttpRequest, name: str, title: str) -> HttpResponse | None:
     if request.GET.get("school"):
         return None
-    home = queries.home_unit(request.user)
-    if home is None or not queries.can_supervise(request.user, home):
-        raise Http404
-    return render(request, "supervision/choose_school.html", {
-        "schools": queries.supervised_schools(request.user, home), "action": reverse(name), "title": title,
-        "breadcrumbs": crumbs(home, {"label": title})})  # fmt: skip
+    return choose_school(request, reverse(name), title)
 
 
 @login_required

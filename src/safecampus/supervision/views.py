@@ -10,8 +10,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
+from safecampus.core import ranking
 from safecampus.core.models import Unit, UnitKind
 from safecampus.hazards.models import Hazard
 
@@ -38,6 +40,23 @@ def with_days_left(listings: Any) -> list[ListedSupervision]:
     return rows
 
 
+def choose_school(request: HttpRequest, action: str, title: str, **hidden: str) -> HttpResponse:
+    """The first step of a supervision form: search the school (never a list of every school of
+    the area); each match links to `action?school=<id>` with `hidden` kept."""
+    home = queries.home_unit(request.user)
+    if home is None or not queries.can_supervise(request.user, home):
+        raise Http404
+    keep = {k: v for k, v in hidden.items() if v}
+
+    def link(school: Unit) -> str:
+        return f"{action}?{urlencode({**keep, 'school': school.pk})}"
+
+    return render(request, "supervision/choose_school.html", {
+        "title": title, "breadcrumbs": crumbs(home, {"label": title}),
+        **ranking.search_context(request, request.user, home, link, **keep),
+    })  # fmt: skip
+
+
 def area_lists(user: Any, unit: Unit) -> dict[str, Any]:
     """What is going on in `unit`'s area (or at the school): active listings, open letters,
     replies to review, recent interviews and sanctions."""
@@ -46,13 +65,10 @@ def area_lists(user: Any, unit: Unit) -> dict[str, Any]:
         return summary.in_area(user, model, unit).select_related("unit", "bureau")
 
     letters = area(Letter).prefetch_related("hazards")
+    listed = area(ListedSupervision).filter(status=ListingStatus.LISTED)
     return {
-        "listings": with_days_left(
-            area(ListedSupervision)
-            .filter(status=ListingStatus.LISTED)
-            .select_related("hazard")
-            .order_by("deadline")
-        ),
+        "listings": with_days_left(listed.select_related("hazard").order_by("deadline", "id")[:RECENT]),
+        "listings_total": listed.count(),
         "open_letters": list(letters.exclude(status=LetterStatus.CLOSED).order_by("deadline")[:RECENT]),
         "closed_letters": list(letters.filter(status=LetterStatus.CLOSED)[:RECENT]),
         "interviews": list(area(Interview).select_related("hazard")[:RECENT]),
@@ -87,7 +103,7 @@ def overview(request: HttpRequest, unit_id: int) -> HttpResponse:
         return redirect("supervision:school", unit.pk)
     supervise = queries.can_supervise(request.user, unit)
     children = Unit.objects.filter(path__startswith=unit.path, depth=unit.depth + 1, is_active=True).exclude(
-        kind=UnitKind.DEPARTMENT
+        kind__in=[UnitKind.DEPARTMENT, UnitKind.SCHOOL]  # schools: searched, not listed
     )
     return render(
         request,
@@ -97,7 +113,7 @@ def overview(request: HttpRequest, unit_id: int) -> HttpResponse:
             "summary": summary.year_summary(request.user, unit, _year(request)),
             "years": summary.years(request.user, unit),
             "can_supervise": supervise,
-            "schools": list(queries.supervised_schools(request.user, unit)) if supervise else [],
+            **ranking.search_context(request, request.user, unit, ranking.link_to("supervision:school")),
             "children": children.order_by("path"),
             "breadcrumbs": crumbs(unit),
             **area_lists(request.user, unit),

@@ -29,6 +29,18 @@ class Command(BaseCommand):
         parser.add_argument("--accounts-per-school", type=int, default=5,
                             help="students without learning who get a sign-in membership (5)")  # fmt: skip
         parser.add_argument("--seed", type=int, default=2026)
+        parser.add_argument(
+            "--hazards-per-school",
+            type=int,
+            default=0,
+            help="also hazards (with letters and risk points, see demo.benchpages; 0: none)",
+        )
+        parser.add_argument(
+            "--risk-points-per-school", type=int, default=12, help="with --hazards-per-school (12)"
+        )
+        parser.add_argument(
+            "--letters-per-county", type=int, default=10, help="with --hazards-per-school (10)"
+        )
         parser.add_argument("--json", action="store_true", help="print the summary as JSON")
 
     def handle(self, *args: Any, **opts: Any) -> None:
@@ -44,12 +56,21 @@ class Command(BaseCommand):
             province = generate(shape, log=self.stdout.write if not opts["json"] else lambda _m: None)
         except ValueError as exc:
             raise CommandError(str(exc)) from None
+        pages = {}
+        if opts["hazards_per_school"] > 0:
+            from safecampus.demo.benchpages import Density, generate_pages_data
+
+            density = Density(opts["hazards_per_school"], opts["risk_points_per_school"],
+                              opts["letters_per_county"])  # fmt: skip
+            log = self.stdout.write if not opts["json"] else lambda _m: None
+            pages = generate_pages_data(province.root, density, seed=opts["seed"], log=log)
         summary = {
             "province": province.root.code,
             "campaign": province.campaign.pk,
             "admin": province.admin.username,
             "schools": province.schools,
             **province.counts,
+            **pages,
             "seconds": {**province.seconds, "total": round(time.perf_counter() - started, 1)},
         }
         if opts["json"]:
