@@ -149,10 +149,15 @@ def client_for() -> Callable[[User], Client]:
 
 
 @pytest.fixture
-def api_client_for() -> Callable[[User], Client]:
-    """An API client sending the user's Bearer token."""
+def api_client_for() -> Callable[..., Client]:
+    """An API client sending the user's Bearer token. Accounts made by imports and services start
+    with an initial password, which closes the API until it is changed: the client is for a user
+    past that step, unless the test asks for `initial_password=True`."""
 
-    def make(user: User) -> Client:
+    def make(user: User, *, initial_password: bool = False) -> Client:
+        if user.must_change_password and not initial_password:
+            User.objects.filter(pk=user.pk).update(must_change_password=False)
+            user.must_change_password = False
         return Client(HTTP_AUTHORIZATION=f"Bearer {issue_token(user)}")
 
     return make

@@ -1,7 +1,8 @@
 """The root API (django-ninja) at /api/v1/. App routers are mounted here.
 
-Every route needs a Bearer token (`POST /api/v1/auth/token` is the one exception), and
-every error is JSON `{"detail": ...}` with a translated message: never HTML, and a 500
+Every route needs a Bearer token (`POST /api/v1/auth/token` is the one exception; see
+accounts.api for accounts that must first change an initial password), and every error is
+JSON `{"detail": ...}` with a translated message: never HTML, and a 500
 only as the last resort for a real bug (logged).
 """
 
@@ -22,10 +23,8 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
-from ninja.security import HttpBearer
 
-from safecampus.accounts.api import auth_router, me_router
-from safecampus.accounts.auth import user_for_token
+from safecampus.accounts.api import BearerAuth, auth_router, me_router
 from safecampus.core.api import router as org_router
 from safecampus.core.errors import DomainError
 from safecampus.hazards.api import router as hazards_router
@@ -37,13 +36,6 @@ from safecampus.supervision.api import router as supervision_router
 from safecampus.training.api import router as training_router
 
 logger = logging.getLogger("safecampus.api")
-
-
-class BearerAuth(HttpBearer):
-    """`Authorization: Bearer <token>`; the token's user becomes `request.auth`."""
-
-    def authenticate(self, request: HttpRequest, token: str) -> Any:
-        return user_for_token(token.strip())
 
 
 def _json_method_not_allowed(view: Callable[..., Any]) -> Callable[..., Any]:
@@ -87,7 +79,7 @@ def _error(request: HttpRequest, status: int, detail: Any, **extra: Any) -> Http
 
 @api.exception_handler(DomainError)
 def _domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
-    response = _error(request, exc.status, str(exc.message), field=exc.field)
+    response = _error(request, exc.status, str(exc.message), field=exc.field, code=getattr(exc, "code", None))
     minutes = getattr(exc, "minutes", None)  # LockedOut: when to try again
     if exc.status == 429 and isinstance(minutes, int):
         response["Retry-After"] = str(minutes * 60)

@@ -134,6 +134,8 @@ LOGIN_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 LOGIN_ADDRESS_FAILURE_LIMIT = env.int("LOGIN_ADDRESS_FAILURE_LIMIT", default=50)
 LOGIN_ADDRESS_MIN_ACCOUNTS = env.int("LOGIN_ADDRESS_MIN_ACCOUNTS", default=10)
 LOGIN_FAILURE_WINDOW_MINUTES = env.int("LOGIN_FAILURE_WINDOW_MINUTES", default=15)
+# A parent's password reset code, issued by the school, is valid this long (single use).
+PARENT_RESET_CODE_HOURS = env.int("PARENT_RESET_CODE_HOURS", default=24)
 API_TOKEN_TTL_HOURS = env.int("API_TOKEN_TTL_HOURS", default=24 * 7)
 
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)

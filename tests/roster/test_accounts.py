@@ -1,6 +1,5 @@
 """Accounts and passwords of the roster (issue 4 items 4 and 6): login slips as PDF and xlsx, head
-teachers resetting their class's passwords, parents resetting their own, and the audited "show"
-of masked personal data."""
+teachers resetting their class's passwords, and the audited "show" of masked personal data."""
 
 from __future__ import annotations
 
@@ -11,15 +10,13 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from django.contrib.auth import authenticate
 from django.core.exceptions import PermissionDenied
 from django.test import Client
 from openpyxl import load_workbook
 
 from safecampus.accounts.auth import issue_token
-from safecampus.accounts.models import ApiToken, LoginAttempt, User
-from safecampus.core.models import AuditEvent, Membership
-from safecampus.core.roles import Role
+from safecampus.accounts.models import ApiToken, User
+from safecampus.core.models import AuditEvent
 from safecampus.roster import accounts, privacy
 from safecampus.roster.importing import Credential, decrypt_credentials
 from safecampus.roster.models import Guardian, SchoolClass, Student
@@ -29,7 +26,6 @@ from .factories import student_rows
 from .samples import import_batch
 
 SHOTS = Path(os.environ.get("SCREENSHOT_DIR", "screenshots")) / "roster"
-NEW_PASSWORD = "Lantern-Harbour-42"
 
 
 @pytest.fixture
@@ -238,79 +234,7 @@ def test_reset_view_shows_the_password_once(imported, head_teacher, client_for, 
     assert client_for(outsider).post(f"/roster/students/{student.pk}/reset-password/").status_code == 404
 
 
-# parents reset their own password -------------------------------------------------------------------
-
-
-def _parent_form(rows, index: int = 0, **changes) -> dict[str, str]:
-    row = rows[index]
-    data = {
-        "phone": row[7],
-        "student_no": row[5],
-        "id_last6": row[4][-6:],
-        "new_password": NEW_PASSWORD,
-        "new_password2": NEW_PASSWORD,
-    }
-    data.update(changes)
-    return data
-
-
-def test_parent_resets_their_password(imported):
-    rows = imported["rows"]
-    c = Client()
-    assert c.get("/accounts/parent-reset/").status_code == 200
-    assert "/accounts/parent-reset/" in c.get("/accounts/login/").content.decode()
-    form = _parent_form(rows, student_no=rows[0][5].lower(), id_last6=rows[0][4][-6:].lower())
-    resp = c.post("/accounts/parent-reset/", form)
-    assert resp.status_code == 302 and resp["Location"] == "/accounts/login/"
-    parent = authenticate(username=rows[0][7], password=NEW_PASSWORD)
-    assert parent is not None and not parent.must_change_password
-    event = AuditEvent.objects.filter(verb="auth.parent_password_reset").first()
-    assert event.actor == parent and event.unit.code == "demo-c1-k1-s1"
-    assert LoginAttempt.objects.filter(identifier=rows[0][7], success=True).exists()
-
-
-def test_wrong_details_get_one_generic_message_and_count_toward_lockout(imported):
-    rows = imported["rows"]
-    c = Client()
-    wrong_digits = _parent_form(rows, id_last6="000000")
-    other_child = _parent_form(rows, student_no=rows[1][5])  # a child of another parent
-    unknown_phone = _parent_form(rows, phone="13711112222")
-    messages = set()
-    for data in (wrong_digits, other_child, unknown_phone):
-        resp = c.post("/accounts/parent-reset/", data)
-        assert resp.status_code == 200
-        html = resp.content.decode()
-        assert "These details do not match our records" in html
-        messages.add(html.split('role="alert">')[1].split("</div></div>")[0])
-    assert len(messages) == 1  # never says which part was wrong
-    phone = rows[0][7]
-    assert LoginAttempt.objects.filter(identifier=phone, success=False).count() == 2
-    for _ in range(3):
-        c.post("/accounts/parent-reset/", wrong_digits)
-    # The sixth attempt is locked, even with the right details.
-    resp = c.post("/accounts/parent-reset/", _parent_form(rows))
-    assert resp.status_code == 429
-    assert "Too many failed" in resp.content.decode()
-    assert authenticate(username=phone, password=NEW_PASSWORD) is None
-
-
-def test_weak_new_password_is_refused_before_any_check(imported):
-    resp = Client().post("/accounts/parent-reset/", _parent_form(imported["rows"], new_password="123",
-                                                                 new_password2="123"))  # fmt: skip
-    assert resp.status_code == 200
-    assert "These details do not match" not in resp.content.decode()
-    assert not LoginAttempt.objects.filter(identifier=imported["rows"][0][7]).exists()
-
-
-def test_accounts_with_staff_roles_cannot_use_the_parent_reset(imported, school):
-    rows = imported["rows"]
-    parent = User.objects.get(
-        phone_hash=Guardian.objects.filter(parent__name=rows[0][6]).first().parent.phone_hash
-    )
-    Membership.objects.create(user=parent, unit=school, role=Role.TEACHER)
-    resp = Client().post("/accounts/parent-reset/", _parent_form(rows))
-    assert "These details do not match our records" in resp.content.decode()
-    assert authenticate(username=rows[0][7], password=NEW_PASSWORD) is None
+# Parents reset their own password with a code from the school: tests/roster/test_parent_reset.py.
 
 
 # privacy: the audited "show" -----------------------------------------------------------------------

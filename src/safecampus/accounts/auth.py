@@ -127,7 +127,7 @@ DIGITS = "23456789"
 POOL = UPPER + LOWER + DIGITS  # no 0/O/1/l/I confusion
 
 
-def _unbiased(alphabet: str, count: int) -> list[str]:
+def random_characters(alphabet: str, count: int) -> list[str]:
     """`count` characters drawn uniformly from `alphabet` (rejection sampling over random bytes)."""
     limit = 256 - 256 % len(alphabet)
     out: list[str] = []
@@ -140,6 +140,11 @@ def generate_initial_password(length: int = 10) -> str:
     """Readable random password with upper, lower and digits (about 58 bits for 10 characters).
 
     One random read per password (imports create tens of thousands at once)."""
-    chars = _unbiased(UPPER, 1) + _unbiased(LOWER, 1) + _unbiased(DIGITS, 1) + _unbiased(POOL, length - 3)
+    chars = (
+        random_characters(UPPER, 1)
+        + random_characters(LOWER, 1)
+        + random_characters(DIGITS, 1)
+        + random_characters(POOL, length - 3)
+    )
     secrets.SystemRandom().shuffle(chars)
     return "".join(chars)

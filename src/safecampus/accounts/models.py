@@ -1,4 +1,4 @@
-"""Real-name users, login attempts (for lock-out) and API tokens."""
+"""Real-name users, login attempts (for lock-out), parents' reset codes and API tokens."""
 
 from __future__ import annotations
 
@@ -133,6 +133,25 @@ class LoginThrottle(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class PasswordResetCode(models.Model):
+    """A single-use code a school hands to a parent who forgot their password (roster.parent_reset).
+    Only a hash is stored; it expires after PARENT_RESET_CODE_HOURS and when a newer one is issued."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="reset_codes")
+    code_hash = models.CharField(max_length=128)
+    unit = models.ForeignKey("core.Unit", on_delete=models.PROTECT, related_name="+")
+    issued_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "expires_at"])]
+
+    def __str__(self) -> str:
+        return f"reset code of {self.user_id} until {self.expires_at:%Y-%m-%d %H:%M}"
 
 
 class ApiToken(models.Model):

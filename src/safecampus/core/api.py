@@ -34,10 +34,12 @@ MAX_TEXT = 1000
 
 
 class ErrorOut(Schema):
-    """Every error answer: a translated message, and the field it concerns when known."""
+    """Every error answer: a translated message, the field it concerns when known, and a code
+    for errors a client must act on (`password_change_required`)."""
 
     detail: str
     field: str | None = None
+    code: str | None = None
 
 
 class ValidationItem(Schema):

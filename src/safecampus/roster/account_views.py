@@ -1,12 +1,15 @@
-"""Password pages of roster accounts: a head teacher resets a student's, a parent resets their own."""
+"""Password pages of roster accounts: a head teacher resets a student's password or gives a
+parent a reset code; a parent sets a new password with the code."""
 
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -20,7 +23,10 @@ from safecampus.core.middleware import client_address
 from safecampus.core.scoping import get_visible_or_404
 
 from . import accounts
+from . import parent_reset as reset_codes
 from .models import Student
+from .queries import parents_for
+from .slips import qr_data_uri
 
 
 def _back(request: HttpRequest) -> str:
@@ -58,37 +64,34 @@ def student_reset_password(request: HttpRequest, student_id: int) -> HttpRespons
 
 
 class ParentResetForm(PasswordChangeForm):
-    old_password = None  # proven by the child's details instead
+    old_password = None  # proven by the school's reset code instead
     phone = forms.CharField(
         label=gettext_lazy("Your mobile number"),
         max_length=20,
         widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel", "autofocus": True}),
     )
-    student_no = forms.CharField(
-        label=gettext_lazy("Your child's student number"),
-        max_length=40,
-        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    code = forms.CharField(
+        label=gettext_lazy("Reset code from the school"),
+        max_length=20,
+        help_text=gettext_lazy("8 letters and digits, as on the slip (for example K7QM-4XPT)."),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "autocapitalize": "characters", "spellcheck": "false"}
+        ),
     )
-    id_last6 = forms.CharField(
-        label=gettext_lazy("Last six characters of your child's ID-card number"),
-        max_length=12,
-        widget=forms.TextInput(attrs={"autocomplete": "off"}),
-    )
-    field_order = ["phone", "student_no", "id_last6", "new_password", "new_password2"]
+    field_order = ["phone", "code", "new_password", "new_password2"]
 
 
 @never_cache
 def parent_reset(request: HttpRequest) -> HttpResponse:
-    """Public page (no login): a parent sets a new password by proving who they are."""
+    """Public page (no login): a parent sets a new password with a reset code from the school."""
     form = ParentResetForm(request.POST or None)
     status = 200
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            accounts.reset_parent_password(
+            reset_codes.reset_parent_password(
                 phone=data["phone"],
-                student_no=data["student_no"],
-                id_last6=data["id_last6"],
+                code=data["code"],
                 new_password=data["new_password"],
                 address=client_address(request),
             )
@@ -105,4 +108,38 @@ def parent_reset(request: HttpRequest) -> HttpResponse:
         "roster/parent_reset.html",
         {"form": form, "breadcrumbs": [{"label": _("Parent password reset")}]},
         status=status,
+    )
+
+
+@login_required
+@never_cache
+@require_POST
+def parent_reset_code(request: HttpRequest, user_id: int) -> HttpResponse:
+    """Issue a parent a reset code and show it once, on a printable slip."""
+    parent = get_object_or_404(parents_for(request.user), pk=user_id)
+    try:
+        student_id = int(request.POST.get("student", ""))
+    except ValueError:
+        student_id = None
+    try:
+        issued = reset_codes.issue_parent_reset_code(parent, actor=request.user, student_id=student_id)
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+        return redirect(_back(request))
+    return render(
+        request,
+        "roster/parent_reset_code.html",
+        {
+            "issued": issued,
+            "reset_url": settings.SITE_URL + reverse("accounts:parent_reset"),
+            "qr": qr_data_uri(settings.SITE_URL + reverse("accounts:parent_reset")),
+            "back_url": _back(request),
+            "breadcrumbs": [
+                {
+                    "label": issued.student.name,
+                    "url": reverse("roster:student_detail", args=[issued.student.pk]),
+                },
+                {"label": _("Reset code")},
+            ],
+        },
     )

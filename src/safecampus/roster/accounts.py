@@ -1,45 +1,29 @@
-"""Passwords of roster accounts: head teachers reset their class's, parents reset their own.
+"""Passwords of students' accounts: head teachers reset their class's.
 
 A head teacher (or an assistant of the class) may give a student of their class a new random
-initial password; school managers and the bureaus above may too. A parent who forgot their
-password proves who they are with their mobile number, their child's student number and the
-last six characters of the child's ID-card number. Failures count toward the sign-in lock-out
-and never say which detail was wrong.
+initial password; school managers and the bureaus above may too. Parents reset their own with
+a code from the school: roster.parent_reset.
 """
 
 from __future__ import annotations
 
-import hmac
 from typing import Any
 
-from django.contrib.auth import password_validation
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from safecampus.accounts.auth import generate_initial_password
 from safecampus.accounts.hashers import make_initial_password_hash
 from safecampus.accounts.models import User
 from safecampus.accounts.services import can_manage_user
-from safecampus.accounts.throttle import attempt_succeeded, begin_attempt
-from safecampus.core import audit, crypto
-from safecampus.core.errors import DomainError, Invalid
+from safecampus.core import audit
+from safecampus.core.errors import Invalid
 from safecampus.core.roles import Perm, Role
 from safecampus.core.scoping import has_perm_at
-from safecampus.core.validators import is_mobile, normalise, normalise_mobile
 
 from .models import Student
 from .teaching import teaches
-
-PARENT_RESET_FAILED = gettext_lazy(
-    "These details do not match our records. Please check them, or ask your child's head teacher."
-)
-
-
-class ParentResetFailed(DomainError):
-    status = 400
 
 
 def is_class_teacher(actor: Any, student: Student) -> bool:
@@ -76,62 +60,3 @@ def reset_student_password(student: Student, *, actor: Any) -> str:
         after={"student": student.pk, "class": str(student.school_class) if student.school_class_id else ""},
     )
     return password
-
-
-def _parent_only(user: User) -> bool:
-    roles = set(user.memberships.filter(is_active=True).values_list("role", flat=True))
-    return roles == {Role.PARENT}
-
-
-def _matching_child(parent: User | None, student_no: str, id_last6: str) -> Student | None:
-    """The parent's child with this student number whose ID card ends with these characters."""
-    candidates = []
-    if parent is not None and student_no and _parent_only(parent):
-        candidates = list(
-            Student.objects.filter(guardians__parent=parent, student_no__iexact=student_no).select_related(
-                "unit"
-            )
-        )
-    match = None
-    for student in candidates or [None]:
-        card = student.id_card if student is not None else "0" * 18  # same work when nothing matched
-        ok = hmac.compare_digest(card[-6:].upper().encode(), id_last6.encode())
-        if ok and student is not None and len(card) >= 6 and len(id_last6) == 6:
-            match = student
-    return match
-
-
-def reset_parent_password(
-    *, phone: str, student_no: str, id_last6: str, new_password: str, address: str | None
-) -> User:
-    """Set a parent's new password after checking phone, child's student number and ID last six.
-
-    Raises LockedOut after too many failures, Invalid for a password the validators refuse (no
-    identity is checked then), and ParentResetFailed — one generic message — for any mismatch.
-    """
-    phone = normalise_mobile(phone)[:150]
-    student_no = normalise(student_no)[:32]
-    id_last6 = normalise(id_last6).upper()[:6]
-    parent = None
-    if is_mobile(phone):
-        parent = User.objects.filter(phone_hash=crypto.lookup_hash(phone), is_active=True).first()
-    try:
-        password_validation.validate_password(new_password or "")
-    except ValidationError as exc:
-        raise Invalid(" ".join(str(m) for m in exc.messages), field="new_password") from None
-    attempt = begin_attempt(phone, address, parent)
-    student = _matching_child(parent, student_no, id_last6)
-    with transaction.atomic():
-        if student is not None and parent is not None:
-            attempt_succeeded(attempt)
-            parent.set_password(new_password)
-            parent.must_change_password = False
-            parent.password_changed_at = timezone.now()
-            parent.save(update_fields=["password", "must_change_password", "password_changed_at"])
-            parent.api_tokens.update(revoked=True)
-            audit.record(
-                parent, "auth.parent_password_reset", parent, unit=student.unit, after={"student": student.pk}
-            )
-    if student is None or parent is None:
-        raise ParentResetFailed(str(PARENT_RESET_FAILED))
-    return parent

@@ -23,6 +23,7 @@ from .forms import StudentFilterForm
 from .import_views import roster_crumbs
 from .importing import current_school_year
 from .models import SchoolClass, Student, StudentStatus
+from .parent_reset import can_issue_reset_code
 from .teaching import classes_taught_by
 
 STUDENTS_PER_PAGE = 100
@@ -176,6 +177,7 @@ def student_detail(request: HttpRequest, student_id: int) -> HttpResponse:
             "class_visible": class_visible,
             "guardians": student.guardians.select_related("parent").order_by("pk"),
             "can_view_people": has_perm_at(user, Perm.VIEW_USERS, student.unit),
+            "can_issue_reset_code": can_issue_reset_code(user, student),
             "breadcrumbs": crumbs,
         },
     )

@@ -1,4 +1,5 @@
-"""Login slips, student password resets and the student "show" endpoint (mounted at roster/)."""
+"""Login slips, student password resets, parents' reset codes and the student "show" endpoint
+(mounted at roster/)."""
 
 from django.urls import path
 
@@ -17,4 +18,5 @@ urlpatterns = [
     path(
         "students/<int:student_id>/reveal/<str:field>/", privacy_views.student_reveal, name="student_reveal"
     ),
+    path("parents/<int:user_id>/reset-code/", account_views.parent_reset_code, name="parent_reset_code"),
 ]

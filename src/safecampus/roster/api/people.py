@@ -1,6 +1,7 @@
-"""Staff posts and parents: `/api/v1/roster/staff`, `/api/v1/roster/parents`."""
+"""Staff posts and parents: `/api/v1/roster/staff`, `/api/v1/roster/parents` (with their reset codes)."""
 
 # No `from __future__ import annotations`: ninja reads these annotations at runtime.
+from datetime import datetime
 from typing import Annotated, Any
 
 from django.db.models import QuerySet
@@ -15,11 +16,13 @@ from safecampus.core.roles import Role
 
 from .. import services
 from ..models import Gender, StaffPost
+from ..parent_reset import issue_parent_reset_code
 from ..queries import parents_for, staff_posts_for
 from .common import (
     CredentialOut,
     IdCard,
     Name,
+    PersonRef,
     Phone,
     SchoolCode,
     SchoolRef,
@@ -233,3 +236,36 @@ def update_parent(request: HttpRequest, user_id: ParentId, payload: ParentPatchI
     parent = _parent(user, user_id)
     services.update_guardian(parent, actor=user, **payload.model_dump(exclude_unset=True))
     return _parent(user, parent.pk)
+
+
+class ResetCodeOut(Schema):
+    code: str = Field(
+        ..., description="Single-use code for the public reset page; shown only in this answer."
+    )
+    expires_at: datetime
+    parent: PersonRef
+    student: PersonRef = Field(..., description="The child through whom the code was issued.")
+    school: SchoolRef
+
+
+@router.post(
+    "/parents/{user_id}/reset-code",
+    response={201: ResetCodeOut, **ERRORS},
+    summary="Give a parent a single-use password reset code (head teacher of a child's class, school admin)",
+)
+def issue_reset_code(request: HttpRequest, user_id: ParentId) -> tuple[int, ResetCodeOut]:
+    """The parent enters their mobile number, this code and a new password at
+    `/accounts/parent-reset/`. Valid 24 hours (`PARENT_RESET_CODE_HOURS`); a newer code replaces
+    it. 404 for a parent of no child the caller sees; 403 for a caller who sees the child but
+    neither heads its class nor manages its school; 400 for an account that is more than a
+    parent's."""
+    user = actor(request)
+    issued = issue_parent_reset_code(_parent(user, user_id), actor=user)
+    student = issued.student
+    return 201, ResetCodeOut(
+        code=issued.code,
+        expires_at=issued.expires_at,
+        parent=PersonRef(id=issued.parent.pk, name=issued.parent.name),
+        student=PersonRef(id=student.pk, name=student.name),
+        school=SchoolRef(id=student.unit.pk, code=student.unit.code, name=student.unit.name),
+    )
