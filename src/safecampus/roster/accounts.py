@@ -87,9 +87,9 @@ def _matching_child(parent: User | None, student_no: str, id_last6: str) -> Stud
     candidates = []
     if parent is not None and student_no and _parent_only(parent):
         candidates = list(
-            Student.objects.filter(guardians__parent=parent, student_no__iexact=student_no).select_related(
-                "unit"
-            )
+            Student.objects.with_student_no(student_no)
+            .filter(guardians__parent=parent)
+            .select_related("unit")
         )
     match = None
     for student in candidates or [None]:
