@@ -24,7 +24,7 @@ def import_rows(
     plan = check_students_file(school, csv_bytes(rows, "utf-8"), actor=actor, school_year=year)
     assert plan.ok, plan.errors
     apply_students(plan, actor=actor)
-    return list(Student.objects.filter(student_no__in=[r[5] for r in rows]))
+    return list(Student.objects.with_student_no(*[r[5] for r in rows]))
 
 
 def world() -> tuple:

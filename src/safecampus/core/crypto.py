@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import re
 from collections.abc import Callable
 from functools import lru_cache
 
@@ -69,9 +68,15 @@ def mask_id_card(number: str) -> str:
 
 
 def mask_student_no(number: str) -> str:
-    """A national student number (学籍号) is often "G" + the ID-card number: mask that part."""
-    m = re.fullmatch(r"([A-Za-z]{0,2})(\d{17}[\dXx])", number or "")
-    return f"{m.group(1)}{mask_id_card(m.group(2))}" if m else number
+    """A national student number (学籍号) is often "G" + the ID-card number: keep the first five
+    and the last three characters (G4101***********042); a short school number keeps its first
+    and last two."""
+    number = number or ""
+    if len(number) >= 11:
+        return f"{number[:5]}{'*' * (len(number) - 8)}{number[-3:]}"
+    if len(number) > 4:
+        return f"{number[0]}{'*' * (len(number) - 3)}{number[-2:]}"
+    return "*" * len(number)
 
 
 def encrypt_bytes(data: bytes) -> bytes:
@@ -87,13 +92,15 @@ def decrypt_bytes(token: bytes) -> bytes:
         raise ValueError("the file cannot be decrypted with the current key") from None
 
 
-def encrypted_attribute(name: str) -> property:
-    """A model attribute kept encrypted in `<name>_enc` with its keyed hash in `<name>_hash`."""
+def encrypted_attribute(name: str, normalise: Callable[[str], str] | None = None) -> property:
+    """A model attribute kept encrypted in `<name>_enc` with its keyed hash in `<name>_hash`
+    (`normalise`, when given, is applied to the value first, as lookups apply it to the query)."""
 
     def get(obj: object) -> str:
         return decrypt(getattr(obj, f"{name}_enc"))
 
     def set_(obj: object, value: str) -> None:
+        value = normalise(value) if normalise else value
         setattr(obj, f"{name}_enc", encrypt(value))
         setattr(obj, f"{name}_hash", lookup_hash(value))
 

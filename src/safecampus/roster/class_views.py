@@ -12,13 +12,12 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from safecampus.core import crypto
 from safecampus.core.models import Unit, UnitKind
 from safecampus.core.roles import Perm, Role
 from safecampus.core.scoping import get_visible_or_404, has_perm_at
 from safecampus.core.validators import normalise
 
-from . import batches, queries
+from . import batches, privacy, queries
 from .forms import StudentFilterForm
 from .import_views import roster_crumbs
 from .importing import current_school_year
@@ -115,10 +114,8 @@ def _filtered(students, form: StudentFilterForm):
     data = form.cleaned_data
     text = normalise(data["q"])
     if text:
-        q = Q(name__icontains=text) | Q(student_no__iexact=text)
-        if len(text) == 18:
-            q |= Q(id_card_hash=crypto.lookup_hash(text.upper()))
-        students = students.filter(q)
+        by_number = Student.objects.with_number(text).values("pk")
+        students = students.filter(Q(name__icontains=text) | Q(pk__in=by_number))
     if data["gender"]:
         students = students.filter(gender=data["gender"])
     if data["boarding"]:
@@ -178,6 +175,7 @@ def student_detail(request: HttpRequest, student_id: int) -> HttpResponse:
             "guardians": student.guardians.select_related("parent").order_by("pk"),
             "can_view_people": has_perm_at(user, Perm.VIEW_USERS, student.unit),
             "can_issue_reset_code": can_issue_reset_code(user, student),
+            "can_reveal": privacy.can_reveal(user, student),
             "breadcrumbs": crumbs,
         },
     )

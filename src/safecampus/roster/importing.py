@@ -33,7 +33,7 @@ from safecampus.core.signals import people_changed
 
 from .enrollment import record_import_enrollments
 from .files import read_table
-from .models import Grade, Guardian, SchoolClass, Student
+from .models import Grade, Guardian, SchoolClass, Student, student_no_hash
 from .naming import grade_name
 from .validation import StudentPlan, StudentRow, validate_students
 
@@ -158,8 +158,8 @@ class _Applier:
         if to_update:
             Student.objects.bulk_update(
                 to_update,
-                ["name", "gender", "birth_date", "boarding", "school_class", "student_no", "id_card_enc",
-                 "id_card_hash", "updated_at"],
+                ["name", "gender", "birth_date", "boarding", "school_class", "student_no_enc",
+                 "student_no_hash", "id_card_enc", "id_card_hash", "updated_at"],
                 batch_size=BATCH,
             )  # fmt: skip
             self.outcome.updated += len(to_update)
@@ -175,7 +175,7 @@ class _Applier:
             or s.birth_date != r.birth_date
             or s.boarding != r.boarding
             or s.school_class_id != klass.pk
-            or (r.student_no and s.student_no != r.student_no)
+            or (r.student_no and s.student_no_hash != student_no_hash(r.student_no))
             or (r.id_card and s.id_card_hash != crypto.lookup_hash(r.id_card))
         )
 
@@ -298,15 +298,15 @@ class _Applier:
 def match_existing(plan: StudentPlan) -> dict[int, Student]:
     """Row number → the school's existing student with the same ID card or student number."""
     by_hash = {crypto.lookup_hash(r.id_card): r for r in plan.rows if r.id_card}
-    by_no = {r.student_no: r for r in plan.rows if r.student_no}
+    by_no = {student_no_hash(r.student_no): r for r in plan.rows if r.student_no}
     found: dict[int, Student] = {}
     existing = (
         Student.objects.filter(unit=plan.school)
-        .filter(Q(id_card_hash__in=list(by_hash)) | Q(student_no__in=list(by_no)))
+        .filter(Q(id_card_hash__in=list(by_hash)) | Q(student_no_hash__in=list(by_no)))
         .select_related("school_class__grade")
     )
     for s in existing:
-        r = by_hash.get(s.id_card_hash) or by_no.get(s.student_no)
+        r = by_hash.get(s.id_card_hash) or by_no.get(s.student_no_hash)
         if r is not None:
             found[r.row] = s
     return found

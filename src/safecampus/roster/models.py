@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from safecampus.core import crypto
 from safecampus.core.roles import Perm, Role, role_allows
 from safecampus.core.scoping import ScopedModel, ScopedQuerySet, active_memberships, scope_q
+from safecampus.core.validators import normalise
 
 from .naming import grade_name
 from .teaching import taught_q
@@ -68,7 +69,31 @@ class SchoolClass(ScopedModel):
         return f"{self.grade}{self.name}"
 
 
+def normalise_student_no(value: str) -> str:
+    """A student number as stored and looked up: half-width, no spaces, upper case."""
+    return normalise(value).upper()
+
+
+def student_no_hash(value: str) -> str:
+    """The keyed hash a student number is found by (exact match only)."""
+    return crypto.lookup_hash(normalise_student_no(value))
+
+
 class StudentQuerySet(ScopedQuerySet):
+    def with_student_no(self, *numbers: str) -> StudentQuerySet:
+        """Students whose student number is exactly one of `numbers` (by its keyed hash)."""
+        hashes = [h for h in (student_no_hash(n) for n in numbers) if h]
+        return self.filter(student_no_hash__in=hashes)
+
+    def with_number(self, text: str) -> StudentQuerySet:
+        """Students whose student number or ID-card number is exactly `text`."""
+        key = normalise_student_no(text)
+        if not key:
+            return self.none()
+        return self.filter(
+            models.Q(student_no_hash=crypto.lookup_hash(key)) | models.Q(id_card_hash=crypto.lookup_hash(key))
+        )
+
     def visible_to(self, user: Any) -> StudentQuerySet:
         """Bureaus and school managers: their subtree. Head teachers: their classes.
         Parents: their children. Students: themselves. Anyone else: nobody."""
@@ -96,7 +121,8 @@ class Student(ScopedModel):
     )
     name = models.CharField(_("name"), max_length=60)
     gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices)
-    student_no = models.CharField(_("student number"), max_length=32, blank=True)
+    student_no_enc = models.TextField(blank=True, editable=False)
+    student_no_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     id_card_enc = models.TextField(blank=True, editable=False)
     id_card_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     birth_date = models.DateField(_("birth date"), null=True, blank=True)
@@ -116,7 +142,9 @@ class Student(ScopedModel):
         ordering = ["school_class", "name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["student_no"], condition=~models.Q(student_no=""), name="uniq_student_no"
+                fields=["student_no_hash"],
+                condition=~models.Q(student_no_hash=""),
+                name="uniq_student_no_hash",
             ),
             models.UniqueConstraint(
                 fields=["id_card_hash"], condition=~models.Q(id_card_hash=""), name="uniq_student_id_card"
@@ -130,15 +158,15 @@ class Student(ScopedModel):
     id_card = crypto.encrypted_attribute("id_card")
     id_card_masked = crypto.masked_attribute("id_card", crypto.mask_id_card)
 
-    @property
-    def student_no_masked(self) -> str:
-        return crypto.mask_student_no(self.student_no)
+    # The national student number is often "G" + the ID-card number: kept like the ID card.
+    student_no = crypto.encrypted_attribute("student_no", normalise_student_no)
+    student_no_masked = crypto.masked_attribute("student_no", crypto.mask_student_no)
 
     def audit_snapshot(self) -> dict[str, Any]:
         return {
             "name": self.name,
             "gender": self.gender,
-            "student_no": self.student_no,
+            "student_no": self.student_no_masked,
             "class": str(self.school_class) if self.school_class_id else "",
             "status": self.status,
             "boarding": self.boarding,

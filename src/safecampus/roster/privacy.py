@@ -1,11 +1,13 @@
 """Showing masked personal data (DESIGN invariant 6): for roles that need it, always audited.
 
-ID-card and phone numbers are masked everywhere. `reveal` returns the clear value of one field
+ID-card, student and phone numbers are masked everywhere (a national student number is often
+"G" + the ID-card number). `reveal` returns the clear value of one field
 to user managers of the object's unit — school administrators and principals, bureau
 administrators and safety officers above — and records a `privacy.revealed` event each time.
 Teachers, guards, parents and everyone else are refused.
 
-Fields: a person (`User`): `phone`, `id_card`; a student: `id_card`, `guardian_phone:<user id>`.
+Fields: a person (`User`): `phone`, `id_card`; a student: `id_card`, `student_no`,
+`guardian_phone:<user id>`.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from .models import Guardian, Student
 
 REVEALED = "privacy.revealed"
 USER_FIELDS = ("phone", "id_card")
+STUDENT_FIELDS = ("id_card", "student_no")
 GUARDIAN_PHONE = "guardian_phone:"
 
 
@@ -51,8 +54,8 @@ def can_reveal(actor: Any, obj: Student | User) -> bool:
 
 
 def _student_value(student: Student, field: str) -> str:
-    if field == "id_card":
-        return student.id_card
+    if field in STUDENT_FIELDS:
+        return getattr(student, field)
     if field.startswith(GUARDIAN_PHONE):
         parent_id = field.removeprefix(GUARDIAN_PHONE)
         link = None

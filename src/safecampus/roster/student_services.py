@@ -26,7 +26,7 @@ from .columns import STUDENT_COLUMNS, Column
 from .enrollment import STUDENT_TRANSITIONS, change_student_status
 from .files import Table
 from .importing import Credential, write_students
-from .models import SchoolClass, Student, StudentStatus
+from .models import SchoolClass, Student, StudentStatus, student_no_hash
 from .naming import grade_name
 from .teaching import heads
 from .validation import RowError, StudentPlan, validate_students
@@ -93,7 +93,7 @@ def _check_unique(id_card: str, student_no: str, *, exclude: int | None = None) 
     others = Student.objects.exclude(pk=exclude)
     if id_card and others.filter(id_card_hash=crypto.lookup_hash(id_card)).exists():
         raise Invalid(_("A student with this ID-card number is already registered."), field="id_card")
-    if student_no and others.filter(student_no=student_no).exists():
+    if student_no and others.with_student_no(student_no).exists():
         raise Invalid(_("A student with this student number is already registered."), field="student_no")
 
 
@@ -184,11 +184,17 @@ def update_student(student: Student, *, actor: Any, **fields: Any) -> Student:
     _check_unique(row.id_card, row.student_no, exclude=student.pk)
     before = _snapshot(student)
     student.name, student.gender, student.birth_date = row.name, row.gender, row.birth_date
-    student.student_no, student.boarding, student.school_class = row.student_no, row.boarding, klass
+    student.boarding, student.school_class = row.boarding, klass
     after = _snapshot(student)
+    changed = {}  # encrypted values whose masked form may look the same
+    if student_no_hash(row.student_no) != student.student_no_hash:
+        student.student_no = row.student_no
+        changed["student_no_changed"] = True
     if crypto.lookup_hash(row.id_card) != student.id_card_hash:
         student.id_card = row.id_card
-        after = {**_snapshot(student), "id_card_changed": True}  # the masked form may look the same
+        changed["id_card_changed"] = True
+    if changed:
+        after = {**_snapshot(student), **changed}
     if after == before:
         return student
     student.save()

@@ -15,12 +15,11 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from safecampus.accounts import services as accounts
-from safecampus.core import audit, crypto
+from safecampus.core import audit
 from safecampus.core.errors import Conflict, Invalid
 from safecampus.core.models import Membership, Unit, UnitKind
 from safecampus.core.roles import Perm, Role, role_allows
@@ -117,8 +116,11 @@ def find_enrolled_student(school: Unit, name: str, number: str) -> Student | Non
     name, number = " ".join(str(name or "").split()), normalise(number or "").upper()
     if not name or not number:
         return None
-    by_number = Q(student_no=number) | Q(id_card_hash=crypto.lookup_hash(number))
-    return Student.objects.filter(by_number, unit=school, name=name, status=StudentStatus.ENROLLED).first()
+    return (
+        Student.objects.with_number(number)
+        .filter(unit=school, name=name, status=StudentStatus.ENROLLED)
+        .first()
+    )
 
 
 @transaction.atomic

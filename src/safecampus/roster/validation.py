@@ -19,7 +19,7 @@ from safecampus.core.validators import is_mobile, normalise, normalise_mobile, p
 
 from .columns import STUDENT_COLUMNS, find_header
 from .files import Table
-from .models import Student, StudentStatus
+from .models import Student, StudentStatus, student_no_hash
 from .naming import LEVELS_BY_SCHOOL_TYPE, parse_class, parse_grade
 
 GENDERS = {"男": "M", "女": "F", "m": "M", "f": "F", "male": "M", "female": "F", "男性": "M", "女性": "F"}
@@ -215,7 +215,7 @@ def _check_duplicates(plan: StudentPlan, labels: dict[str, str]) -> None:
 def _check_database(plan: StudentPlan, labels: dict[str, str]) -> None:
     """A student whose record is at another school is flagged, never moved silently."""
     hashes = {crypto.lookup_hash(r.id_card): r for r in plan.rows if r.id_card}
-    numbers = {r.student_no: r for r in plan.rows if r.student_no}
+    numbers = {student_no_hash(r.student_no): r for r in plan.rows if r.student_no}
     elsewhere = Student.objects.exclude(unit=plan.school)
     for s in elsewhere.filter(id_card_hash__in=list(hashes)).only("id_card_hash", "status"):
         message = (
@@ -226,10 +226,10 @@ def _check_database(plan: StudentPlan, labels: dict[str, str]) -> None:
             )
         )
         plan.errors.append(RowError(hashes[s.id_card_hash].row, labels["id_card"], message))
-    for s in elsewhere.filter(student_no__in=list(numbers)).only("student_no"):
+    for s in elsewhere.filter(student_no_hash__in=list(numbers)).only("student_no_hash"):
         plan.errors.append(
             RowError(
-                numbers[s.student_no].row,
+                numbers[s.student_no_hash].row,
                 labels["student_no"],
                 _("This student number belongs to a student of another school."),
             )

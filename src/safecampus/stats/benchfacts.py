@@ -45,9 +45,9 @@ GIVEN = "浩然子轩梓涵一诺欣怡宇轩雨桐俊杰思琪晨曦"
 USER_COLS = ["id", "password", "is_superuser", "username", "name", "phone_enc", "phone_hash",
              "id_card_enc", "id_card_hash", "is_active", "is_staff", "must_change_password",
              "date_joined"]  # fmt: skip
-STUDENT_COLS = ["id", "unit_id", "unit_path", "user_id", "name", "gender", "student_no",
-                "id_card_enc", "id_card_hash", "school_class_id", "boarding", "status", "created_at",
-                "updated_at"]  # fmt: skip
+STUDENT_COLS = ["id", "unit_id", "unit_path", "user_id", "name", "gender", "student_no_enc",
+                "student_no_hash", "id_card_enc", "id_card_hash", "school_class_id", "boarding", "status",
+                "created_at", "updated_at"]  # fmt: skip
 MEMBER_COLS = ["user_id", "unit_id", "role", "is_active", "created_at"]
 DAY_COLS = ["learner_id", "lesson_id", "course_id", "audience", "grade_id", "class_id", "day", "credited_s",
             "unit_id", "unit_path"]  # fmt: skip
@@ -146,7 +146,7 @@ class Loader:
         rows.users.append((user_id, "!", False, f"bench_{user_id}", name, "", "", "", "", True, False,
                            False, self.now))  # fmt: skip
         rows.students.append((student_id, unit.pk, unit.path, user_id, name, "MF"[user_id % 2], "", "", "",
-                              class_id, False, StudentStatus.ENROLLED, self.now, self.now))  # fmt: skip
+                              "", class_id, False, StudentStatus.ENROLLED, self.now, self.now))  # fmt: skip
         return user_id
 
     # -- one learner's facts ------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """Pieces shared by the roster API modules: references, credentials, school lookup."""
 
 # No `from __future__ import annotations`: ninja reads these annotations at runtime.
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from django.db.models import Q, QuerySet
@@ -56,14 +57,22 @@ def school_code(code: str) -> str:
     return code.strip().lower()
 
 
-def narrowed(qs: QuerySet, *, search: tuple[str, ...] = (), q: str | None = None, **lookups: Any) -> QuerySet:
+def narrowed(
+    qs: QuerySet,
+    *,
+    search: tuple[str, ...] = (),
+    q: str | None = None,
+    exact: Callable[[str], Q] | None = None,
+    **lookups: Any,
+) -> QuerySet:
     """Apply the list filters that were given: lookups whose value is None or "" are skipped;
-    `q` searches the `search` fields (icontains, any of them). `school` is a unit code."""
+    `q` searches the `search` fields (icontains, any of them) or, with `exact`, the condition it
+    gives for the text (encrypted values: an exact match by keyed hash). `school` is a unit code."""
     if lookups.get("unit__code"):
         lookups["unit__code"] = school_code(lookups["unit__code"])
     qs = qs.filter(**{k: getattr(v, "value", v) for k, v in lookups.items() if v not in (None, "")})
     if q and q.strip():
-        term = Q()
+        term = exact(q.strip()) if exact else Q()
         for name in search:
             term |= Q(**{f"{name}__icontains": q.strip()})
         qs = qs.filter(term)

@@ -1,12 +1,13 @@
-"""Students: `/api/v1/roster/students`. ID-card numbers and guardians' mobile numbers are only
-ever shown masked here."""
+"""Students: `/api/v1/roster/students`. Student numbers, ID-card numbers and guardians' mobile
+numbers are shown masked; `POST /students/{id}/reveal/{field}` gives one clear value to those who
+may see it (`roster.privacy`), and records that it was shown."""
 
 # No `from __future__ import annotations`: ninja reads these annotations at runtime.
 import datetime as dt
 from typing import Annotated
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from ninja import Field, P, Path, Query, Router, Schema
 from ninja.pagination import paginate
@@ -15,7 +16,7 @@ from pydantic import ConfigDict
 from safecampus.core.api import ERRORS, MAX_ID, BoundedPagination, Id, SafeText
 from safecampus.core.scoping import get_visible_or_404
 
-from .. import services
+from .. import privacy, services
 from ..models import Gender, SchoolClass, Student, StudentStatus
 from ..queries import students_for
 from .common import (
@@ -58,7 +59,11 @@ class StudentOut(Schema):
     id: int
     name: str
     gender: str
-    student_no: str
+    student_no: str = Field(
+        ...,
+        description="Masked student number (G4101***********042); empty when none. The clear value: "
+        "POST /students/{id}/reveal/student_no (user managers of the school, audited).",
+    )
     id_card: str = Field(..., description="Masked ID-card number (3701**********12X); empty when none.")
     birth_date: dt.date | None
     boarding: bool
@@ -67,6 +72,10 @@ class StudentOut(Schema):
     school_class: ClassRef | None
     username: str = Field(..., description="The student's account; empty when none.")
     guardians: list[GuardianOut]
+
+    @staticmethod
+    def resolve_student_no(obj: Student) -> str:
+        return obj.student_no_masked if obj.student_no_enc else ""
 
     @staticmethod
     def resolve_id_card(obj: Student) -> str:
@@ -116,7 +125,9 @@ class StudentFilter(Schema):
     school: SchoolCode | None = None
     class_id: Id | None = None
     status: StudentStatus | None = None
-    q: SafeText | None = Field(None, description="Name or student number contains this text.")
+    q: SafeText | None = Field(
+        None, description="Name contains this text, or the exact student number or ID-card number."
+    )
 
 
 class StudentCreateIn(Schema):
@@ -165,7 +176,8 @@ def list_students(request: HttpRequest, filters: Query[StudentFilter]) -> QueryS
         school_class_id=filters.class_id,
         status=filters.status,
         q=filters.q,
-        search=("name", "student_no"),
+        search=("name",),
+        exact=lambda text: Q(pk__in=Student.objects.with_number(text).values("pk")),
     )
 
 
@@ -209,3 +221,29 @@ def update_student(request: HttpRequest, student_id: StudentId, payload: Student
         if status is not None:
             services.set_student_status(student, StudentStatus(status).value, actor=user)
     return _student(user, student.pk)
+
+
+class RevealedOut(Schema):
+    field: str
+    value: str = Field(..., description="The clear value; empty when the student has none.")
+
+
+RevealField = Path[
+    str,
+    P(
+        max_length=40,
+        description="student_no, id_card, or guardian_phone:<parent user id>.",
+        pattern=r"^(student_no|id_card|guardian_phone:\d{1,12})$",
+    ),
+]
+
+
+@router.post(
+    "/students/{student_id}/reveal/{field}",
+    response={200: RevealedOut, **ERRORS},
+    summary="Show one masked value of a student in clear (user managers of the school; audited)",
+)
+def reveal_student_field(request: HttpRequest, student_id: StudentId, field: RevealField) -> dict[str, str]:
+    """Every call is recorded in the audit log (`privacy.revealed`), like the pages' "show"."""
+    user = actor(request)
+    return {"field": field, "value": privacy.reveal(field, _student(user, student_id), actor=user)}
