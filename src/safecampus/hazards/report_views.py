@@ -27,10 +27,13 @@ SHOWN = (*FIELDS, "photos", "unit", "on_spot", "spot_photos", "spot_note")
 
 
 def _school(request: HttpRequest, schools: list[Unit]) -> Unit | None:
+    wanted = request.POST.get("unit") or request.GET.get("unit") or ""
+    chosen = next((s for s in schools if str(s.pk) == wanted), None)
+    if request.method == "GET" and wanted and chosen is None:
+        raise Http404  # the form asked for a school the user may not report for (or none at all)
     if len(schools) == 1:
         return schools[0]
-    wanted = request.POST.get("unit") or request.GET.get("unit") or ""
-    return next((s for s in schools if str(s.pk) == wanted), None)
+    return chosen
 
 
 def _on_spot_errors(post: Any, files: Any) -> dict[str, str]:
