@@ -178,7 +178,7 @@ def pytest_terminal_summary(terminalreporter) -> None:
     """The walks' counts (pages per role), printed with the summary of every run that had them."""
     import sys
 
-    for name in ("tests.test_page_walk", "tests.test_tenancy_walk"):
+    for name in ("tests.test_page_walk", "tests.test_tenancy_query_walk"):
         module = sys.modules.get(name)
         counts = getattr(module, "WALKED", None)
         if counts:

@@ -174,6 +174,8 @@ SEGMENT_SAMPLES: dict[str, Callable[[], object]] = {
 PAIR_SAMPLES: dict[tuple[str, str], Callable[[], object]] = {
     ("parents", "user_id"): lambda: Guardian.objects.filter(student__unit__code=K1_S1).first().parent_id,
     ("classroom", "session_id"): _classroom_session,
+    # a statistics person: a teacher, one of the people the k1 campaign's staff course is for
+    ("person", "user_id"): _user("demo_teacher"),
 }
 
 STAFF_CSV = "姓名,手机,岗位,年级,班级\r\n张丽,13863310008,班主任,一年级,1班\r\n王晓梅,13863319901,宿管,,\r\n"

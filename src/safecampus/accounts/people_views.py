@@ -95,10 +95,8 @@ def user_create(request: HttpRequest) -> HttpResponse:
     user = request.user
     initial = {}
     unit_id = request.GET.get("unit", "")
-    if unit_id.isdigit():
-        unit = Unit.objects.visible_to(user).filter(pk=int(unit_id)).first()
-        if unit is not None:
-            initial["unit"] = unit.code
+    if unit_id:  # the form asked for a unit: one of the user's, else "not found" alike
+        initial["unit"] = get_visible_or_404(Unit, user, pk=unit_id).code
     roles = _grantable_roles(user)
     if not roles:
         raise PermissionDenied

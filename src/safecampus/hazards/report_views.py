@@ -41,9 +41,13 @@ SELECT_MAX = 50  # more schools than this: the school is searched, not picked fr
 
 
 def _school(request: HttpRequest, user: Any, schools: list[Unit]) -> Unit | None:
+    wanted = request.POST.get("unit") or request.GET.get("unit") or ""
+    chosen = report_school(user, wanted) if wanted else None
+    if request.method == "GET" and wanted and chosen is None:
+        raise Http404  # the form asked for a school the user may not report for (or none at all)
     if len(schools) == 1:
         return schools[0]
-    return report_school(user, request.POST.get("unit") or request.GET.get("unit"))
+    return chosen
 
 
 def _report_link(school: Unit) -> str:

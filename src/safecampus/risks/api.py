@@ -21,7 +21,7 @@ from pydantic import AfterValidator, ConfigDict
 from safecampus.core.api import ERRORS, MAX_ID, BoundedPagination, Id, SafeText
 from safecampus.core.models import Unit
 from safecampus.core.roles import Perm
-from safecampus.core.scoping import has_perm_at, school_for
+from safecampus.core.scoping import get_visible_or_404, has_perm_at, school_for
 
 from . import queries, services
 from .models import Category, ControlLevel, Level, Method, RiskPoint, Status
@@ -210,9 +210,7 @@ def list_points(request: HttpRequest, filters: Query[PointFilter]) -> QuerySet:
     user = request.auth  # type: ignore[attr-defined]
     qs = queries.points_for(user).select_related("unit", "control_plan")
     if filters.unit is not None:
-        unit = Unit.objects.visible_to(user).filter(pk=filters.unit).first()
-        if unit is None:
-            return RiskPoint.objects.none()
+        unit = get_visible_or_404(Unit, user, pk=filters.unit)  # another tenant's unit: 404, as for hazards
         qs = qs.filter(unit_path__startswith=unit.path)
     if filters.level is not None:
         qs = qs.filter(level=filters.level.value)

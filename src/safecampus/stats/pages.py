@@ -152,6 +152,8 @@ def resolve(request: HttpRequest) -> Ask:
     scope = None
     if campaign_id:
         scope = access_scope_for(user, place, campaign_id, _int(q.get("stage")), _int(q.get("course")))
+    elif _int(q.get("stage")) or _int(q.get("course")):
+        raise Http404  # a stage or course, and no campaign here it could belong to
     errors: list[str] = []
     try:
         audience = audience_param(q.get("audience"))
