@@ -161,6 +161,22 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
     return 1
 
 
+def cmd_rotate_keys(args: argparse.Namespace) -> int:
+    _setup()
+    from safecampus.core.key_rotation import rotate_all
+
+    counts = rotate_all(size=args.batch_size)
+    for count in counts:
+        print(count.line())
+    rotated = sum(c.rotated for c in counts)
+    unreadable = sum(c.unreadable for c in counts)
+    print(f"re-encrypted {rotated} values with the first key of FIELD_ENCRYPTION_KEY")
+    if unreadable:
+        print(f"error: {unreadable} values cannot be decrypted with any listed key", file=sys.stderr)
+        return 1
+    return 0
+
+
 def cmd_policy(args: argparse.Namespace) -> int:
     _setup()
     from safecampus.core.errors import DomainError
@@ -258,6 +274,11 @@ def build_parser() -> argparse.ArgumentParser:
     audit_sub = audit.add_subparsers(dest="audit_command", required=True)
     verify = audit_sub.add_parser("verify", help="verify every hash chain (one per province)")
     verify.set_defaults(func=cmd_audit_verify)
+    rotate = sub.add_parser(
+        "rotate-keys", help="re-encrypt personal data with the first key of FIELD_ENCRYPTION_KEY"
+    )
+    rotate.add_argument("--batch-size", type=int, default=500, help="rows per transaction (500)")
+    rotate.set_defaults(func=cmd_rotate_keys)
     policy = sub.add_parser("policy", help="show or load regional policy")
     policy.add_argument("action", choices=["show", "load"])
     policy.add_argument("file", nargs="?")

@@ -8,4 +8,5 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
+        from . import deploy  # noqa: F401  (registers the deployment checks)
         from .rollups import jobs  # noqa: F401  (the unit-move receiver of the roll-up engine)

@@ -8,28 +8,56 @@ import hmac
 from collections.abc import Callable
 from functools import lru_cache
 
-from cryptography.fernet import Fernet, InvalidToken
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 
 
-def _key_material() -> bytes:
+class DecryptionError(ValueError):
+    """Stored data that no key in FIELD_ENCRYPTION_KEY opens. Never hidden as an empty value: a
+    silent blank would wipe every phone and ID-card number on the next save."""
+
+    def __init__(self, what: str = "stored personal data") -> None:
+        super().__init__(
+            f"{what} cannot be decrypted with any key in FIELD_ENCRYPTION_KEY: the key is wrong,"
+            " or the key that encrypted it was removed from the list (key rotation:"
+            " docs/deployment.md, Production)."
+        )
+
+
+def _materials() -> tuple[bytes, ...]:
     return _derive(getattr(settings, "FIELD_ENCRYPTION_KEY", ""), settings.SECRET_KEY)
 
 
-@lru_cache(maxsize=4)
-def _derive(configured: str, secret_key: str) -> bytes:
-    if configured:
-        return configured.encode()
-    # Development default derived from SECRET_KEY; production sets FIELD_ENCRYPTION_KEY.
-    return hashlib.sha256(("field-encryption:" + secret_key).encode()).hexdigest().encode()
+def _key_material() -> bytes:
+    """The current key: the first of FIELD_ENCRYPTION_KEY (encrypts, and keys the lookup hashes)."""
+    return _materials()[0]
 
 
 @lru_cache(maxsize=4)
+def _derive(configured: str, secret_key: str) -> tuple[bytes, ...]:
+    """FIELD_ENCRYPTION_KEY is a comma-separated list of keys, the current one first."""
+    keys = tuple(k.strip().encode() for k in configured.split(",") if k.strip())
+    return keys or (development_key(secret_key).encode(),)
+
+
+def development_key(secret_key: str | None = None) -> str:
+    """The key used when FIELD_ENCRYPTION_KEY is unset (development only), derived from
+    SECRET_KEY; list it after a new key to move such data onto a real key."""
+    secret = settings.SECRET_KEY if secret_key is None else secret_key
+    return hashlib.sha256(("field-encryption:" + secret).encode()).hexdigest()
+
+
+@lru_cache(maxsize=16)
 def _fernet(material: bytes) -> Fernet:
     try:
         return Fernet(material)
     except ValueError:
         return Fernet(base64.urlsafe_b64encode(hashlib.sha256(material).digest()))
+
+
+@lru_cache(maxsize=4)
+def _all_keys(materials: tuple[bytes, ...]) -> MultiFernet:
+    return MultiFernet([_fernet(m) for m in materials])
 
 
 @lru_cache(maxsize=4)
@@ -44,12 +72,23 @@ def encrypt(value: str) -> str:
 
 
 def decrypt(token: str) -> str:
+    """The plain text of a token made by `encrypt` with any listed key; DecryptionError if none opens it."""
     if not token:
         return ""
     try:
-        return _fernet(_key_material()).decrypt(token.encode()).decode()
+        return _all_keys(_materials()).decrypt(token.encode()).decode()
     except InvalidToken:
-        return ""
+        raise DecryptionError() from None
+
+
+def is_current(token: str | bytes) -> bool:
+    """Whether a token was made with the current (first) key: key rotation leaves it alone."""
+    raw = token.encode() if isinstance(token, str) else token
+    try:
+        _fernet(_key_material()).decrypt(raw)
+    except InvalidToken:
+        return False
+    return True
 
 
 def lookup_hash(value: str) -> str:
@@ -85,11 +124,12 @@ def encrypt_bytes(data: bytes) -> bytes:
 
 
 def decrypt_bytes(token: bytes) -> bytes:
-    """Decrypt a file written by `encrypt_bytes`; raises ValueError when it cannot."""
+    """Decrypt a file written by `encrypt_bytes` with any listed key; DecryptionError (a
+    ValueError) when none opens it."""
     try:
-        return _fernet(_key_material()).decrypt(token)
+        return _all_keys(_materials()).decrypt(token)
     except InvalidToken:
-        raise ValueError("the file cannot be decrypted with the current key") from None
+        raise DecryptionError("the file") from None
 
 
 def encrypted_attribute(name: str, normalise: Callable[[str], str] | None = None) -> property:

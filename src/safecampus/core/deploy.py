@@ -4,8 +4,11 @@ start with them in production mode and warns about them on a loopback address.""
 from __future__ import annotations
 
 import ipaddress
+from typing import Any
 
 from django.conf import settings
+from django.core.checks import Tags, register
+from django.core.checks import Warning as CheckWarning
 
 LOOPBACK_NAMES = {"localhost", "localhost.localdomain", "ip6-localhost", "ip6-loopback"}
 
@@ -51,3 +54,10 @@ def insecure_settings(*, demo_accounts: list[str]) -> list[str]:
             + "): delete them or give them new passwords."
         )
     return problems
+
+
+@register(Tags.security, deploy=True)
+def check_secrets(app_configs: Any = None, **kwargs: Any) -> list[CheckWarning]:
+    """`manage check --deploy` names the development secrets and DEBUG too (the demo accounts
+    need the database: `safecampus serve` checks those)."""
+    return [CheckWarning(text, id="safecampus.W001") for text in insecure_settings(demo_accounts=[])]

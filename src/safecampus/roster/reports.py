@@ -17,6 +17,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from safecampus.core.errors import Invalid
+from safecampus.core.excel import cell_value
 from safecampus.core.validators import id_card_check_char
 
 from .columns import STAFF_COLUMNS, STUDENT_COLUMNS, STUDENT_TEMPLATE_HEADERS, Column, find_header
@@ -33,11 +34,8 @@ TEXT_KEYS = {"id_card", "student_no", "parent_phone", "phone"}  # keep long digi
 
 
 def _put(ws: Worksheet, row: int, column: int, value: object):
-    """Write a value as data: text that looks like a formula stays text."""
-    cell = ws.cell(row=row, column=column, value=value)
-    if isinstance(value, str) and value.startswith("="):
-        cell.data_type = "s"
-    return cell
+    """Write a value as data: text that looks like a formula stays text (`core.excel`)."""
+    return ws.cell(row=row, column=column, value=cell_value(value))
 
 
 def _save(wb: Workbook) -> bytes:
@@ -143,6 +141,10 @@ def _sheet_of_upload(data: bytes) -> tuple[Workbook, Worksheet]:
         for other in wb.worksheets[1:]:
             wb.remove(other)
         wb.active = 0
+        for row in ws.iter_rows():  # the report goes to other people: no formula survives
+            for cell in row:
+                if cell.data_type == "f" and not isinstance(cell, MergedCell):
+                    cell.value = cell_value(str(getattr(cell.value, "text", cell.value)))
         return wb, ws
     wb = Workbook()
     ws = wb.active

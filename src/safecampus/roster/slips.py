@@ -28,6 +28,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from PIL import Image
 
+from safecampus.core.excel import row_values
+
 from .importing import Credential
 from .models import Guardian, Student
 
@@ -183,25 +185,24 @@ def slips_xlsx(
     bold, fill = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
     for group in group_by_class(credentials, children):
         ws = wb.create_sheet(_sheet_title(group.label, taken))
-        ws.append(headers)
+        ws.append(row_values(headers))
         for cell in ws[1]:
             cell.font, cell.fill = bold, fill
         for slip in group.slips:
             ws.append(
-                [
-                    school_name,
-                    group.label,
-                    slip.kind_label,
-                    slip.name,
-                    "、".join(slip.children),
-                    slip.username,
-                    slip.password,
-                    slip.login_url,
-                ]
+                row_values(
+                    [
+                        school_name,
+                        group.label,
+                        slip.kind_label,
+                        slip.name,
+                        "、".join(slip.children),
+                        slip.username,
+                        slip.password,
+                        slip.login_url,
+                    ]
+                )
             )
-            for cell in ws[ws.max_row]:
-                if cell.data_type == "f":  # a name starting with "=" stays text, never a formula
-                    cell.data_type = "s"
         for i, width in enumerate(widths):
             ws.column_dimensions[chr(ord("A") + i)].width = width
         ws.freeze_panes = "A2"

@@ -16,6 +16,8 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from safecampus.core.excel import cell_value, row_values
+
 from .compliance import Report
 from .person_record import PersonRecord
 
@@ -27,12 +29,12 @@ def _sheet(book: Workbook, title: str, header: Sequence[str], rows: Iterable[Seq
     bold = Font(bold=True)
     cells = []
     for text in header:
-        cell = WriteOnlyCell(sheet, value=str(text))
+        cell = WriteOnlyCell(sheet, value=cell_value(str(text)))
         cell.font = bold
         cells.append(cell)
     sheet.append(cells)
     for row in rows:
-        sheet.append(["" if v is None else v for v in row])
+        sheet.append(row_values("" if v is None else v for v in row))
 
 
 def _response(book: Workbook, filename: str) -> HttpResponse:

@@ -15,6 +15,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from safecampus.core.excel import cell_value, row_values
 from safecampus.core.rollups import percent
 
 from .access import Place
@@ -128,7 +129,8 @@ def sheet_title(place: Place, window: Window) -> list[list[Any]]:
 def xlsx_stream(
     title: str, header: list[str], rows: Iterable[list[Any]], *, preface: list[list[Any]] | None = None
 ) -> Iterator[bytes]:
-    """An .xlsx file in blocks: preface lines, a header row, then the rows (write-only mode)."""
+    """An .xlsx file in blocks: preface lines, a header row, then the rows (write-only mode);
+    every cell, the title too, through `core.excel.cell_value` (never a formula from text)."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
@@ -141,28 +143,22 @@ def xlsx_stream(
     def strong(values: list[Any]) -> list[Any]:
         out = []
         for v in values:
-            c = WriteOnlyCell(ws, value=v)
+            c = WriteOnlyCell(ws, value=cell_value(v))
             c.font = bold
             out.append(c)
         return out
 
     ws.append(strong([title]))
     for line in preface or []:
-        ws.append(line)
+        ws.append(row_values(line))
     ws.append(strong(header))
     for row in rows:
-        ws.append([_cell(v) for v in row])
+        ws.append(row_values(row))
     with tempfile.TemporaryFile() as fh:
         wb.save(fh)
         fh.seek(0)
         while block := fh.read(BLOCK):
             yield block
-
-
-def _cell(v: Any) -> Any:
-    if isinstance(v, str) and v[:1] in ("=", "+", "-", "@"):
-        return "'" + v  # never a formula from a name someone typed
-    return v
 
 
 def _sheet_name(title: str) -> str:

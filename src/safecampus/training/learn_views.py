@@ -7,14 +7,11 @@ from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from safecampus.core.policy import policy_for
 
 from . import queries
-from .media import sanitise_html
-from .models import LessonKind
 from .templatetags.training_tags import local_title
 
 
@@ -52,7 +49,6 @@ def children(request: HttpRequest) -> HttpResponse:
 def lesson(request: HttpRequest, lesson_id: int) -> HttpResponse:
     view = queries.lesson_for(request.user, lesson_id)
     beat = policy_for(view.lesson.unit).training["heartbeat"]
-    body = mark_safe(sanitise_html(view.lesson.body_html)) if view.lesson.kind == LessonKind.ARTICLE else ""  # noqa: S308
     previous, following = view.neighbours
     return render(
         request,
@@ -61,7 +57,6 @@ def lesson(request: HttpRequest, lesson_id: int) -> HttpResponse:
             "view": view,
             "lesson": view.lesson,
             "course": view.course,
-            "body": body,
             "previous": previous,
             "done_ids": {pk for pk, row in view.card.lesson_rows.items() if row.completed_at},
             "player_text": {

@@ -138,7 +138,8 @@ class LessonForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 14, "class": "font-monospace small"}),
         help_text=_(
             "HTML: paragraphs <p>, headings <h2>/<h3>, lists, tables, bold, images. Scripts, "
-            "styles and event handlers are removed."
+            "styles, event handlers and images from other sites are removed: insert images with "
+            "the button."
         ),
     )
     minutes = forms.IntegerField(

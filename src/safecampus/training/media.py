@@ -17,8 +17,11 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
+from urllib.parse import unquote, urlsplit
 
 import nh3
+from django.conf import settings
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -54,6 +57,8 @@ ARTICLE_TAGS = {
 }
 ARTICLE_ATTRIBUTES = {"img": {"src", "alt", "width", "height"}, "a": {"href", "title"}, "td": {"colspan"}}
 DURATION_RE = re.compile(rb"Duration: (\d+):(\d\d):(\d\d(?:\.\d+)?)")
+# An <img> tag as nh3 writes it (every value double-quoted, quotes inside escaped).
+IMG_TAG = re.compile(r'<img((?:\s+[\w:-]+="[^"]*")*)\s*/?>')
 
 
 @dataclass
@@ -152,14 +157,45 @@ def reencode_image(upload: IO[bytes] | bytes, *, max_side: int = 1920, limit_mb:
     return Media(out.getvalue(), "image/jpeg", "jpg")
 
 
+def same_origin_image(src: str) -> bool:
+    """An image address served by this site: a relative path, or a path under MEDIA_URL or the
+    lesson images' route. Anything with a scheme or a host (http:, https:, data:, //host — a
+    remote tracking pixel in a lesson shown to minors), a backslash, a control character or a
+    ".." segment is refused."""
+    value = (src or "").strip()
+    if not value or any(ord(ch) < 33 or ch == "\\" for ch in value):
+        return False
+    parts = urlsplit(value)
+    if parts.scheme or parts.netloc or value.startswith("//"):
+        return False
+    path = unquote(parts.path)
+    if ".." in path.split("/"):
+        return False
+    if not path.startswith("/"):
+        return bool(path)
+    return path.startswith((settings.MEDIA_URL, reverse("training:image", args=[0])[:-1]))
+
+
+def _keep_attribute(tag: str, attr: str, value: str) -> str | None:
+    if tag == "img" and attr == "src":
+        return value if same_origin_image(value) else None
+    return value
+
+
 def sanitise_html(html: str) -> str:
-    return nh3.clean(
+    """Lesson HTML as it may be stored and shown: a small allow-list of tags, no scripts, event
+    handlers or javascript: addresses (links: http, https or relative), and only same-origin
+    images (an image whose address is dropped is dropped whole). Used when a lesson is saved and
+    again on every page that shows one (the `lesson_html` template filter)."""
+    clean = nh3.clean(
         html or "",
         tags=ARTICLE_TAGS,
         attributes=ARTICLE_ATTRIBUTES,
         url_schemes={"http", "https"},
         link_rel="noopener noreferrer",
-    ).strip()
+        attribute_filter=_keep_attribute,
+    )
+    return IMG_TAG.sub(lambda m: m[0] if ' src="' in m[1] else "", clean).strip()
 
 
 def poster_from_video(path: Path, at_s: float = 1.0) -> bytes | None:

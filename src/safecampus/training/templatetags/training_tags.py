@@ -1,15 +1,25 @@
-"""Template filters of the training pages: lengths of time and titles in the page's language."""
+"""Template filters of the training pages: lengths of time, titles in the page's language, and
+lesson HTML (sanitised on output, wherever a lesson is shown)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django import template
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from safecampus.core.i18n import localized
+from safecampus.training.media import sanitise_html
 
 register = template.Library()
+
+
+@register.filter
+def lesson_html(value: Any) -> SafeString:
+    """Stored lesson HTML, sanitised again as it is shown (`media.sanitise_html`): the one way
+    templates print a lesson's text, never `|safe`."""
+    return mark_safe(sanitise_html(str(value or "")))  # noqa: S308 (sanitised just above)
 
 
 def _seconds(value: Any) -> int | None:
