@@ -68,3 +68,36 @@ def test_nightly_reconcile_logs_drift_and_tells_the_operators(demo, caplog):
         assert "hazards" in note.title_text and "demo-c1-k1-s1" in note.body_text
     with translation.override("zh-hans"):
         assert "统计" in note.title_text
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SKIP LOCKED: PostgreSQL only")
+def test_parallel_folds_count_each_delta_once(demo, monkeypatch):
+    import threading
+
+    from django.db import connections
+
+    monkeypatch.setattr("safecampus.core.rollups.jobs.fold_soon", lambda name: None)
+    hazards = get("hazards")
+    schools = [unit(c) for c in ("demo-c1-k1-s1", "demo-c1-k2-s1", "demo-c2-k1-s1")]
+    key = (202611, "general", "fire", "patrol", "reported")
+    for i in range(300):
+        s = schools[i % 3]
+        hazards.record([(Node(s.pk, s.path), key, {"hazards": 1})])
+    folded: list[int] = []
+
+    def work() -> None:
+        try:
+            folded.append(hazards.fold(batch=20))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sum(folded) == 300 and not hazards.delta.objects.exists()
+    province = unit("demo")
+    got = hazards.read([(province.pk, 0, 0)], {province.pk: province.path})
+    assert sum(c["hazards"] for c in got.values()) == 300

@@ -138,17 +138,25 @@ def _pending(
         f"s({columns}) AS ({widened_sql(rollup, 'd')})"
     )
     cte_params += [prefix + "%", *early_params]
-    match = "(n.ng = 0 AND n.nk = 0 AND SUBSTR(s.unit_path, 1, LENGTH(n.np)) = n.np)"
+    # Equality joins only (one branch per path length of the units asked for, and one each for
+    # grades and classes), so the database can hash the nodes instead of testing every pair.
+    matches = [
+        f"n.ng = 0 AND n.nk = 0 AND n.np = SUBSTR(s.unit_path, 1, {length})"
+        for length in sorted({len(p) for u, g, k, p in known if not g and not k})
+    ]
     if rollup.classes:
-        match += (
-            " OR (n.ng <> 0 AND n.nk = 0 AND s.unit_id = n.nu AND s.grade_id = n.ng)"
-            " OR (n.nk <> 0 AND s.unit_id = n.nu AND s.grade_id = n.ng AND s.class_id = n.nk)"
-        )
+        if any(g and not k for _u, g, k, _p in known):
+            matches.append("n.ng <> 0 AND n.nk = 0 AND s.unit_id = n.nu AND s.grade_id = n.ng")
+        if any(k for _u, _g, k, _p in known):
+            matches.append("n.nk <> 0 AND s.unit_id = n.nu AND s.grade_id = n.ng AND s.class_id = n.nk")
+    if not matches:
+        return None
     sums = [_total(rollup, t, "s.") for t in totals.values()]
     cond, cond_params = _filters(rollup, where, ranges, "s.")
     cols = ", ".join(["n.nu", "n.ng", "n.nk", *(f"s.{_qn(g)}" for g in group), *(s for s, _p in sums)])
-    select = f"SELECT {cols} FROM s JOIN n ON ({match}) WHERE {cond}"
-    return ctes, (select, [*(p for _s, ps in sums for p in ps), *cond_params]), cte_params
+    selects = [f"SELECT {cols} FROM s JOIN n ON {match} WHERE {cond}" for match in matches]
+    params = [*(p for _s, ps in sums for p in ps), *cond_params] * len(selects)
+    return ctes, (" UNION ALL ".join(selects), params), cte_params
 
 
 def read(

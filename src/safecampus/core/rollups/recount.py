@@ -166,6 +166,10 @@ class Reconciliation:
         return {"clean": self.clean, **{d.rollup: d.as_dict() for d in self.drifts}}
 
 
+def _row(row: Sequence[Any]) -> str:
+    return "(" + ", ".join(str(v) for v in row) + ")"
+
+
 def reconcile(rollup: Rollup, *, check: bool = True) -> Drift:
     """Fold what is pending, then compare every stored cell with the recount (one statement)."""
     fold(rollup)
@@ -189,11 +193,11 @@ def reconcile(rollup: Rollup, *, check: bool = True) -> Drift:
                 recounted.add(key)
                 drift.cells_missing += 1
                 if len(drift.samples) < 10:
-                    drift.samples.append(f"{tuple(row)}: recount")
+                    drift.samples.append(f"{_row(row)}: recount")
             else:
                 stored.append(key)
                 if len(drift.samples) < 10:
-                    drift.samples.append(f"{tuple(row)}: cell")
+                    drift.samples.append(f"{_row(row)}: cell")
     drift.cells_extra = sum(1 for key in stored if key not in recounted)
     drift.units = sorted(units)
     if check and rollup.check is not None:
