@@ -6,3 +6,10 @@ class RosterConfig(AppConfig):
     name = "safecampus.roster"
     label = "roster"
     verbose_name = _("Roster")
+
+    def ready(self) -> None:
+        from safecampus.core.people import register_person_lookup
+
+        from .queries import people_by_student_no
+
+        register_person_lookup(people_by_student_no)
