@@ -15,7 +15,8 @@ from . import services
 from .audit import timeline_for
 from .errors import DomainError
 from .forms import UnitCreateForm, UnitEditForm, UnitMoveForm
-from .models import ALLOWED_CHILDREN, Membership, Unit, UnitKind
+from .models import ALLOWED_CHILDREN, Unit, UnitKind
+from .people import members_page
 from .roles import Perm
 from .scoping import get_visible_or_404, has_perm_at, require, scope_q, user_scope_paths
 from .ui import run_service, unit_breadcrumbs
@@ -89,14 +90,7 @@ def unit_detail(request: HttpRequest, unit_id: int) -> HttpResponse:
         "unit": unit,
         "breadcrumbs": unit_breadcrumbs(user, unit),
         "children": _with_child_counts(list(_children_qs(user, unit))),
-        "members": (
-            sorted(
-                Membership.objects.visible_to(user).filter(unit=unit, is_active=True).select_related("user"),
-                key=lambda m: (-m.rank, m.user.name),
-            )
-            if can_view_users
-            else None
-        ),
+        "members": members_page(request, unit) if can_view_users else None,
         "can_manage": has_perm_at(user, Perm.MANAGE_UNITS, unit),
         "can_edit": has_perm_at(user, Perm.MANAGE_UNITS, unit) or has_perm_at(user, Perm.EDIT_OWN_UNIT, unit),
         "can_move": unit.depth > 1 and has_perm_at(user, Perm.MANAGE_UNITS, unit.get_parent()),

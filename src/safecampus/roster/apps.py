@@ -8,4 +8,9 @@ class RosterConfig(AppConfig):
     verbose_name = _("Roster")
 
     def ready(self) -> None:
+        from safecampus.core.people import register_person_lookup
+
         from . import teaching  # noqa: F401  (its receivers clear class links when a role ends)
+        from .queries import people_by_student_no
+
+        register_person_lookup(people_by_student_no)

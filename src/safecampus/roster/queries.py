@@ -142,3 +142,13 @@ def parents_for(user: Any, *, school: str | None = None, class_id: int | None = 
         .prefetch_related(Prefetch("guardianships", queryset=links, to_attr="visible_children"))
         .order_by("name", "id")
     )
+
+
+def people_by_student_no(text: str) -> QuerySet[Any] | None:
+    """The pupil with exactly this student number and their parents (the unit page's search;
+    registered with `core.people`). None when the text cannot be a student number."""
+    number = text.strip()
+    if not (6 <= len(number) <= 32 and number.isalnum()):
+        return None
+    students = Student.objects.with_student_no(number, number.upper())
+    return User.objects.filter(Q(student__in=students) | Q(guardianships__student__in=students)).values("pk")
