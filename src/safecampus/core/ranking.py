@@ -1,8 +1,8 @@
-"""Bureau pages at province scale: schools ranked by a page's key figure, a page at a time, and
-choosing a school by searching it — never a list or a `<select>` of every school of the area.
+"""Bureau pages at province scale: an area's child units (cities, counties or schools) ranked by
+the page's key figures — from roll-up cells or one grouped query, never a row per school of the
+province — a page at a time; and choosing a school by searching it, never a list or a `<select>`
+of every school of the area.
 
-`rank_schools` pages an aggregate grouped by school (already ordered by the page's figures) and
-fetches only the page's units: three bounded queries whatever the number of schools.
 `search_schools` finds at most `SEARCH_LIMIT` schools of the user's scope under an area by name
 or code; `GET /org/schools/search?q=…&within=<unit id>` answers it as JSON for phone clients and
 the search box's suggestions.
@@ -10,12 +10,12 @@ the search box's suggestions.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -24,14 +24,14 @@ from .models import Unit, UnitKind
 
 RANK_PER_PAGE = 20
 SEARCH_LIMIT = 20
-RANK_PARAM = "schools_page"
+RANK_PARAM = "units_page"
 SEARCH_PARAM = "school_q"
 
 
 @dataclass
-class RankedSchools:
-    page: Page  # object_list: the aggregate's rows, each with "unit" replaced by the Unit
-    others: int  # active schools of the area with nothing to rank
+class Ranked:
+    page: Page  # object_list: the rows of this page, each a dict with "unit"
+    others: int  # child units with nothing to rank (not listed)
     param: str = RANK_PARAM
     query: str = ""  # the request's other parameters, for the pager's links
 
@@ -40,28 +40,27 @@ class RankedSchools:
         return list(self.page.object_list)
 
 
-def schools_under(area: Unit) -> QuerySet[Unit]:
-    return Unit.objects.filter(path__startswith=area.path, kind=UnitKind.SCHOOL, is_active=True)
+def child_units(area: Unit) -> list[Unit]:
+    """The area's active child units a bureau page ranks (bureau departments left out)."""
+    return list(
+        Unit.objects.filter(path__startswith=area.path, depth=area.depth + 1, is_active=True)
+        .exclude(kind=UnitKind.DEPARTMENT)
+        .order_by("path")
+    )
 
 
-def rank_schools(
-    request: HttpRequest,
-    counts: QuerySet,
-    area: Unit,
-    *,
-    per_page: int = RANK_PER_PAGE,
-    param: str = RANK_PARAM,
-) -> RankedSchools:
-    """One page of `counts` — `.values("unit").annotate(…)` rows of the area's active schools,
-    ordered worst first — with each row's "unit" the Unit itself."""
-    paginator = Paginator(counts, per_page)
-    page = paginator.get_page(request.GET.get(param))
-    rows = list(page.object_list)
-    units = Unit.objects.in_bulk([r["unit"] for r in rows])
-    page.object_list = [{**r, "unit": units[r["unit"]]} for r in rows if r["unit"] in units]
-    others = max(0, schools_under(area).count() - paginator.count)
+def rank(
+    request: HttpRequest, rows: Sequence[dict[str, Any]], key: Callable[[dict[str, Any]], tuple],
+    *, per_page: int = RANK_PER_PAGE, param: str = RANK_PARAM,
+) -> Ranked:  # fmt: skip
+    """One page of `rows` (one per child unit, each with "unit") ranked by `key` descending;
+    rows whose key is all zero are counted in `others`, not listed."""
+    shown = sorted(
+        (r for r in rows if any(key(r))), key=lambda r: (tuple(-x for x in key(r)), r["unit"].path)
+    )
+    page = Paginator(shown, per_page).get_page(request.GET.get(param))
     query = urlencode([(k, v) for k, v in request.GET.items() if k != param])
-    return RankedSchools(page, others, param, query)
+    return Ranked(page, len(rows) - len(shown), param, query)
 
 
 def search_terms(value: Any) -> str:

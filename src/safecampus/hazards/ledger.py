@@ -9,12 +9,12 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from safecampus.core.models import Unit, UnitKind
+from safecampus.core.models import Unit
 from safecampus.risks.models import Category
 
 from . import queries
@@ -88,21 +88,23 @@ def ledger(
     return qs.select_related("unit", "reported_by", "rectifier").order_by("-reported_at", "-id")
 
 
-def school_counts(user: Any, unit: Unit, today: dt.date | None = None) -> QuerySet:
-    """Schools under a bureau with open hazards: their open, overdue and open major hazards,
-    worst first (one grouped query; `core.ranking.rank_schools` pages it)."""
-    today = today or timezone.localdate()
-    return (
-        queries.in_unit(user, unit)
-        .filter(status__in=OPEN_STATUSES, unit__kind=UnitKind.SCHOOL, unit__is_active=True)
-        .values("unit")
-        .annotate(
-            open=Count("pk"),
-            overdue=Count("pk", filter=overdue_q(today)),
-            major=Count("pk", filter=Q(grade=Grade.MAJOR)),
-        )
-        .order_by("-overdue", "-major", "-open", "unit__path")
-    )
+def area_figures(units: list[Unit], today: dt.date | None = None) -> list[dict[str, Any]]:
+    """Open, overdue, open major and closed hazards of each unit's subtree (units of one depth):
+    the statistics' cells plus pending deltas and one indexed overdue query, never a scan of the
+    area's hazards."""
+    from .figures import Window, summaries
+
+    every = summaries(units, Window(), today)
+    major = summaries(units, Window(grade=Grade.MAJOR), today)
+    return [
+        {"unit": u, "open": every[u.pk].open, "overdue": every[u.pk].overdue or 0,
+         "major": major[u.pk].open, "closed": every[u.pk].closed, "reported": every[u.pk].reported}
+        for u in units
+    ]  # fmt: skip
+
+
+def worst_first(row: dict[str, Any]) -> tuple[int, int, int]:
+    return (row["overdue"], row["major"], row["open"])
 
 
 def export_header() -> list[str]:

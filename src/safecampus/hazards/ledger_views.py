@@ -47,12 +47,15 @@ def ledger_page(request: HttpRequest, unit_id: int) -> HttpResponse:
     filters = ledger.Filters.from_query(request.GET)
     qs = ledger.ledger(request.user, unit, filters, today)
     page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
-    counts = queries.in_unit(request.user, unit).aggregate(
-        open=Count("pk", filter=Q(status__in=ledger.OPEN_STATUSES)),
-        overdue=Count("pk", filter=ledger.overdue_q(today)),
-        major=Count("pk", filter=Q(status__in=ledger.OPEN_STATUSES, grade=Grade.MAJOR)),
-        closed=Count("pk", filter=Q(status=Status.CLOSED)),
-    )
+    if unit.kind == UnitKind.SCHOOL:
+        counts = queries.in_unit(request.user, unit).aggregate(
+            open=Count("pk", filter=Q(status__in=ledger.OPEN_STATUSES)),
+            overdue=Count("pk", filter=ledger.overdue_q(today)),
+            major=Count("pk", filter=Q(status__in=ledger.OPEN_STATUSES, grade=Grade.MAJOR)),
+            closed=Count("pk", filter=Q(status=Status.CLOSED)),
+        )
+    else:  # a bureau's area: from the statistics' cells, not a scan of its hazards
+        [counts] = ledger.area_figures([unit], today)
     return render(
         request,
         "hazards/ledger.html",

@@ -68,13 +68,18 @@ def home(request: HttpRequest) -> HttpResponse:
         else None,
         "breadcrumbs": [{"label": _("Hazards")}],
     }
-    in_unit = queries.in_unit(user, unit)
-    context["open"] = in_unit.filter(status__in=ledger.OPEN_STATUSES).count()
-    context["overdue"] = in_unit.filter(ledger.overdue_q(today)).count()
     if unit.kind != UnitKind.SCHOOL:
+        # a bureau's area: figures from the statistics' cells, its child units ranked
+        [own] = ledger.area_figures([unit], today)
+        context.update(open=own["open"], overdue=own["overdue"])
         context["board"] = queries.overdue_board(user, unit).count()
-        context["schools"] = ranking.rank_schools(request, ledger.school_counts(user, unit, today), unit)
+        children = ledger.area_figures(ranking.child_units(unit), today)
+        context["ranked"] = ranking.rank(request, children, ledger.worst_first)
         context.update(ranking.search_context(request, user, unit, ranking.link_to("hazards:ledger")))
+    else:
+        in_unit = queries.in_unit(user, unit)
+        context["open"] = in_unit.filter(status__in=ledger.OPEN_STATUSES).count()
+        context["overdue"] = in_unit.filter(ledger.overdue_q(today)).count()
     from safecampus.supervision.queries import home_unit as supervision_unit
 
     context["supervision"] = supervision_unit(user) is not None

@@ -191,32 +191,36 @@ class SchoolRow:
         return LEVEL_ORDER.get(self.worst, 0) if self.worst else 0
 
 
-def school_counts(user: Any, unit: Unit) -> QuerySet:
-    """Schools under a bureau unit with reported points, counted by level, worst first (one
-    grouped query; `core.ranking.rank_schools` pages it and `school_rows` reads its rows)."""
+def child_counts(user: Any, unit: Unit) -> list[dict[str, Any]]:
+    """Each child unit of a bureau unit with its subtree's reported points counted by level
+    (`n_<level>`, `total`, `worst`): one query grouped by the child's path prefix."""
     from django.db.models import Count
+    from django.db.models.functions import Substr
 
+    from safecampus.core.ranking import child_units
+
+    children = child_units(unit)
     counts = {f"n_{lv}": Count("pk", filter=Q(level=lv)) for lv in LEVEL_ORDER}
-    worst = Case(
-        *(
-            When(**{f"n_{lv}__gt": 0}, then=Value(n))
-            for lv, n in sorted(LEVEL_ORDER.items(), key=lambda x: -x[1])
-        ),
-        default=Value(0),
-    )
-    return (
+    grouped = (
         points_for(user)
-        .filter(unit_path__startswith=unit.path, unit__kind=UnitKind.SCHOOL, unit__is_active=True)
+        .filter(unit_path__startswith=unit.path)
         .filter(reported_q(unit))
-        .values("unit")
+        .annotate(prefix=Substr("unit_path", 1, len(unit.path) + Unit.steplen))
+        .values("prefix")
         .annotate(total=Count("pk"), **counts)
-        .annotate(worst=worst)
-        .order_by("-worst", "-total", "unit__path")
+        .order_by()
     )
+    found = {r["prefix"]: r for r in grouped}
+    rows = []
+    for child in children:
+        row = {"unit": child, "total": 0, **dict.fromkeys(counts, 0), **found.get(child.path, {})}
+        row["worst"] = max((n for lv, n in LEVEL_ORDER.items() if row[f"n_{lv}"]), default=0)
+        rows.append(row)
+    return rows
 
 
 def school_rows(rows: list[dict[str, Any]]) -> list[SchoolRow]:
-    """A page of `school_counts` as the rows the bureau page shows."""
+    """A page of ranked `child_counts` as the rows the bureau page shows."""
     out = []
     for row in rows:
         counts = {lv: row[f"n_{lv}"] for lv in LEVEL_ORDER if row[f"n_{lv}"]}

@@ -77,10 +77,10 @@ def bureau(request: HttpRequest, unit_id: int) -> HttpResponse:
     filters = queries.Filters.from_query(request.GET)
     points = queries.ledger(request.user, unit, filters)
     page = Paginator(points, 50).get_page(request.GET.get("page"))
-    ranked = ranking.rank_schools(request, queries.school_counts(request.user, unit), unit)
-    search = ranking.search_context(
-        request, request.user, unit, lambda s: reverse("risks:ledger", args=[s.pk])
+    ranked = ranking.rank(
+        request, queries.child_counts(request.user, unit), lambda r: (r["worst"], r["total"])
     )
+    search = ranking.search_context(request, request.user, unit, ranking.link_to("risks:ledger"))
     crumbs = [{"label": _("Risk control"), "url": reverse("risks:home")}]
     for node in [*unit.get_ancestors(), unit]:
         visible = queries.can_view(request.user, node) and node != unit
