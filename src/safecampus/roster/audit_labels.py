@@ -21,6 +21,7 @@ from .models import Gender, ImportKind, StudentStatus, TransferStatus
 register_verbs(
     {
         "auth.parent_password_reset": Verb(_("Parent reset their password"), "key", feed=False),
+        "auth.reset_code_issued": Verb(_("Password reset code issued to a parent"), "key"),
         "privacy.revealed": Verb(_("Personal data shown"), "eye"),
         "roster.slips_downloaded": Verb(_("Login slips downloaded"), "printer"),
         "roster.import_checked": Verb(_("Roster file checked"), "clipboard-check"),
