@@ -6,3 +6,23 @@ class CoreConfig(AppConfig):
     name = "safecampus.core"
     label = "core"
     verbose_name = _("Core")
+
+    def ready(self) -> None:
+        from . import nav
+        from .roles import Perm
+
+        nav.register(
+            nav.Item("core:home", _("Home"), "house", order=0),
+            nav.Item(
+                "core:unit_tree",
+                _("Organisation"),
+                "diagram-3",
+                nav.staff_with(Perm.VIEW_UNITS),
+                group="system",
+                order=10,
+            ),
+            nav.Item(
+                "core:audit_log", _("Audit log"), "journal-text", Perm.VIEW_AUDIT, group="system", order=20
+            ),
+            nav.Item("admin:index", _("Operators"), "gear", nav.is_operator, group="system", order=90),
+        )

@@ -8,4 +8,12 @@ class HazardsConfig(AppConfig):
     verbose_name = _("Hazards")
 
     def ready(self) -> None:
+        from safecampus.core import nav
+        from safecampus.core.roles import Perm
+
+        nav.register(
+            nav.Item(
+                "hazards:home", _("Hazards"), "cone-striped", Perm.VIEW_HAZARDS, group="prevention", order=20
+            ),
+        )
         from . import stats_signals  # noqa: F401  (connects the receivers)
