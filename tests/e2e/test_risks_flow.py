@@ -39,6 +39,7 @@ def test_safety_staff_creates_grades_and_prints(browser, live_demo, shot, demo_r
     _login(page, base, "demo_safety")
 
     if size == "desktop":
+        page.click("#nav-group-prevention > a")  # the dual prevention group of the bar
         page.click("#mainnav a[href='/risks/']")
     else:
         page.goto(f"{base}/risks/")

@@ -154,7 +154,7 @@ def test_roster_home_by_role(school, county, principal, client_for, roster):
     resp = client_for(principal).get("/roster/")
     assert resp.status_code == 302 and resp["Location"] == f"/roster/schools/{school.pk}/classes/"
     nav = client_for(principal).get(f"/roster/schools/{school.pk}/classes/").content.decode()
-    assert 'class="nav-link active" href="/roster/"' in nav
+    assert 'class="dropdown-item active" href="/roster/"' in nav  # in the people group of the bar
 
 
 def test_leader_sees_the_roster_but_cannot_import(school, client_for, roster):

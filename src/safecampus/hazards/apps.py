@@ -8,4 +8,13 @@ class HazardsConfig(AppConfig):
     verbose_name = _("Hazards")
 
     def ready(self) -> None:
+        from safecampus.core import nav
+        from safecampus.core.roles import Perm
+
         from . import rollup  # noqa: F401  (registers the hazard statistics with the roll-up engine)
+
+        nav.register(
+            nav.Item(
+                "hazards:home", _("Hazards"), "cone-striped", Perm.VIEW_HAZARDS, group="prevention", order=20
+            ),
+        )

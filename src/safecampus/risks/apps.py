@@ -6,3 +6,18 @@ class RisksConfig(AppConfig):
     name = "safecampus.risks"
     label = "risks"
     verbose_name = _("Risk grading and control")
+
+    def ready(self) -> None:
+        from safecampus.core import nav
+        from safecampus.core.roles import Perm
+
+        nav.register(
+            nav.Item(
+                "risks:home",
+                _("Risk control"),
+                "exclamation-diamond",
+                Perm.VIEW_RISKS,
+                group="prevention",
+                order=10,
+            ),
+        )

@@ -8,6 +8,24 @@ class RosterConfig(AppConfig):
     verbose_name = _("Roster")
 
     def ready(self) -> None:
+        from safecampus.core import nav
+        from safecampus.core.roles import Perm, Role
+
+        nav.register(
+            nav.Item("roster:my_class", _("My class"), "easel", Role.HEAD_TEACHER, group="people", order=10),
+            nav.Item(
+                "roster:my_children", _("My children"), "balloon-heart", Role.PARENT, group="people", order=15
+            ),
+            nav.Item("roster:home", _("Roster"), "person-vcard", Perm.VIEW_USERS, group="people", order=20),
+            nav.Item(
+                "roster_year:transfer_list",
+                _("Transfers"),
+                "arrow-left-right",
+                Perm.VIEW_USERS,
+                group="people",
+                order=40,
+            ),
+        )
         from safecampus.core.people import register_person_lookup
 
         from . import teaching  # noqa: F401  (its receivers clear class links when a role ends)

@@ -8,4 +8,22 @@ class StatsConfig(AppConfig):
     verbose_name = _("Training statistics")
 
     def ready(self) -> None:
+        from safecampus.core import nav
+        from safecampus.core.roles import Perm, Role
+
         from . import rollup, signals  # noqa: F401  (roll-ups registered, receivers connected)
+
+        viewers = (Perm.VIEW_TRAINING, Role.HEAD_TEACHER)
+        nav.register(
+            nav.Item(
+                "stats:dashboard",
+                _("Training statistics"),
+                "bar-chart-line",
+                viewers,
+                group="training",
+                order=30,
+            ),
+            nav.Item(
+                "compliance:page", _("Compliance"), "clipboard-check", viewers, group="training", order=40
+            ),
+        )
