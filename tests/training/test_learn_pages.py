@@ -261,7 +261,9 @@ def test_a_parent_sees_only_their_own_childrens_progress(client_for, pupils, par
     resp = client_for(parent_of_pupil).get("/training/children/")
     assert resp.status_code == 200
     html = resp.content.decode()
-    assert own.name in html and other.name not in html
+    assert own.name in html
+    if other.name != own.name:  # fixture names are random: two pupils may share one
+        assert other.name not in html
     children = resp.context["children"]
     assert [c.student for c in children] == [own]
     assert children[0].cards[0].credited_s == 30
