@@ -21,6 +21,7 @@ from django.db.models import Max, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from safecampus.core.models import Unit
 from safecampus.core.policy import policy_for
 from safecampus.core.roles import SCHOOL, Perm, role_allows, role_spec
 from safecampus.core.scoping import active_memberships, scope_q
@@ -78,8 +79,11 @@ def interval_days(klass: SchoolClass) -> int:
 def lessons_for_class(klass: SchoolClass) -> list[Lesson]:
     """Published lessons offered to the class's students: a student course of the class's school
     or a unit above it, fitting the school type and the grade."""
-    school = klass.unit
-    level = klass.grade.level
+    return fitting_lessons(offered_student_lessons(klass.unit), klass.unit, klass.grade.level)
+
+
+def offered_student_lessons(school: Unit) -> list[Lesson]:
+    """Lessons of published student courses offered at the school, in curriculum order (one query)."""
     candidates = (
         Lesson.objects.offered_at(school)
         .filter(
@@ -96,14 +100,12 @@ def lessons_for_class(klass: SchoolClass) -> list[Lesson]:
             "id",
         )
     )
-    fitting = []
-    for lesson in candidates:
-        course = lesson.course
-        if Audience.STUDENT not in (course.audiences or []):
-            continue
-        if student_fits(course, school.school_type, level):
-            fitting.append(lesson)
-    return fitting
+    return [lesson for lesson in candidates if Audience.STUDENT in (lesson.course.audiences or [])]
+
+
+def fitting_lessons(lessons: list[Lesson], school: Unit, level: int) -> list[Lesson]:
+    """The lessons whose course fits the school type and the grade level."""
+    return [lesson for lesson in lessons if student_fits(lesson.course, school.school_type, level)]
 
 
 def assignments_of(klass: SchoolClass) -> QuerySet[ClassAssignment]:
@@ -172,6 +174,9 @@ class ClassBoard:
     interval: int
     assignments: list[ClassAssignment] = field(default_factory=list)
     rows: list[StudentRow] = field(default_factory=list)
+    # the class's progress in its campaigns' courses, assigned or not (`class_campaigns`)
+    campaigns: list[Any] = field(default_factory=list)
+    offered: list[Lesson] = field(default_factory=list)  # lessons offered to the class (`lessons_for_class`)
 
     @property
     def due(self) -> list[ClassAssignment]:
@@ -209,7 +214,8 @@ def _is_idle(row: StudentRow, assignments: list[ClassAssignment], today: dt.date
 def build_boards(
     user: Any, classes: list[SchoolClass], *, today: dt.date | None = None
 ) -> dict[int, ClassBoard]:
-    """Boards of the given (already reachable) classes, in four queries plus the policy per school."""
+    """Boards of the given (already reachable) classes, in five queries plus the policy and the
+    offered lessons per school."""
     today = today or timezone.localdate()
     class_ids = [k.pk for k in classes]
     intervals: dict[int, int] = {}
@@ -259,6 +265,9 @@ def build_boards(
     for board in boards.values():
         for student in by_class[board.klass.pk]:
             board.rows.append(_row(student, board, progress, last_done.get(student.user_id)))
+    from .class_campaigns import attach_campaigns
+
+    attach_campaigns(user, list(boards.values()))
     return boards
 
 

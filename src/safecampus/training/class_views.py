@@ -95,7 +95,7 @@ def class_progress(request: HttpRequest, class_id: int) -> HttpResponse:
     form = BoardFilterForm(request.GET or None)
     can_manage = cq.can_manage_class(user, klass)
     assigned = {a.lesson_id for a in board.assignments}
-    offered = cq.lessons_for_class(klass) if can_manage else []
+    offered = board.offered if can_manage else []
     recent = (
         ClassroomSession.objects.filter(school_class=klass, status=SessionStatus.CLOSED)
         .select_related("lesson", "teacher")
