@@ -11,11 +11,11 @@ from django.utils import timezone
 from safecampus.accounts.models import User
 from safecampus.core.errors import Conflict, Invalid
 from safecampus.core.models import AuditEvent, Membership, Unit
-from safecampus.core.roles import Role
-from safecampus.roster.models import Student, StudentStatus
+from safecampus.core.roles import Perm, Role
+from safecampus.roster.models import SchoolClass, Student, StudentStatus
 from safecampus.training import content
 from safecampus.training.class_models import ClassAssignment, ClassroomAttendance, ClassroomSession
-from safecampus.training.class_queries import class_board, classes_for, lessons_for_class
+from safecampus.training.class_queries import class_board, lessons_for_class
 from safecampus.training.class_services import (
     NO_ACCOUNT,
     NOT_ENROLLED,
@@ -342,7 +342,7 @@ def test_the_player_renders_each_kind_of_lesson(
 def test_pages_for_the_head_teacher_and_the_school(client_for, klass, head_teacher, principal, county, video):
     for user in (head_teacher, principal, county):
         c = client_for(user)
-        assert klass in classes_for(user)
+        assert klass in SchoolClass.objects.visible_to(user, Perm.VIEW_TRAINING)
         assert c.get("/training/classes/").status_code == 200
         assert c.get(f"/training/classes/{klass.pk}/").status_code == 200
     assert client_for(principal).get(f"/training/classes/{klass.pk}/assign/").status_code == 200
@@ -378,7 +378,7 @@ def test_outsiders_get_404_and_the_services_refuse_them(request, who, klass, pup
         base + f"classroom/{session.pk}/finish/",
     ):
         assert c.post(url, {"lesson": video.pk, "present": [pupils[0].pk]}).status_code == 404, url
-    assert klass not in classes_for(user)
+    assert klass not in SchoolClass.objects.visible_to(user, Perm.VIEW_TRAINING)
     assert str(klass) not in c.get("/training/classes/").content.decode()
     for call in (
         lambda: assign_lessons(klass, [video], actor=user, start_on=TODAY),

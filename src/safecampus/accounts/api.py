@@ -13,10 +13,10 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.security import HttpBearer
 
+from safecampus.core import access
 from safecampus.core.api import ERRORS, ErrorOut, SafeText, ValidationErrorOut
 from safecampus.core.errors import DomainError
 from safecampus.core.middleware import client_address
-from safecampus.core.scoping import active_memberships
 
 from .auth import change_password, issue_token, login_user, user_for_token
 from .models import User
@@ -140,7 +140,7 @@ def me(request: HttpRequest) -> MeOut:
             role_label=str(m.get_role_display()),
             unit=UnitRef(id=m.unit.pk, code=m.unit.code, name=m.unit.name, kind=m.unit.kind),
         )
-        for m in active_memberships(user)
+        for m in access.memberships(user)
     ]
     return MeOut(
         id=user.pk,

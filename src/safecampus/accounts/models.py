@@ -12,8 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from safecampus.core import crypto
-from safecampus.core.roles import Perm, role_allows
-from safecampus.core.scoping import active_memberships, scope_q
+from safecampus.core.access import scope_paths
+from safecampus.core.roles import Perm
+from safecampus.core.scoping import scope_q
 
 
 class UserQuerySet(models.QuerySet):
@@ -25,9 +26,7 @@ class UserQuerySet(models.QuerySet):
             return self.none()
         if user.is_superuser:
             return self.all()
-        paths = sorted(
-            {m.unit.path for m in active_memberships(user) if role_allows(m.role, Perm.VIEW_USERS)}
-        )
+        paths = scope_paths(user, Perm.VIEW_USERS)
         if not paths:
             return self.filter(pk=user.pk)
         in_scope = Membership.objects.filter(user=OuterRef("pk")).filter(scope_q(paths, "unit__path"))

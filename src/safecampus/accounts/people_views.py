@@ -13,16 +13,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from safecampus.core import crypto
+from safecampus.core.access import holds_anywhere, member_units
 from safecampus.core.audit import timeline_for
 from safecampus.core.errors import DomainError
 from safecampus.core.models import Membership, Unit
 from safecampus.core.roles import ROLE_SPECS, Perm, Role
 from safecampus.core.scoping import (
-    active_memberships,
     best_rank_at,
     get_visible_or_404,
     has_perm_at,
-    role_allows,
 )
 from safecampus.core.ui import run_service
 from safecampus.core.validators import normalise_mobile
@@ -34,14 +33,12 @@ from .models import User
 
 
 def _require_view_users(user) -> None:
-    if not user.is_superuser and not any(
-        role_allows(m.role, Perm.VIEW_USERS) for m in active_memberships(user)
-    ):
+    if not holds_anywhere(user, Perm.VIEW_USERS):
         raise PermissionDenied
 
 
 def _grantable_roles(user) -> list[tuple[str, str]]:
-    rank = max((best_rank_at(user, Perm.MANAGE_USERS, m.unit) for m in active_memberships(user)), default=-1)
+    rank = max((best_rank_at(user, Perm.MANAGE_USERS, u) for u in member_units(user)), default=-1)
     if user.is_superuser:
         rank = 10_000
     return [(v, label) for v, label in Role.choices if ROLE_SPECS[v].rank <= rank]
@@ -73,9 +70,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(people.order_by("name", "id"), 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    can_create = user.is_superuser or any(
-        role_allows(m.role, Perm.MANAGE_USERS) for m in active_memberships(user)
-    )
+    can_create = holds_anywhere(user, Perm.MANAGE_USERS)
     return render(
         request,
         "accounts/user_list.html",
@@ -160,9 +155,7 @@ def user_detail(request: HttpRequest, user_id: int) -> HttpResponse:
     )
     can_manage = services.can_manage_user(viewer, person)
     can_reveal = privacy.can_reveal(viewer, person)
-    can_audit = viewer.is_superuser or any(
-        role_allows(m.role, Perm.VIEW_AUDIT) for m in active_memberships(viewer)
-    )
+    can_audit = holds_anywhere(viewer, Perm.VIEW_AUDIT)
     return render(
         request,
         "accounts/user_detail.html",

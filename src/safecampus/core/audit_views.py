@@ -13,17 +13,16 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .access import holds_anywhere
 from .forms import AuditSearchForm
 from .models import AuditEvent
 from .roles import Perm
-from .scoping import active_memberships, role_allows
 
 
 @login_required
 def audit_log(request: HttpRequest) -> HttpResponse:
     user = request.user
-    allowed = [m for m in active_memberships(user) if role_allows(m.role, Perm.VIEW_AUDIT)]
-    if not allowed and not user.is_superuser:
+    if not holds_anywhere(user, Perm.VIEW_AUDIT):
         raise PermissionDenied
     form = AuditSearchForm(request.GET or None)
     events = AuditEvent.objects.visible_to(user).select_related("actor", "unit")

@@ -51,8 +51,8 @@ class UnitManager(MP_NodeManager):
     def get_queryset(self) -> UnitQuerySet:
         return UnitQuerySet(self.model, using=self._db).order_by("path")
 
-    def visible_to(self, user) -> UnitQuerySet:
-        return self.get_queryset().visible_to(user)
+    def visible_to(self, user, perm: str | None = None) -> UnitQuerySet:
+        return self.get_queryset().visible_to(user, perm)
 
 
 class Unit(MP_Node):

@@ -123,13 +123,11 @@ class ScopedQuerySetMixin:
 
     scope_path_field = "unit_path"
 
-    def visible_to(self, user: Any):
-        paths = user_scope_paths(user)
-        if not paths:
-            return self.none()
-        if paths == [""]:
-            return self.all()
-        return self.filter(scope_q(paths, self.scope_path_field))
+    def visible_to(self, user: Any, perm: str | None = None):
+        """The rows the user may read under the model's access rule (`core.access`)."""
+        from .access import visible
+
+        return visible(self, user, perm)
 
 
 class ScopedQuerySet(ScopedQuerySetMixin, models.QuerySet):

@@ -189,7 +189,7 @@ def create_hazard(request: HttpRequest, payload: HazardIn) -> tuple[int, dict[st
 @paginate(BoundedPagination)
 def list_hazards(request: HttpRequest, filters: Query[HazardFilter]) -> list[dict[str, Any]]:
     user = request.auth  # type: ignore[attr-defined]
-    qs = queries.hazards_for(user).select_related("unit").prefetch_related("photos")
+    qs = Hazard.objects.visible_to(user).select_related("unit").prefetch_related("photos")
     if filters.unit is not None:
         qs = qs.filter(unit_path__startswith=queries.visible_unit(user, filters.unit).path)
     for field in ("status", "grade", "category", "source", "escalation"):

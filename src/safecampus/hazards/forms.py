@@ -8,15 +8,15 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from safecampus.core.access import holds_at
 from safecampus.core.errors import DomainError
 from safecampus.core.models import Unit, UnitKind
 from safecampus.core.policy import policy_for
-from safecampus.core.roles import Perm, Role, role_allows
-from safecampus.core.scoping import active_memberships, has_perm_at, own_schools
+from safecampus.core.roles import Perm, Role
+from safecampus.core.scoping import has_perm_at, own_schools
 from safecampus.risks.models import PlanArea, RiskPoint
 
 from .models import Source
@@ -28,11 +28,7 @@ FIELD_ALIASES = {"image": "photos"}
 
 def _bureau_schools(user: Any) -> Any:
     """Active schools under the user's bureau memberships that allow reporting (a queryset)."""
-    q = Q(pk__in=[])
-    for m in active_memberships(user):
-        if role_allows(m.role, Perm.REPORT_HAZARDS):
-            q |= Q(path__startswith=m.unit.path)
-    return Unit.objects.filter(q, kind=UnitKind.SCHOOL, is_active=True).order_by("path")
+    return Unit.objects.visible_to(user, Perm.REPORT_HAZARDS).filter(kind=UnitKind.SCHOOL, is_active=True)
 
 
 def report_schools(user: Any, *, limit: int | None = None) -> list[Unit]:
@@ -61,8 +57,7 @@ def report_school(user: Any, value: Any) -> Unit | None:
 
 def default_source(user: Any, unit: Unit) -> str:
     """Guards report what they find on patrol; bureau users their supervision; others self-checks."""
-    roles = {m.role for m in active_memberships(user) if unit.path.startswith(m.unit.path)}
-    if Role.GUARD in roles:
+    if holds_at(user, None, unit, role=Role.GUARD):
         return Source.PATROL
     if unit.kind == UnitKind.SCHOOL and has_perm_at(user, Perm.SUPERVISE_HAZARDS, unit):
         return Source.BUREAU

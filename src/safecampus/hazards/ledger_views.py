@@ -14,9 +14,9 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from safecampus.core import ranking
+from safecampus.core.access import scope_paths
 from safecampus.core.models import UnitKind
-from safecampus.core.roles import Perm, role_allows
-from safecampus.core.scoping import active_memberships
+from safecampus.core.roles import Perm
 from safecampus.risks.models import Category
 from safecampus.risks.register_views import _xlsx
 from safecampus.risks.registers import filename, preface
@@ -28,7 +28,7 @@ from .views import PER_PAGE, home_crumb, with_late
 
 def _crumbs(user, unit, *extra: dict) -> list[dict]:
     """Hazard ledgers up the tree; units above the user's hazard scope are shown without a link."""
-    paths = [m.unit.path for m in active_memberships(user) if role_allows(m.role, Perm.VIEW_HAZARDS)]
+    paths = scope_paths(user, Perm.VIEW_HAZARDS)
     crumbs = [home_crumb()]
     for node in [*unit.get_ancestors(), unit]:
         linked = (user.is_superuser or any(node.path.startswith(p) for p in paths)) and (

@@ -13,6 +13,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from safecampus.core.access import Rule
+from safecampus.core.roles import Perm
 from safecampus.core.scoping import ScopedModel
 from safecampus.risks.models import Category
 
@@ -77,6 +79,9 @@ def _person(verbose: str) -> models.ForeignKey:
 
 class Hazard(ScopedModel):
     """One hidden danger found at a school."""
+
+    # A school's staff read their school's hazards, a bureau its area; students and parents none.
+    access = Rule(perm=Perm.VIEW_HAZARDS)
 
     client_id = models.UUIDField(null=True, blank=True, editable=False)
     source = models.CharField(_("source"), max_length=20, choices=Source.choices)
@@ -179,6 +184,8 @@ class PhotoStage(models.TextChoices):
 
 class HazardPhoto(ScopedModel):
     """A photo of the hazard (re-encoded on upload: no EXIF, no location)."""
+
+    access = Rule(perm=Perm.VIEW_HAZARDS)
 
     hazard = models.ForeignKey(Hazard, on_delete=models.CASCADE, related_name="photos")
     stage = models.CharField(pgettext_lazy("photo", "stage"), max_length=10, choices=PhotoStage.choices)

@@ -1,4 +1,5 @@
-"""Reading hazards: one door (`hazards_for`), then the lists each person works from."""
+"""Reading hazards: one door (`Hazard.objects.visible_to`, the model's access rule), then the
+lists each person works from."""
 
 from __future__ import annotations
 
@@ -8,27 +9,17 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from safecampus.core.access import is_root, scope_paths
 from safecampus.core.models import Unit, UnitKind
 from safecampus.core.roles import Perm
-from safecampus.core.scoping import active_memberships, has_perm_at, role_allows, scope_q
+from safecampus.core.scoping import has_perm_at, scope_q
 
 from .models import Escalation, Hazard, Status
 
 
-def hazards_for(user: Any) -> QuerySet[Hazard]:
-    """Hazards the user may see: those of the units where a role grants `hazards.view` (a school's
-    staff their school, a bureau its area). Students and parents see none."""
-    if getattr(user, "is_superuser", False) and user.is_active:
-        return Hazard.objects.all()
-    paths = sorted({m.unit.path for m in active_memberships(user) if role_allows(m.role, Perm.VIEW_HAZARDS)})
-    if not paths:
-        return Hazard.objects.none()
-    return Hazard.objects.filter(scope_q(paths, "unit_path"))
-
-
 def get_hazard_for(user: Any, hazard_id: int) -> Hazard:
     """404 alike for a missing hazard and another school's."""
-    return get_object_or_404(hazards_for(user).select_related("unit"), pk=hazard_id)
+    return get_object_or_404(Hazard.objects.visible_to(user).select_related("unit"), pk=hazard_id)
 
 
 def visible_unit(user: Any, unit_id: int) -> Unit:
@@ -40,43 +31,37 @@ def visible_unit(user: Any, unit_id: int) -> Unit:
 
 
 def in_unit(user: Any, unit: Unit) -> QuerySet[Hazard]:
-    return hazards_for(user).filter(unit_path__startswith=unit.path)
+    return Hazard.objects.visible_to(user).filter(unit_path__startswith=unit.path)
 
 
 def todo_for(user: Any) -> QuerySet[Hazard]:
     """The rectifier's to-do list: hazards assigned to them that are not yet submitted."""
-    return hazards_for(user).filter(rectifier=user, status__in=(Status.ASSIGNED, Status.RECTIFYING))
+    return Hazard.objects.visible_to(user).filter(
+        rectifier=user, status__in=(Status.ASSIGNED, Status.RECTIFYING)
+    )
 
 
 def to_confirm(user: Any) -> QuerySet[Hazard]:
     """New reports at the schools where the user manages hazards."""
-    units = [m.unit.path for m in active_memberships(user) if role_allows(m.role, Perm.MANAGE_HAZARDS)]
-    if not units and not getattr(user, "is_superuser", False):
-        return Hazard.objects.none()
-    return hazards_for(user).filter(_under(units, user), status__in=(Status.REPORTED, Status.CONFIRMED))
+    units = scope_paths(user, Perm.MANAGE_HAZARDS)
+    return Hazard.objects.visible_to(user).filter(
+        scope_q(units, "unit_path"), status__in=(Status.REPORTED, Status.CONFIRMED)
+    )
 
 
 def verify_queue(user: Any) -> QuerySet[Hazard]:
     """Submitted rectifications the user may verify: general ones at schools where they verify,
     major ones in the area where they accept for the bureau; never their own."""
-    verify = [m.unit.path for m in active_memberships(user) if role_allows(m.role, Perm.VERIFY_HAZARDS)]
-    accept = [m.unit.path for m in active_memberships(user) if role_allows(m.role, Perm.ACCEPT_HAZARDS)]
+    verify = scope_paths(user, Perm.VERIFY_HAZARDS)
+    accept = scope_paths(user, Perm.ACCEPT_HAZARDS)
     q = Q(pk__in=[])
     if verify:
-        q |= _paths(verify) & Q(grade="general")
+        q |= scope_q(verify, "unit_path") & Q(grade="general")
     if accept:
-        q |= _paths(accept) & Q(grade="major")
-    if getattr(user, "is_superuser", False):
+        q |= scope_q(accept, "unit_path") & Q(grade="major")
+    if is_root(user):
         q = Q()
-    return hazards_for(user).filter(q, status=Status.SUBMITTED).exclude(rectifier=user)
-
-
-def _paths(paths: list[str]) -> Q:
-    return scope_q(paths, "unit_path")
-
-
-def _under(paths: list[str], user: Any) -> Q:
-    return Q() if getattr(user, "is_superuser", False) else _paths(paths)
+    return Hazard.objects.visible_to(user).filter(q, status=Status.SUBMITTED).exclude(rectifier=user)
 
 
 def overdue_board(user: Any, bureau: Unit) -> QuerySet[Hazard]:

@@ -1,5 +1,5 @@
 """What hazard statistics are asked for, read once for the page, the exports and the API: the
-unit (through `stats.access.place_for` with the hazard ledger's permission — 404 alike for
+unit (through `core.places.place_for` with the hazard ledger's permission — 404 alike for
 missing and not yours) and the window (month range, grade, category, source)."""
 
 from __future__ import annotations
@@ -12,10 +12,9 @@ from django.utils.translation import gettext as _
 
 from safecampus.core.errors import Invalid
 from safecampus.core.models import Unit
+from safecampus.core.places import Place, can_view_unit, default_place, place_for
 from safecampus.core.roles import Perm
 from safecampus.risks.models import Category
-from safecampus.stats.access import Place, can_view_unit, place_for
-from safecampus.stats.pages import default_place
 
 from .figures import Window
 from .models import Grade, Source

@@ -14,10 +14,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from safecampus.core import ranking
+from safecampus.core import access, ranking
 from safecampus.core.models import Unit, UnitKind
-from safecampus.core.roles import Perm, role_allows
-from safecampus.core.scoping import active_memberships, has_perm_at
+from safecampus.core.roles import Perm
+from safecampus.core.scoping import has_perm_at
 
 from . import ledger, photos, queries
 from .forms import may_report
@@ -32,11 +32,7 @@ def home_crumb() -> dict[str, Any]:
 
 def home_unit(user: Any) -> Unit | None:
     """The unit the hazard pages open at: the active membership's, else the first that views."""
-    active = getattr(user, "active_membership", None)
-    for m in [active] if active is not None else active_memberships(user):
-        if role_allows(m.role, Perm.VIEW_HAZARDS):
-            return m.unit
-    return None
+    return access.home_unit(user, Perm.VIEW_HAZARDS)
 
 
 def with_late(rows: Any) -> list[Any]:
@@ -99,8 +95,8 @@ def _work_list(request: HttpRequest, qs: QuerySet, *, title: str, kind: str, emp
             "title": title,
             "kind": kind,
             "empty": empty,
-            "show_school": len({m.unit_id for m in active_memberships(request.user)}) > 1
-            or any(m.unit.kind != UnitKind.SCHOOL for m in active_memberships(request.user)),
+            "show_school": len(units := access.member_units(request.user)) > 1
+            or any(u.kind != UnitKind.SCHOOL for u in units),
             "breadcrumbs": [home_crumb(), {"label": title}],
         },
     )

@@ -208,7 +208,7 @@ FIELDS = (
 @paginate(BoundedPagination)
 def list_points(request: HttpRequest, filters: Query[PointFilter]) -> QuerySet:
     user = request.auth  # type: ignore[attr-defined]
-    qs = queries.points_for(user).select_related("unit", "control_plan")
+    qs = RiskPoint.objects.visible_to(user).select_related("unit", "control_plan")
     if filters.unit is not None:
         unit = get_visible_or_404(Unit, user, pk=filters.unit)  # another tenant's unit: 404, as for hazards
         qs = qs.filter(unit_path__startswith=unit.path)

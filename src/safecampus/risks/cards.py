@@ -18,7 +18,6 @@ from django.utils import timezone
 
 from safecampus.core.models import Unit
 
-from . import queries
 from .grading import RiskPolicy, risk_policy_for
 from .models import LEVEL_ORDER, Level, RiskPoint, Status
 
@@ -58,7 +57,7 @@ class Card:
 
 def post_points(user: Any, unit: Unit, post: str) -> QuerySet[RiskPoint]:
     return (
-        queries.points_for(user)
+        RiskPoint.objects.visible_to(user)
         .filter(unit=unit, responsible_post=post, status=Status.CONFIRMED)
         .select_related("responsible_person", "unit")
         .order_by("-score", "name", "pk")
@@ -99,7 +98,7 @@ def board_context(user: Any, unit: Unit) -> dict[str, Any]:
     """The notice board of a school: its confirmed major risks with their control plans."""
     policy = risk_policy_for(unit)
     points = list(
-        queries.points_for(user)
+        RiskPoint.objects.visible_to(user)
         .filter(unit=unit, level=Level.MAJOR, status=Status.CONFIRMED)
         .select_related("control_plan__responsible_person", "responsible_person")
         .order_by("-score", "name", "pk")

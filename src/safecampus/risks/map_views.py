@@ -19,7 +19,7 @@ from safecampus.core.errors import DomainError
 from . import plans, queries
 from .forms import PlanUploadForm
 from .grading import risk_policy_for
-from .models import Level, Status
+from .models import Level, RiskPoint, Status
 from .views import crumbs
 
 IMAGE_TYPES = {"png": "image/png", "jpg": "image/jpeg"}
@@ -27,7 +27,10 @@ IMAGE_TYPES = {"png": "image/png", "jpg": "image/jpeg"}
 
 def _points(user, unit):
     return list(
-        queries.points_for(user).filter(unit=unit).exclude(status=Status.RETIRED).order_by("-score", "pk")
+        RiskPoint.objects.visible_to(user)
+        .filter(unit=unit)
+        .exclude(status=Status.RETIRED)
+        .order_by("-score", "pk")
     )
 
 

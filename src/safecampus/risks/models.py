@@ -7,11 +7,15 @@ of a point moves only through the one transition table there.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from safecampus.core.access import Rule
 from safecampus.core.i18n import localized
+from safecampus.core.roles import Perm
 from safecampus.core.scoping import ScopedModel
 
 
@@ -64,8 +68,18 @@ class ControlLevel(models.TextChoices):
     POST = "post", _("Post")
 
 
+def _reported_upward(bureau: Any) -> Any:
+    from .queries import reported_q  # the policy's levels: read side
+
+    return reported_q(bureau)
+
+
 class RiskPoint(ScopedModel):
     """One risk point of a school: where, what may happen, how it is controlled, how it is graded."""
+
+    # School people who may view risks read their school's points; bureau people, in their
+    # subtree, only what schools report upward (confirmed points of yellow and above).
+    access = Rule(perm=Perm.VIEW_RISKS, bureau_q=_reported_upward)
 
     name = models.CharField(_("name"), max_length=120)
     name_en = models.CharField(_("name (English)"), max_length=160, blank=True)

@@ -1,4 +1,5 @@
-"""Reading risk points: always through `RiskPoint.objects.visible_to(user)`, then narrowed.
+"""Reading risk points: always through `RiskPoint.objects.visible_to(user)` (the model's access
+rule), then narrowed.
 
 School people who may view risks see all of their school's points. Bureau people see, in their
 subtree, only what schools report upward: confirmed points of yellow and above. Anything else
@@ -13,10 +14,12 @@ from typing import Any
 from django.db.models import Case, Q, QuerySet, Value, When
 from django.http import Http404
 
+from safecampus.core import access
+from safecampus.core.access import holds_at
 from safecampus.core.models import Unit, UnitKind
 from safecampus.core.policy import cached_policy_for
-from safecampus.core.roles import Perm, role_allows
-from safecampus.core.scoping import active_memberships, has_perm_at
+from safecampus.core.roles import Perm
+from safecampus.core.scoping import has_perm_at
 from safecampus.core.services import CODE_RE
 
 from .models import LEVEL_ORDER, Category, ControlLevel, Level, RiskPoint, Status
@@ -35,25 +38,9 @@ def reported_q(bureau: Unit) -> Q:
     return Q(status=Status.CONFIRMED, level__in=reported_levels(bureau))
 
 
-def points_for(user: Any) -> QuerySet[RiskPoint]:
-    """Every risk point the user may read."""
-    qs = RiskPoint.objects.visible_to(user)
-    if getattr(user, "is_superuser", False):
-        return qs
-    q = Q(pk__in=[])
-    for m in active_memberships(user):
-        if not role_allows(m.role, Perm.VIEW_RISKS):
-            continue
-        if m.unit.kind == UnitKind.SCHOOL:
-            q |= Q(unit_path__startswith=m.unit.path)
-        else:
-            q |= Q(unit_path__startswith=m.unit.path) & reported_q(m.unit)
-    return qs.filter(q)
-
-
 def point_for(user: Any, point_id: int) -> RiskPoint:
     point = (
-        points_for(user)
+        RiskPoint.objects.visible_to(user)
         .select_related("unit", "responsible_person", "control_plan")
         .filter(pk=point_id)
         .first()
@@ -82,14 +69,7 @@ def school_for(user: Any, unit_id: int) -> Unit:
 
 
 def full_view(user: Any, unit: Unit) -> bool:
-    if getattr(user, "is_superuser", False):
-        return True
-    return any(
-        role_allows(m.role, Perm.VIEW_RISKS)
-        and m.unit.kind == UnitKind.SCHOOL
-        and unit.path.startswith(m.unit.path)
-        for m in active_memberships(user)
-    )
+    return holds_at(user, Perm.VIEW_RISKS, unit, bureau=False)
 
 
 def unit_for(user: Any, unit_id: int) -> Unit:
@@ -111,11 +91,7 @@ def unit_by_code(user: Any, code: str) -> Unit:
 
 def home_unit(user: Any) -> Unit | None:
     """The unit a user's risk pages open at: the active membership's, else the first that views."""
-    active = getattr(user, "active_membership", None)
-    for m in [active] if active is not None else active_memberships(user):
-        if role_allows(m.role, Perm.VIEW_RISKS):
-            return m.unit
-    return None
+    return access.home_unit(user, Perm.VIEW_RISKS)
 
 
 @dataclass
@@ -169,7 +145,7 @@ class Filters:
 
 def ledger(user: Any, unit: Unit, filters: Filters | None = None) -> QuerySet[RiskPoint]:
     """The risk ledger (风险台账) of a unit's subtree as the user may read it."""
-    qs = points_for(user).filter(unit_path__startswith=unit.path)
+    qs = RiskPoint.objects.visible_to(user).filter(unit_path__startswith=unit.path)
     if filters is not None:
         qs = filters.apply(qs)
     rank = Case(*(When(level=lv, then=Value(n)) for lv, n in LEVEL_ORDER.items()), default=Value(0))
@@ -202,7 +178,7 @@ def child_counts(user: Any, unit: Unit) -> list[dict[str, Any]]:
     children = child_units(unit)
     counts = {f"n_{lv}": Count("pk", filter=Q(level=lv)) for lv in LEVEL_ORDER}
     grouped = (
-        points_for(user)
+        RiskPoint.objects.visible_to(user)
         .filter(unit_path__startswith=unit.path)
         .filter(reported_q(unit))
         .annotate(prefix=Substr("unit_path", 1, len(unit.path) + Unit.steplen))
@@ -232,7 +208,7 @@ def school_rows(rows: list[dict[str, Any]]) -> list[SchoolRow]:
 def posts_of(user: Any, unit: Unit) -> list[str]:
     """Post names that have risk points at a school (one notice card each)."""
     names = (
-        points_for(user)
+        RiskPoint.objects.visible_to(user)
         .filter(unit=unit)
         .exclude(status=Status.RETIRED)
         .exclude(responsible_post="")

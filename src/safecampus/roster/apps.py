@@ -26,9 +26,12 @@ class RosterConfig(AppConfig):
                 order=40,
             ),
         )
+        from safecampus.core.access import Teaching, register_teaching
         from safecampus.core.people import register_person_lookup
 
-        from . import teaching  # noqa: F401  (its receivers clear class links when a role ends)
+        from . import teaching  # its receivers clear class links when a role ends
+
+        register_teaching(Teaching(teaching.taught_or_none, teaching.teaches, teaching.classes_taught_by))
         from .queries import people_by_student_no
 
         register_person_lookup(people_by_student_no)

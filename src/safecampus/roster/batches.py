@@ -23,10 +23,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from safecampus.core import audit, crypto
+from safecampus.core.access import holds_at
 from safecampus.core.errors import Conflict, DomainError, Invalid
 from safecampus.core.models import Unit, UnitKind
 from safecampus.core.roles import Perm
-from safecampus.core.scoping import active_memberships, get_visible_or_404, has_perm_at, require, role_allows
+from safecampus.core.scoping import get_visible_or_404, has_perm_at, require
 
 from .files import ZIP_MAGIC
 from .importing import (
@@ -71,11 +72,7 @@ def can_import(user: Any, school: Unit) -> bool:
 
 def is_school_manager(user: Any, school: Unit) -> bool:
     """Manages users at the school itself (school administrator or principal)."""
-    if getattr(user, "is_superuser", False):
-        return True
-    return any(
-        m.unit_id == school.pk and role_allows(m.role, Perm.MANAGE_USERS) for m in active_memberships(user)
-    )
+    return holds_at(user, Perm.MANAGE_USERS, school, here=True)
 
 
 def can_download_credentials(user: Any, batch: ImportBatch) -> bool:

@@ -129,7 +129,9 @@ def _filtered(students, form: StudentFilterForm):
 def class_detail(request: HttpRequest, class_id: int) -> HttpResponse:
     user = request.user
     klass = get_visible_or_404(
-        queries.with_counts(queries.classes_visible_to(user)).select_related("unit"), user, pk=class_id
+        queries.with_counts(SchoolClass.objects.visible_to(user, Perm.VIEW_USERS)).select_related("unit"),
+        user,
+        pk=class_id,
     )
     form = StudentFilterForm(request.GET or None)
     students = _filtered(queries.students_of(user, klass), form)
@@ -158,7 +160,10 @@ def student_detail(request: HttpRequest, student_id: int) -> HttpResponse:
     qs = Student.objects.select_related("unit", "school_class__grade", "school_class__head_teacher")
     student = get_visible_or_404(qs, user, pk=student_id)
     klass = student.school_class
-    class_visible = klass is not None and queries.classes_visible_to(user).filter(pk=klass.pk).exists()
+    class_visible = (
+        klass is not None
+        and SchoolClass.objects.visible_to(user, Perm.VIEW_USERS).filter(pk=klass.pk).exists()
+    )
     if class_visible:
         crumbs = _class_crumbs(user, klass, {"label": student.name})
     elif has_perm_at(user, Perm.VIEW_USERS, student.unit):

@@ -9,12 +9,12 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from safecampus.core import crypto
-from safecampus.core.roles import Perm, Role, role_allows
-from safecampus.core.scoping import ScopedModel, ScopedQuerySet, active_memberships, scope_q
+from safecampus.core.access import Rule
+from safecampus.core.roles import Perm, Role
+from safecampus.core.scoping import ScopedModel, ScopedQuerySet
 from safecampus.core.validators import normalise
 
 from .naming import grade_name
-from .teaching import taught_q
 
 
 class Gender(models.TextChoices):
@@ -47,6 +47,10 @@ class Grade(ScopedModel):
 
 
 class SchoolClass(ScopedModel):
+    # Everyone at the school and the bureaus above read its classes; with a permission (e.g.
+    # `visible_to(user, Perm.VIEW_USERS)`) its holders' subtree and the classes the user teaches.
+    access = Rule(classes="")
+
     grade = models.ForeignKey(Grade, on_delete=models.PROTECT, related_name="classes")
     number = models.PositiveSmallIntegerField(_("class number"))
     name = models.CharField(_("name as the school writes it"), max_length=30)
@@ -94,28 +98,18 @@ class StudentQuerySet(ScopedQuerySet):
             models.Q(student_no_hash=crypto.lookup_hash(key)) | models.Q(id_card_hash=crypto.lookup_hash(key))
         )
 
-    def visible_to(self, user: Any) -> StudentQuerySet:
-        """Bureaus and school managers: their subtree. Head teachers: their classes.
-        Parents: their children. Students: themselves. Anyone else: nobody."""
-        if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
-            return self.none()
-        if user.is_superuser:
-            return self.all()
-        q = taught_q(user, "school_class__")
-        paths = []
-        for m in active_memberships(user):
-            if role_allows(m.role, Perm.VIEW_USERS):
-                paths.append(m.unit.path)
-            elif m.role == Role.PARENT:
-                q |= models.Q(unit_path__startswith=m.unit.path, guardians__parent=user)
-            elif m.role == Role.STUDENT:
-                q |= models.Q(unit_path__startswith=m.unit.path, user=user)
-        if paths:
-            q |= scope_q(paths, "unit_path")
-        return self.filter(q).distinct()
-
 
 class Student(ScopedModel):
+    # Bureaus and school managers: their subtree. Head teachers: their classes. Parents: their
+    # children. Students: themselves. Anyone else: nobody.
+    access = Rule(
+        perm=Perm.VIEW_USERS,
+        classes="school_class__",
+        parents="guardians__parent",
+        own="user",
+        own_role=Role.STUDENT,
+    )
+
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="student"
     )
@@ -193,6 +187,9 @@ class Guardian(models.Model):
 class StaffPost(ScopedModel):
     """A post held by a staff member at a school: a role of DESIGN.md or a free post name."""
 
+    # Those who may see people read the posts of their subtree; everyone their own posts.
+    access = Rule(perm=Perm.VIEW_USERS, own="user")
+
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_posts")
     post = models.CharField(_("post"), max_length=40)
     role = models.CharField(_("role"), max_length=32, blank=True)
@@ -257,21 +254,6 @@ class EnrollmentReason(models.TextChoices):
     GRADUATED = "graduated", _("Graduated")
 
 
-class EnrollmentQuerySet(ScopedQuerySet):
-    def visible_to(self, user: Any) -> EnrollmentQuerySet:
-        """People managers and bureaus: the history kept at the schools of their area (also of
-        students who have since left). Others: the history of the students they may see."""
-        if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
-            return self.none()
-        if user.is_superuser:
-            return self.all()
-        paths = sorted(
-            {m.unit.path for m in active_memberships(user) if role_allows(m.role, Perm.VIEW_USERS)}
-        )
-        students = Student.objects.visible_to(user).values("pk")
-        return self.filter(scope_q(paths, "unit_path") | models.Q(student__in=students))
-
-
 class Enrollment(ScopedModel):
     """One stretch of a student in a class of a school: the history behind statistics of any year.
 
@@ -292,7 +274,9 @@ class Enrollment(ScopedModel):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = EnrollmentQuerySet.as_manager()
+    # People managers and bureaus: the history kept at the schools of their area (also of students
+    # who have since left). Others: the history of the students they may see.
+    access = Rule(perm=Perm.VIEW_USERS, related=("student", "roster.Student"))
 
     class Meta:
         ordering = ["student", "from_date", "id"]
@@ -334,22 +318,6 @@ class TransferStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
-class TransferQuerySet(ScopedQuerySet):
-    def visible_to(self, user: Any) -> TransferQuerySet:
-        """People managers and bureaus see the requests of the schools in their area, as the
-        sending or the receiving school. Anyone else: nothing."""
-        if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
-            return self.none()
-        if user.is_superuser:
-            return self.all()
-        paths = sorted(
-            {m.unit.path for m in active_memberships(user) if role_allows(m.role, Perm.VIEW_USERS)}
-        )
-        if not paths:
-            return self.none()
-        return self.filter(scope_q(paths, "unit_path") | scope_q(paths, "to_school__path"))
-
-
 class TransferRequest(ScopedModel):
     """A student's move to another school, decided by the bureau over both schools.
 
@@ -380,7 +348,9 @@ class TransferRequest(ScopedModel):
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_note = models.CharField(_("note on the decision"), max_length=500, blank=True)
 
-    objects = TransferQuerySet.as_manager()
+    # People managers and bureaus see the requests of the schools in their area, as the sending or
+    # the receiving school. Anyone else: nothing.
+    access = Rule(perm=Perm.VIEW_USERS, also_paths=("to_school__path",))
 
     class Meta:
         ordering = ["-id"]

@@ -31,9 +31,9 @@ from safecampus.accounts.auth import random_characters
 from safecampus.accounts.models import PasswordResetCode, User
 from safecampus.accounts.throttle import attempt_succeeded, begin_attempt
 from safecampus.core import audit, crypto
+from safecampus.core.access import member_units
 from safecampus.core.errors import DomainError, Invalid
-from safecampus.core.roles import Perm, Role, role_allows
-from safecampus.core.scoping import active_memberships
+from safecampus.core.roles import Perm, Role
 from safecampus.core.validators import is_mobile, normalise_mobile
 
 from .accounts import is_class_teacher
@@ -63,10 +63,7 @@ class IssuedCode:
 def _manages_school(actor: Any, student: Student) -> bool:
     """A school administrator or principal of the child's own school (not a bureau above it:
     the code is handed over in person, by the school)."""
-    return any(
-        m.unit_id == student.unit_id and role_allows(m.role, Perm.MANAGE_USERS)
-        for m in active_memberships(actor)
-    )
+    return any(u.pk == student.unit_id for u in member_units(actor, Perm.MANAGE_USERS))
 
 
 def can_issue_reset_code(actor: Any, student: Student) -> bool:

@@ -18,26 +18,11 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from safecampus.accounts.models import User
 from safecampus.core.models import Unit
 from safecampus.core.roles import Perm
-from safecampus.core.scoping import active_memberships, has_perm_at, role_allows, scope_q
+from safecampus.core.scoping import has_perm_at
 
 from .models import Grade, Guardian, SchoolClass, StaffPost, Student, StudentStatus
-from .teaching import taught_q
 
 ENROLLED = Q(students__status=StudentStatus.ENROLLED)
-
-
-def classes_visible_to(user: Any) -> QuerySet[SchoolClass]:
-    """Classes whose page the user may open."""
-    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
-        return SchoolClass.objects.none()
-    if user.is_superuser:
-        return SchoolClass.objects.all()
-    q = taught_q(user)
-    paths = [m.unit.path for m in active_memberships(user) if role_allows(m.role, Perm.VIEW_USERS)]
-    if paths:
-        q |= scope_q(paths, "unit_path")
-    # A subquery, not a join: the assistants join would multiply the counts of `with_counts`.
-    return SchoolClass.objects.filter(pk__in=SchoolClass.objects.filter(q).values("pk"))
 
 
 def can_view_class_list(user: Any, school: Unit) -> bool:
@@ -94,7 +79,8 @@ def grades_for(user: Any) -> QuerySet[Grade]:
     return Grade.objects.visible_to(user).select_related("unit").order_by("unit_path", "school_year", "level")
 
 
-def classes_for(user: Any) -> QuerySet[SchoolClass]:
+def class_rows_for(user: Any) -> QuerySet[SchoolClass]:
+    """Classes the user may read, with school, grade, head teacher and enrolled count."""
     enrolled = Count("students", filter=Q(students__status=StudentStatus.ENROLLED))
     return (
         SchoolClass.objects.visible_to(user)
@@ -115,11 +101,9 @@ def students_for(user: Any) -> QuerySet[Student]:
 
 
 def staff_posts_for(user: Any) -> QuerySet[StaffPost]:
-    qs = StaffPost.objects.visible_to(user).select_related("unit", "user")
-    if getattr(user, "is_superuser", False):
-        return qs.order_by("unit_path", "post", "id")
-    paths = [m.unit.path for m in active_memberships(user) if role_allows(m.role, Perm.VIEW_USERS)]
-    return qs.filter(scope_q(paths, "unit_path") | Q(user=user)).order_by("unit_path", "post", "id")
+    return (
+        StaffPost.objects.visible_to(user).select_related("unit", "user").order_by("unit_path", "post", "id")
+    )
 
 
 def parents_for(user: Any, *, school: str | None = None, class_id: int | None = None) -> QuerySet[User]:

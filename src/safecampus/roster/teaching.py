@@ -18,9 +18,10 @@ from django.db.models import Q, QuerySet
 from django.dispatch import receiver
 
 from safecampus.core import audit
+from safecampus.core.access import memberships
 from safecampus.core.models import Membership, Unit
 from safecampus.core.roles import Role
-from safecampus.core.scoping import active_memberships, scope_q
+from safecampus.core.scoping import scope_q
 from safecampus.core.signals import membership_ended, user_deactivated
 
 if TYPE_CHECKING:
@@ -35,7 +36,7 @@ def teaching_paths(user: Any) -> list[str]:
     """Paths of the schools where the user (now) holds a head-teacher role."""
     if not _signed_in(user):
         return []
-    return sorted({m.unit.path for m in active_memberships(user) if m.role == Role.HEAD_TEACHER})
+    return sorted({m.unit.path for m in memberships(user, role=Role.HEAD_TEACHER)})
 
 
 def taught_q(user: Any, prefix: str = "") -> Q:
@@ -49,6 +50,11 @@ def taught_q(user: Any, prefix: str = "") -> Q:
     return scope_q(paths, f"{prefix}unit_path") & mine
 
 
+def taught_or_none(user: Any, prefix: str = "") -> Q | None:
+    """`taught_q`, or None when the user holds no head-teacher role (for `core.access`)."""
+    return taught_q(user, prefix) if teaching_paths(user) else None
+
+
 def classes_taught_by(user: Any) -> QuerySet[SchoolClass]:
     """The classes the user teaches at an active school (no duplicates)."""
     from .models import SchoolClass
@@ -58,7 +64,9 @@ def classes_taught_by(user: Any) -> QuerySet[SchoolClass]:
 
 
 def _at_school(user: Any, klass: SchoolClass) -> bool:
-    return any(klass.unit_path.startswith(p) for p in teaching_paths(user))
+    return _signed_in(user) and any(
+        klass.unit_path.startswith(m.unit.path) for m in memberships(user, role=Role.HEAD_TEACHER)
+    )
 
 
 def teaches(user: Any, klass: SchoolClass) -> bool:

@@ -20,10 +20,11 @@ from django.utils.translation import gettext as _
 
 from safecampus.accounts import services as accounts
 from safecampus.core import audit
+from safecampus.core.access import holds_at
 from safecampus.core.errors import Conflict, Invalid
 from safecampus.core.models import Membership, Unit, UnitKind
-from safecampus.core.roles import Perm, Role, role_allows
-from safecampus.core.scoping import active_memberships, has_perm_at
+from safecampus.core.roles import Perm, Role
+from safecampus.core.scoping import has_perm_at
 from safecampus.core.signals import people_changed
 from safecampus.core.validators import normalise
 
@@ -44,11 +45,7 @@ REASON_MAX = 500
 
 def manages_school(actor: Any, school: Unit) -> bool:
     """A people manager (school admin, principal) of exactly this school, acting as the school."""
-    if getattr(actor, "is_superuser", False):
-        return True
-    return any(
-        m.unit_id == school.pk and role_allows(m.role, Perm.MANAGE_USERS) for m in active_memberships(actor)
-    )
+    return holds_at(actor, Perm.MANAGE_USERS, school, here=True)
 
 
 def common_bureau(a: Unit, b: Unit) -> Unit | None:

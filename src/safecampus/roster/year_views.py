@@ -14,11 +14,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from safecampus.core.access import holds_anywhere, member_units
 from safecampus.core.audit import timeline_for
 from safecampus.core.errors import DomainError, Invalid
 from safecampus.core.models import Unit, UnitKind
-from safecampus.core.roles import Perm, role_allows
-from safecampus.core.scoping import active_memberships, get_visible_or_404, has_perm_at
+from safecampus.core.roles import Perm
+from safecampus.core.scoping import get_visible_or_404, has_perm_at
 from safecampus.core.ui import run_service, unit_breadcrumbs
 
 from . import transfers
@@ -91,19 +92,13 @@ def promotion(request: HttpRequest, unit_id: int) -> HttpResponse:
 
 
 def _require_transfer_reader(user: Any) -> None:
-    if not user.is_superuser and not any(
-        role_allows(m.role, Perm.VIEW_USERS) for m in active_memberships(user)
-    ):
+    if not holds_anywhere(user, Perm.VIEW_USERS):
         raise PermissionDenied
 
 
 def _managed_schools(user: Any) -> list[Unit]:
     """Schools the user manages as the school (for requests and the promotion link)."""
-    return [
-        m.unit
-        for m in active_memberships(user)
-        if m.unit.kind == UnitKind.SCHOOL and role_allows(m.role, Perm.MANAGE_USERS)
-    ]
+    return member_units(user, Perm.MANAGE_USERS, bureau=False)
 
 
 def _transfers_crumbs(*extra: dict) -> list[dict]:

@@ -1,15 +1,10 @@
-"""Who may read which statistics, and the request's filters, checked once for pages and API.
-
-A unit's figures need `training.view_progress` at the unit (bureaus and school managers see
-their subtree); a head teacher may read the figures of the classes they teach (the one rule of
-`roster.teaching`). Anything else — a unit of a sibling county, a class of another teacher, a
-class of a former head teacher — is answered "not found", alike for missing and forbidden.
-"""
+"""Training statistics' own filters, checked once for pages and API: the campaign (stage,
+course) asked for at a place, the audience and the date range. The place itself (`?unit=`,
+`?grade=`, `?class=`) is resolved by `core.places`, as for every module."""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q
@@ -17,85 +12,10 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from safecampus.core.errors import Invalid
-from safecampus.core.models import Unit
-from safecampus.core.roles import Perm
-from safecampus.core.scoping import has_perm_at
-from safecampus.core.services import CODE_RE
-from safecampus.roster.models import Grade, SchoolClass
-from safecampus.roster.teaching import classes_taught_by, teaches
+from safecampus.core.places import Place
 from safecampus.training.models import Audience, Campaign, Course, Stage
 
-from .figures import NodeKey, Scope
-
-
-@dataclass(frozen=True)
-class Place:
-    """A node the user may read: a unit, or a grade or class of a school."""
-
-    unit: Unit
-    grade: Grade | None = None
-    school_class: SchoolClass | None = None
-    whole_unit: bool = True  # False: a head teacher who sees only their classes
-
-    @property
-    def key(self) -> NodeKey:
-        return (
-            self.unit.pk,
-            self.grade.pk if self.grade else 0,
-            self.school_class.pk if self.school_class else 0,
-        )
-
-    @property
-    def name(self) -> str:
-        if self.school_class is not None:
-            return f"{self.unit.name} {self.school_class}"
-        if self.grade is not None:
-            return f"{self.unit.name} {self.grade}"
-        return self.unit.name
-
-
-def can_view_unit(user: Any, unit: Unit, perm: str = Perm.VIEW_TRAINING) -> bool:
-    """May the user read the figures (of `perm`'s domain: training by default) of `unit`?"""
-    return bool(user and user.is_authenticated and user.is_active) and (
-        user.is_superuser or has_perm_at(user, perm, unit)
-    )
-
-
-def place_for(
-    user: Any,
-    code: str,
-    *,
-    grade_id: int | None = None,
-    class_id: int | None = None,
-    perm: str = Perm.VIEW_TRAINING,
-) -> Place:
-    """The place named by a unit code (and optionally a grade or class of that school) whose
-    figures the user may read (`perm` at the unit: training figures by default)."""
-    if not CODE_RE.match(code or ""):
-        raise Http404  # not a code at all (e.g. a NUL byte, which PostgreSQL refuses to compare)
-    unit = Unit.objects.filter(code=code, is_active=True).first()
-    if unit is None:
-        raise Http404
-    whole = can_view_unit(user, unit, perm)
-    if class_id:
-        klass = SchoolClass.objects.filter(pk=class_id, unit=unit).select_related("grade").first()
-        if klass is None or not (whole or teaches(user, klass)):
-            raise Http404
-        return Place(unit, klass.grade, klass, whole_unit=whole)
-    if not whole:
-        raise Http404
-    if grade_id:
-        grade = Grade.objects.filter(pk=grade_id, unit=unit).first()
-        if grade is None:
-            raise Http404
-        return Place(unit, grade)
-    return Place(unit)
-
-
-def my_classes(user: Any) -> list[SchoolClass]:
-    """The classes the user teaches (an active head-teacher role at the school, see
-    `roster.teaching`)."""
-    return list(classes_taught_by(user).select_related("grade", "unit"))
+from .figures import Scope
 
 
 def scope_for(

@@ -14,8 +14,9 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from safecampus.core.api import ERRORS, MAX_ID
+from safecampus.core.places import place_for
 
-from .access import audience_param, date_range, place_for, scope_for
+from .access import audience_param, date_range, scope_for
 from .children import child_places
 from .figures import AUDIENCES, Figures, Report, report
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from safecampus.core.models import Unit
+from safecampus.core.places import Place
 from safecampus.roster.importing import current_school_year
 from safecampus.roster.models import Grade, SchoolClass
 
-from .access import Place
 from .figures import NodeKey
 
 

@@ -31,14 +31,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from safecampus.core.models import Membership, PolicyVersion, SchoolType, Unit, UnitKind
+from safecampus.core.places import Place
 from safecampus.core.policy import Policy, policy_for
 from safecampus.core.roles import Role, school_roles
 from safecampus.roster.importing import current_school_year
 from safecampus.roster.models import SchoolClass, StaffPost
 from safecampus.training import class_queries as cq
 from safecampus.training.progress_models import LearningDay
-
-from .access import Place
 
 STAFF_ROLES = [r for r in school_roles() if r not in (Role.STUDENT, Role.PARENT)]
 REQUIREMENT_LABELS = {

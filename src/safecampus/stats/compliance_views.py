@@ -24,10 +24,9 @@ from django.views.decorators.http import require_POST
 
 from safecampus.core.errors import DomainError
 from safecampus.core.models import UnitKind
-from safecampus.core.scoping import active_memberships
+from safecampus.core.places import Place, can_view_unit, default_place, place_from
 
 from . import compliance, compliance_xlsx, person_record, reminders
-from .access import Place, can_view_unit, my_classes, place_for
 
 MAX_LISTED = 300  # rows shown on the page; the workbook has them all
 
@@ -42,19 +41,13 @@ def _int(value: Any) -> int | None:
 
 
 def _place(request: HttpRequest, data: Any) -> Place:
-    user = request.user
-    code = data.get("unit")
-    if code:
-        return place_for(user, code, grade_id=_int(data.get("grade")), class_id=_int(data.get("class")))
-    active = getattr(user, "active_membership", None)
-    for m in [active] if active is not None else active_memberships(user):
-        if can_view_unit(user, m.unit):
-            return Place(m.unit)
-    classes = my_classes(user)
-    if classes:
-        klass = classes[0]
-        return Place(klass.unit, klass.grade, klass, whole_unit=False)
-    raise Http404
+    """The place asked for, or the user's own (the active unit first); 404 when there is none."""
+    if data.get("unit"):
+        return place_from(request.user, data)
+    try:
+        return default_place(request.user, highest=False)
+    except PermissionDenied:
+        raise Http404 from None
 
 
 def _year(request: HttpRequest) -> int:

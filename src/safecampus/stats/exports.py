@@ -16,9 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from safecampus.core.excel import cell_value, row_values
+from safecampus.core.places import Place
 from safecampus.core.rollups import percent
 
-from .access import Place
 from .children import child_places
 from .figures import Figures, report
 from .people import PeopleList, Window

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from safecampus.core.scoping import ScopedModel
 from safecampus.training.models import Audience
-from safecampus.training.progress_models import LearnerScopedQuerySet
+from safecampus.training.progress_models import LEARNER_ROWS
 
 NO_GRADE = -100  # grade_level of people who are not students in a grade
 
@@ -40,7 +40,7 @@ class Participation(ScopedModel):
     completed_day = models.DateField(null=True)
     passed_day = models.DateField(null=True)
 
-    objects = LearnerScopedQuerySet.as_manager()
+    access = LEARNER_ROWS
 
     class Meta:
         constraints = [

@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from django.urls import reverse
 from django.utils.dateparse import parse_date
@@ -17,12 +16,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from safecampus.core.errors import Invalid
-from safecampus.core.models import Unit
-from safecampus.core.roles import Perm, role_allows
-from safecampus.core.scoping import active_memberships
+from safecampus.core.places import Place, can_view_unit, default_place, place_for
 from safecampus.training.models import Campaign, ContentStatus, Course, Stage
 
-from .access import Place, audience_param, campaigns_at, can_view_unit, date_range, my_classes, place_for
+from .access import audience_param, campaigns_at, date_range
 from .access import scope_for as access_scope_for
 from .figures import Scope
 from .people import Window
@@ -55,23 +52,6 @@ def _int(value: str | None) -> int | None:
     if not value.isdigit() or not 0 < int(value) <= MAX_ID:
         raise Http404
     return int(value)
-
-
-def default_place(user: Any, perm: str = Perm.VIEW_TRAINING) -> Place:
-    """The highest unit the user may read figures of (`perm`: training by default), else, for
-    training, their first class."""
-    if user.is_superuser:
-        root = Unit.objects.filter(depth=1, is_active=True).order_by("path").first()
-        if root is not None:
-            return Place(root)
-    units = [m.unit for m in active_memberships(user) if role_allows(m.role, perm)]
-    if units:
-        return Place(min(units, key=lambda u: (u.depth, u.path)))
-    classes = my_classes(user) if perm == Perm.VIEW_TRAINING else []
-    if classes:
-        k = classes[0]
-        return place_for(user, k.unit.code, class_id=k.pk)
-    raise PermissionDenied
 
 
 @dataclass

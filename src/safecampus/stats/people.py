@@ -19,13 +19,13 @@ from django.db.models import Count, Min, Q, QuerySet, Sum
 from django.http import Http404
 
 from safecampus.accounts.models import User
+from safecampus.core.places import Place
 from safecampus.core.roles import Role
 from safecampus.roster.models import Student, StudentStatus
 from safecampus.training.learner import audience_of_role
 from safecampus.training.models import Audience, Course
 from safecampus.training.progress_models import CourseProgress, LearningDay
 
-from .access import Place
 from .figures import FAR_FUTURE, FAR_PAST, Scope, fits
 from .models import NO_GRADE, Participation
 

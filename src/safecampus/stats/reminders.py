@@ -26,6 +26,7 @@ from django.utils.translation import gettext_noop
 
 from safecampus.core import audit
 from safecampus.core.models import Membership, Unit, UnitKind
+from safecampus.core.places import Place
 from safecampus.core.roles import Perm, Role
 from safecampus.core.scoping import has_perm_at
 from safecampus.inbox.models import NotificationKind
@@ -34,7 +35,6 @@ from safecampus.roster.models import Guardian, SchoolClass
 from safecampus.roster.teaching import teacher_ids
 from safecampus.training import class_queries as cq
 
-from .access import Place
 from .compliance import SYSTEM_READER, report
 
 MANAGER_ROLES = (Role.PRINCIPAL, Role.SAFETY_STAFF)

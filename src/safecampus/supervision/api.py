@@ -62,7 +62,7 @@ class LetterFilter(Schema):
 @router.get("/letters", response={200: list[LetterOut], **ERRORS}, summary="List visible letters")
 @paginate(BoundedPagination)
 def list_letters(request: HttpRequest, filters: Query[LetterFilter]) -> QuerySet:
-    qs = queries.visible(request.auth, Letter)  # type: ignore[attr-defined]
+    qs = Letter.objects.visible_to(request.auth)  # type: ignore[attr-defined]
     if filters.status is not None:
         qs = qs.filter(status=filters.status.value)
     if filters.kind is not None:

@@ -9,10 +9,11 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from safecampus.core.access import member_units
 from safecampus.core.errors import Invalid
 from safecampus.core.models import Unit, UnitKind
-from safecampus.core.roles import Perm, role_allows
-from safecampus.core.scoping import active_memberships, require
+from safecampus.core.roles import Perm
+from safecampus.core.scoping import require
 from safecampus.risks.services import clean_text
 
 # How far ahead a deadline may be set, and how far back a recorded event may lie.
@@ -31,11 +32,7 @@ def acting_bureau(actor: Any, school: Unit) -> Unit:
     where the actor holds the supervision permission (PermissionDenied when none)."""
     require(actor, Perm.SUPERVISE_HAZARDS, school)
     held = [
-        m.unit
-        for m in active_memberships(actor)
-        if m.unit.is_bureau
-        and role_allows(m.role, Perm.SUPERVISE_HAZARDS)
-        and school.path.startswith(m.unit.path)
+        u for u in member_units(actor, Perm.SUPERVISE_HAZARDS, bureau=True) if school.path.startswith(u.path)
     ]
     if held:
         return max(held, key=lambda u: u.depth)

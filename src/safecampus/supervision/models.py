@@ -14,7 +14,13 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from safecampus.core.access import Rule
+from safecampus.core.roles import Perm
 from safecampus.core.scoping import ScopedModel
+
+# A bureau's people who view hazards read the records of the schools in their area; at a school,
+# the hazard managers (principal, school admin, safety office) read their school's.
+SUPERVISION_ACCESS = Rule(perm=Perm.MANAGE_HAZARDS, bureau_perm=Perm.VIEW_HAZARDS)
 
 _USER = settings.AUTH_USER_MODEL
 
@@ -38,6 +44,8 @@ class ListingStatus(models.TextChoices):
 
 class ListedSupervision(ScopedModel):
     """A major hazard listed for supervision by a bureau (挂牌督办) until it is lifted."""
+
+    access = SUPERVISION_ACCESS
 
     hazard = models.ForeignKey("hazards.Hazard", on_delete=models.PROTECT, related_name="listings")
     bureau = _bureau()
@@ -111,6 +119,8 @@ class LetterCounter(models.Model):
 class Letter(ScopedModel):
     """An assignment or reminder letter from a bureau to a school about its hazards."""
 
+    access = SUPERVISION_ACCESS
+
     bureau = _bureau()
     kind = models.CharField(pgettext_lazy("letter", "kind"), max_length=12, choices=LetterKind.choices)
     year = models.PositiveSmallIntegerField()
@@ -163,6 +173,8 @@ class Letter(ScopedModel):
 class Interview(ScopedModel):
     """An interview (约谈) of a school's responsible people by a bureau."""
 
+    access = SUPERVISION_ACCESS
+
     bureau = _bureau()
     hazard = models.ForeignKey(
         "hazards.Hazard", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -190,6 +202,8 @@ class SanctionKind(models.TextChoices):
 
 class Sanction(ScopedModel):
     """A notice of criticism (通报批评) or a penalty (处罚 / 问责) decided by a bureau."""
+
+    access = SUPERVISION_ACCESS
 
     bureau = _bureau()
     hazard = models.ForeignKey(

@@ -1,4 +1,4 @@
-"""Reading supervision records: one door per model (`visible(user, Model)`).
+"""Reading supervision records: through each model's access rule (`Model.objects.visible_to`).
 
 A bureau's people who view hazards see the records of the schools in their area; at a school,
 the hazard managers (principal, school admin, safety office) see their school's. Anyone else sees
@@ -12,48 +12,31 @@ from typing import Any, TypeVar
 from django.db.models import Model, QuerySet
 from django.http import Http404
 
+from safecampus.core.access import scope_paths
 from safecampus.core.models import Unit, UnitKind
-from safecampus.core.roles import Perm, role_allows
-from safecampus.core.scoping import active_memberships, has_perm_at, scope_q
+from safecampus.core.roles import Perm
+from safecampus.core.scoping import has_perm_at
 from safecampus.hazards.models import Hazard
-from safecampus.hazards.queries import hazards_for
 
 from .models import Letter
 
 M = TypeVar("M", bound=Model)
 
 
-def reader_paths(user: Any) -> list[str] | None:
-    """Path prefixes the user reads supervision records under (None: everything)."""
-    if getattr(user, "is_superuser", False) and user.is_active:
-        return None
-    paths = set()
-    for m in active_memberships(user):
-        bureau_reader = m.unit.is_bureau and role_allows(m.role, Perm.VIEW_HAZARDS)
-        if bureau_reader or role_allows(m.role, Perm.MANAGE_HAZARDS):
-            paths.add(m.unit.path)
-    return sorted(paths)
-
-
-def visible(user: Any, model: type[M]) -> QuerySet[M]:
-    paths = reader_paths(user)
-    if paths is None:
-        return model.objects.all()
-    if not paths:
-        return model.objects.none()
-    return model.objects.filter(scope_q(paths, "unit_path"))
+def reader_paths(user: Any) -> list[str]:
+    """Path prefixes the user reads supervision records under (`[""]`: everything)."""
+    return scope_paths(user, Perm.MANAGE_HAZARDS, bureau_perm=Perm.VIEW_HAZARDS)
 
 
 def get_for(user: Any, model: type[M], pk: int) -> M:
-    obj = visible(user, model).select_related("unit", "bureau").filter(pk=pk).first()
+    obj = model.objects.visible_to(user).select_related("unit", "bureau").filter(pk=pk).first()
     if obj is None:
         raise Http404
     return obj
 
 
 def can_read(user: Any, unit: Unit) -> bool:
-    paths = reader_paths(user)
-    return paths is None or any(unit.path.startswith(p) for p in paths)
+    return any(unit.path.startswith(p) for p in reader_paths(user))
 
 
 def can_supervise(user: Any, unit: Unit) -> bool:
@@ -84,7 +67,7 @@ def home_unit(user: Any) -> Unit | None:
     """The unit the overview opens at: the user's highest unit where they read supervision."""
     if getattr(user, "is_superuser", False):
         return Unit.objects.filter(depth=1).order_by("path").first()
-    paths = reader_paths(user) or []
+    paths = reader_paths(user)
     return Unit.objects.filter(path__in=paths).order_by("depth", "path").first()
 
 
@@ -97,8 +80,12 @@ def supervised_schools(user: Any, bureau: Unit) -> QuerySet[Unit]:
 def open_hazards(user: Any, school: Unit) -> QuerySet[Hazard]:
     from safecampus.hazards.models import OPEN_STATUSES
 
-    return hazards_for(user).filter(unit=school, status__in=OPEN_STATUSES).order_by("-grade", "-reported_at")
+    return (
+        Hazard.objects.visible_to(user)
+        .filter(unit=school, status__in=OPEN_STATUSES)
+        .order_by("-grade", "-reported_at")
+    )
 
 
 def letters_naming(user: Any, hazard: Hazard) -> QuerySet[Letter]:
-    return visible(user, Letter).filter(hazards=hazard).order_by("-issued_at")
+    return Letter.objects.visible_to(user).filter(hazards=hazard).order_by("-issued_at")

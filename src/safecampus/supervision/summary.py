@@ -11,7 +11,6 @@ from django.utils import timezone
 
 from safecampus.core.models import Unit
 
-from . import queries
 from .models import Interview, Letter, LetterKind, LetterStatus, ListedSupervision, Sanction, SanctionKind
 
 
@@ -30,7 +29,7 @@ class YearSummary:
 
 
 def in_area(user: Any, model: Any, unit: Unit) -> Any:
-    return queries.visible(user, model).filter(unit_path__startswith=unit.path)
+    return model.objects.visible_to(user).filter(unit_path__startswith=unit.path)
 
 
 def year_summary(user: Any, unit: Unit, year: int | None = None) -> YearSummary:

@@ -142,7 +142,7 @@ def school(request: HttpRequest, unit_id: int) -> HttpResponse:
 def hazard_panel_context(user: Any, hazard: Hazard) -> dict[str, Any]:
     """For `supervision/_hazard_panel.html` on the hazard's page: its active listing, the letters
     naming it, and the bureau's buttons. Empty lists for people who do not read supervision."""
-    listings = queries.visible(user, ListedSupervision).filter(hazard=hazard).select_related("bureau")
+    listings = ListedSupervision.objects.visible_to(user).filter(hazard=hazard).select_related("bureau")
     active = next((x for x in with_days_left(listings) if x.status == ListingStatus.LISTED), None)
     supervise = queries.can_supervise(user, hazard.unit)
     return {

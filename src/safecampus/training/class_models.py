@@ -10,7 +10,7 @@ from safecampus.core.scoping import ScopedModel
 from safecampus.roster.models import SchoolClass, Student
 
 from .models import Course, Lesson
-from .progress_models import LearnerScopedQuerySet
+from .progress_models import LEARNER_ROWS
 
 
 class ClassAssignment(ScopedModel):
@@ -83,7 +83,7 @@ class Certificate(ScopedModel):
     hours = models.FloatField(default=0)
     issued_at = models.DateTimeField(auto_now_add=True)
 
-    objects = LearnerScopedQuerySet.as_manager()
+    access = LEARNER_ROWS
 
     class Meta:
         ordering = ["-issued_at"]

@@ -21,12 +21,12 @@ from django.db.models import Max, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from safecampus.core.access import memberships
 from safecampus.core.models import Unit
 from safecampus.core.policy import policy_for
-from safecampus.core.roles import SCHOOL, Perm, role_allows, role_spec
-from safecampus.core.scoping import active_memberships, scope_q
+from safecampus.core.roles import SCHOOL, Perm, role_spec
 from safecampus.roster.models import SchoolClass, Student, StudentStatus
-from safecampus.roster.teaching import taught_q, teaches
+from safecampus.roster.teaching import teaches
 
 from .class_models import ClassAssignment, ClassroomSession, SessionStatus
 from .models import Audience, ContentStatus, Lesson, student_fits
@@ -37,23 +37,14 @@ def _signed_in(user: Any) -> bool:
     return user is not None and getattr(user, "is_authenticated", False) and user.is_active
 
 
-def classes_for(user: Any) -> QuerySet[SchoolClass]:
-    """Classes whose training progress the user may see."""
-    if not _signed_in(user):
-        return SchoolClass.objects.none()
-    if user.is_superuser:
-        return SchoolClass.objects.all()
-    q = taught_q(user)
-    watching = [m.unit.path for m in active_memberships(user) if role_allows(m.role, Perm.VIEW_TRAINING)]
-    if watching:
-        q |= scope_q(watching, "unit_path")
-    # A subquery: the assistants join must not repeat classes.
-    return SchoolClass.objects.filter(pk__in=SchoolClass.objects.filter(q).values("pk"))
-
-
 def class_for(user: Any, class_id: int) -> SchoolClass:
     """One class the user reaches; 404 alike for a missing class and one that is not theirs."""
-    return get_object_or_404(classes_for(user).select_related("grade", "unit", "head_teacher"), pk=class_id)
+    return get_object_or_404(
+        SchoolClass.objects.visible_to(user, Perm.VIEW_TRAINING).select_related(
+            "grade", "unit", "head_teacher"
+        ),
+        pk=class_id,
+    )
 
 
 def can_manage_class(user: Any, klass: SchoolClass) -> bool:
@@ -63,10 +54,8 @@ def can_manage_class(user: Any, klass: SchoolClass) -> bool:
     if user.is_superuser or teaches(user, klass):
         return True
     return any(
-        role_allows(m.role, Perm.MANAGE_TRAINING)
-        and role_spec(m.role).level == SCHOOL
-        and klass.unit_path.startswith(m.unit.path)
-        for m in active_memberships(user)
+        role_spec(m.role).level == SCHOOL and klass.unit_path.startswith(m.unit.path)
+        for m in memberships(user, Perm.MANAGE_TRAINING)
     )
 
 

@@ -18,8 +18,10 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from safecampus.core.errors import DomainError
+from safecampus.core.roles import Perm
 from safecampus.core.ui import run_service
 from safecampus.core.validators import normalise
+from safecampus.roster.models import SchoolClass
 
 from . import class_queries as cq
 from .class_forms import SHOW_BEHIND, SHOW_NO_ACCOUNT, SHOW_ON_TRACK, AssignForm, BoardFilterForm
@@ -41,7 +43,9 @@ def class_crumbs(klass: Any, *extra: dict) -> list[dict]:
 def classes(request: HttpRequest) -> HttpResponse:
     """The classes the user reaches, each with a summary of its assigned lessons."""
     user = request.user
-    qs = cq.classes_for(user).select_related("grade", "unit", "head_teacher")
+    qs = SchoolClass.objects.visible_to(user, Perm.VIEW_TRAINING).select_related(
+        "grade", "unit", "head_teacher"
+    )
     q = normalise(request.GET.get("q") or "")[:60]
     if q:
         qs = qs.filter(Q(name__icontains=q) | Q(unit__name__icontains=q) | Q(grade__name__icontains=q))

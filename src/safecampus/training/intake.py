@@ -18,8 +18,8 @@ from typing import Any
 from django.db import connection
 from django.utils import timezone
 
+from safecampus.core.access import member_units
 from safecampus.core.policy import cached_policy_for
-from safecampus.core.scoping import active_memberships
 
 from .models import ContentStatus, Lesson, LessonKind
 from .progress_models import BeatStatus, Heartbeat, LessonProgress
@@ -88,8 +88,8 @@ def _refusal(beat: BeatIn, lesson: dict[str, Any] | None, now: dt.datetime) -> s
 
 def region_path(user: Any) -> str:
     """The region key stored on the learner's beats: the path of their highest-ranked unit."""
-    memberships = active_memberships(user)
-    return memberships[0].unit.path if memberships else ""
+    units = member_units(user)
+    return units[0].path if units else ""
 
 
 def _insert(user: Any, beats: list[BeatIn]) -> set[str]:

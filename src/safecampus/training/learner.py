@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from safecampus.core.access import memberships
 from safecampus.core.models import Unit
 from safecampus.core.roles import BUREAU, ROLE_SPECS, Role, role_spec
-from safecampus.core.scoping import active_memberships
 
 from .models import Audience, Course, student_fits
 
@@ -86,15 +86,15 @@ def _students_by_user(user_ids: list[int]) -> dict[int, Any]:
 
 
 def learner_of(user: Any) -> Learner:
-    memberships = active_memberships(user)
-    is_student = any(audience_of_role(m.role) == Audience.STUDENT for m in memberships)
+    held = memberships(user)
+    is_student = any(audience_of_role(m.role) == Audience.STUDENT for m in held)
     student = _students_by_user([user.pk]).get(user.pk) if is_student else None
-    return _filled(Learner(user=user), memberships, student)
+    return _filled(Learner(user=user), held, student)
 
 
 def learners_of(users: list[Any]) -> dict[int, Learner]:
     """`learner_of` for many users at once (a few queries per 500 users), from all their active
-    memberships in the order `active_memberships` gives them."""
+    memberships in the order `core.access.memberships` gives them."""
     from safecampus.core.models import Membership
 
     out: dict[int, Learner] = {}

@@ -15,19 +15,20 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404
 
+from safecampus.core.access import home_unit
 from safecampus.core.models import Unit
 from safecampus.core.roles import Perm
-from safecampus.core.scoping import active_memberships, has_perm_at
+from safecampus.core.scoping import has_perm_at
 
 from .models import Campaign, ContentStatus, Course, Lesson, LessonImage, Question, offered_paths
 
 
 def managing_unit(user: Any) -> Unit:
     """The unit the user manages training for (their active role's unit), or 403."""
-    for m in active_memberships(user):
-        if has_perm_at(user, Perm.MANAGE_TRAINING, m.unit):
-            return m.unit
-    raise PermissionDenied(Perm.MANAGE_TRAINING)
+    unit = home_unit(user, Perm.MANAGE_TRAINING)
+    if unit is None:
+        raise PermissionDenied(Perm.MANAGE_TRAINING)
+    return unit
 
 
 def can_manage(user: Any, obj: Campaign | Course | Lesson) -> bool:

@@ -16,8 +16,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from safecampus.core.access import member_units
 from safecampus.core.i18n import localized
-from safecampus.core.scoping import ScopedModel, ScopedQuerySet, active_memberships
+from safecampus.core.scoping import ScopedModel, ScopedQuerySet
 
 
 class Audience(models.TextChoices):
@@ -57,9 +58,9 @@ class QuestionKind(models.TextChoices):
 def offered_paths(user: Any) -> list[str]:
     """Paths of units whose content is offered to the user: each membership's unit and its ancestors."""
     paths: set[str] = set()
-    for m in active_memberships(user):
-        paths.add(m.unit.path)
-        paths.update(m.unit.ancestor_paths())
+    for unit in member_units(user):
+        paths.add(unit.path)
+        paths.update(unit.ancestor_paths())
     return sorted(paths)
 
 

@@ -6,41 +6,24 @@ bureaus and statistics read them through the same scoping as everything else.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from safecampus.core.roles import Perm, Role, role_allows
-from safecampus.core.scoping import ScopedModel, ScopedQuerySet, active_memberships
-from safecampus.roster.teaching import taught_q, teaching_paths
+from safecampus.core.access import Rule
+from safecampus.core.roles import Perm
+from safecampus.core.scoping import ScopedModel
 
 from .models import Audience, Campaign, Course, Lesson, Quiz, Stage
 
-
-class LearnerScopedQuerySet(ScopedQuerySet):
-    """Managers of a unit see its learners' rows; head teachers the rows of their classes'
-    students; parents their children's; everyone their own."""
-
-    def visible_to(self, user: Any) -> LearnerScopedQuerySet:
-        if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
-            return self.none()
-        if user.is_superuser:
-            return self.all()
-        q = models.Q(learner=user)
-        if teaching_paths(user):
-            q |= taught_q(user, "learner__student__school_class__")
-        paths = []
-        for m in active_memberships(user):
-            if role_allows(m.role, Perm.VIEW_USERS):
-                paths.append(m.unit.path)
-            elif m.role == Role.PARENT:
-                q |= models.Q(unit_path__startswith=m.unit.path, learner__student__guardians__parent=user)
-        for p in paths:
-            q |= models.Q(unit_path__startswith=p)
-        qs = self.filter(q)
-        return qs.distinct() if len(q) > 1 else qs
+# Learning rows: managers of a unit see its learners' rows; head teachers the rows of their
+# classes' students; parents their children's; everyone their own.
+LEARNER_ROWS = Rule(
+    perm=Perm.VIEW_USERS,
+    classes="learner__student__school_class__",
+    parents="learner__student__guardians__parent",
+    own="learner",
+)
 
 
 class LearnerClock(models.Model):
@@ -107,7 +90,7 @@ class ProgressBase(ScopedModel):
     last_at = models.DateTimeField(null=True)
     completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
 
-    objects = LearnerScopedQuerySet.as_manager()
+    access = LEARNER_ROWS
 
     class Meta:
         abstract = True
@@ -156,7 +139,7 @@ class LearningDay(ScopedModel):
     day = models.DateField()
     credited_s = models.FloatField(default=0)
 
-    objects = LearnerScopedQuerySet.as_manager()
+    access = LEARNER_ROWS
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["learner", "lesson", "day"], name="uniq_learning_day")]
@@ -179,7 +162,7 @@ class QuizAttempt(ScopedModel):
     started_at = models.DateTimeField(auto_now_add=True)
     submitted_at = models.DateTimeField(null=True)
 
-    objects = LearnerScopedQuerySet.as_manager()
+    access = LEARNER_ROWS
 
     class Meta:
         ordering = ["-started_at", "-id"]

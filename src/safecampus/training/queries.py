@@ -302,10 +302,10 @@ def children_progress(parent: Any, today: dt.date | None = None) -> list[ChildPr
 
 
 def is_parent(user: Any) -> bool:
+    from safecampus.core.access import has_role
     from safecampus.core.roles import Role
-    from safecampus.core.scoping import active_memberships
 
-    return any(m.role == Role.PARENT for m in active_memberships(user))
+    return has_role(user, Role.PARENT)
 
 
 # -- one lesson ---------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from safecampus.core.scoping import get_visible_or_404
 from .. import services
 from ..importing import current_school_year
 from ..models import Grade, SchoolClass
-from ..queries import classes_for, grades_for
+from ..queries import class_rows_for, grades_for
 from .common import (
     GradeLevel,
     NullableId,
@@ -174,7 +174,7 @@ def update_grade(request: HttpRequest, grade_id: GradeId, payload: GradePatchIn)
 @paginate(BoundedPagination)
 def list_classes(request: HttpRequest, filters: Query[ClassFilter]) -> QuerySet:
     return narrowed(
-        classes_for(actor(request)),
+        class_rows_for(actor(request)),
         unit__code=filters.school,
         grade__school_year=filters.school_year,
         grade__level=filters.grade_level,
@@ -183,7 +183,7 @@ def list_classes(request: HttpRequest, filters: Query[ClassFilter]) -> QuerySet:
 
 @router.get("/classes/{class_id}", response={200: ClassOut, **ERRORS}, summary="One visible class")
 def get_class(request: HttpRequest, class_id: ClassId) -> SchoolClass:
-    return one_or_404(classes_for(actor(request)), class_id)
+    return one_or_404(class_rows_for(actor(request)), class_id)
 
 
 @router.post("/classes", response={201: ClassOut, **ERRORS}, summary="Create a class in a grade")
@@ -193,7 +193,7 @@ def create_class(request: HttpRequest, payload: ClassCreateIn) -> tuple[int, Sch
     klass = services.create_class(
         grade, actor=user, name=payload.name, head_teacher_id=payload.head_teacher_id
     )
-    return 201, one_or_404(classes_for(user), klass.pk)
+    return 201, one_or_404(class_rows_for(user), klass.pk)
 
 
 @router.patch(
@@ -205,4 +205,4 @@ def update_class(request: HttpRequest, class_id: ClassId, payload: ClassPatchIn)
     user = actor(request)
     klass = get_visible_or_404(SchoolClass, user, pk=class_id)
     services.update_class(klass, actor=user, **payload.model_dump(exclude_unset=True))
-    return one_or_404(classes_for(user), klass.pk)
+    return one_or_404(class_rows_for(user), klass.pk)
