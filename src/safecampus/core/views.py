@@ -11,6 +11,7 @@ from django.templatetags.static import static
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control, never_cache
 
+from . import today
 from .audit_render import off_feed_verbs
 from .models import AuditEvent, Unit, UnitKind
 from .roles import Perm
@@ -41,6 +42,8 @@ def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     active = getattr(user, "active_membership", None)
     context: dict = {"breadcrumbs": [{"label": _("Home")}]}
+    context["today_cards"] = cards = today.cards_for(user, active)
+    context["today_total"] = sum(c["count"] for c in cards)
     if active is not None:
         unit = active.unit
         units = Unit.objects.visible_to(user)

@@ -9,6 +9,10 @@ class HazardsConfig(AppConfig):
 
     def ready(self) -> None:
         from safecampus.core import nav
+
+        from . import today
+
+        today.register()
         from safecampus.core.roles import Perm
 
         from . import rollup  # noqa: F401  (registers the hazard statistics with the roll-up engine)

@@ -6,3 +6,8 @@ class InboxConfig(AppConfig):
     name = "safecampus.inbox"
     label = "inbox"
     verbose_name = _("Inbox")
+
+    def ready(self) -> None:
+        from . import today
+
+        today.register()

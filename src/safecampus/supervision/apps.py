@@ -9,6 +9,10 @@ class SupervisionConfig(AppConfig):
 
     def ready(self) -> None:
         from safecampus.core import nav
+
+        from . import today
+
+        today.register()
         from safecampus.core.roles import Perm
 
         nav.register(

@@ -9,6 +9,10 @@ class TrainingConfig(AppConfig):
 
     def ready(self) -> None:
         from safecampus.core import nav
+
+        from . import today
+
+        today.register()
         from safecampus.core.roles import Perm, Role
 
         nav.register(
