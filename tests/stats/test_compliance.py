@@ -128,7 +128,7 @@ def test_head_teacher_sees_their_class_only(client_for, head_teacher, behind_cla
 def test_compliance_export_has_every_sheet(client_for, county, behind_class):
     resp = client_for(county).get("/training/compliance/export.xlsx?unit=demo-c1-k1&year=2026")
     assert resp.status_code == 200 and resp["Content-Type"].startswith("application/vnd.openxmlformats")
-    book = load_workbook(io.BytesIO(resp.content))
+    book = load_workbook(io.BytesIO(b"".join(resp.streaming_content)))
     assert book.sheetnames == ["Staff", "Students behind", "By unit"]
     names = [row[1] for row in book["Staff"].iter_rows(min_row=2, values_only=True)]
     assert "王建国" in names
@@ -207,7 +207,7 @@ def test_person_record_by_month_and_course_with_export(client_for, principal, sc
     assert record.months[2] == 3.5 and record.months[8] == 4 and record.hours == 7.5
     assert [line.hours for line in record.courses] == [7.5] and record.requirement.hours == 24
     export = c.get(f"/training/compliance/person/{principal.pk}/export.xlsx?year=2026")
-    book = load_workbook(io.BytesIO(export.content))
+    book = load_workbook(io.BytesIO(b"".join(export.streaming_content)))
     assert book.sheetnames == ["Summary", "By month", "By course", "Certificates", "Quizzes"]
     assert ("Hours", 7.5) in [tuple(r) for r in book["Summary"].iter_rows(values_only=True)]
     assert (

@@ -7,8 +7,6 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from safecampus.stats.exports import people_header, xlsx_stream
-
 from .test_pages import q
 from .test_rollup import watch
 
@@ -59,22 +57,6 @@ def test_people_and_not_started_exports(learnt, campaign, client_for, county):
         _sheet(client_for(county).get("/training/stats/export/not-started.xlsx" + query)), "Name"
     )
     assert sorted(r[0] for r in waiting) == sorted(p.name for p in learnt[1:])
-
-
-def test_xlsx_stream_is_a_generator_of_blocks():
-    rows = ([f"name {i}", i] for i in range(3000))
-    blocks = xlsx_stream("Big", ["Name", "n"], rows, preface=[["Place", "x"]])
-    data = b"".join(blocks)
-    sheet = load_workbook(io.BytesIO(data), read_only=True).active
-    got = list(sheet.iter_rows(values_only=True))
-    assert got[2] == ("Name", "n") and len(got) == 3003 and got[-1] == ("name 2999", 2999)
-    assert people_header()[0] == "Name"
-
-
-def test_names_are_never_formulas():
-    data = b"".join(xlsx_stream("T", ["Name"], [['=HYPERLINK("x")']]))
-    sheet = load_workbook(io.BytesIO(data)).active
-    assert sheet["A3"].value == '\'=HYPERLINK("x")' and sheet["A3"].data_type == "s"
 
 
 def test_summary_pdf(learnt, campaign, client_for, county):

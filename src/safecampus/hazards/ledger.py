@@ -1,5 +1,5 @@
 """The hazard ledger (隐患台账) of a unit's subtree: filters, the schools' open and overdue counts,
-and the rows of its Excel export (streamed by `stats.exports.xlsx_stream`, never a formula)."""
+and the rows of its Excel export (streamed by `core.excel`, never a formula)."""
 
 from __future__ import annotations
 

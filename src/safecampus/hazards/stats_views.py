@@ -19,14 +19,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from safecampus.core.excel import Sheet, export_filename, xlsx_response
 from safecampus.risks.models import Category
-from safecampus.stats import exports
 
 from . import stats_access, stats_tables
 from .figures import Window, breakdown, month_label
 from .models import Grade, Source
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DEFINITIONS = [
     (
         gettext_lazy("Reported"),
@@ -168,9 +167,8 @@ def _xlsx(
     if params:
         preface.append([_("Filters"), ", ".join(f"{k}={v}" for k, v in params.items())])
     preface.append([_("Generated"), timezone.localtime().strftime("%Y-%m-%d %H:%M")])
-    resp = StreamingHttpResponse(exports.xlsx_stream(title, header, rows, preface=preface), content_type=XLSX)
-    resp["Content-Disposition"] = f'attachment; filename="{exports.filename(kind, place)}"'
-    return resp
+    sheet = Sheet(title=title, caption=title, header=header, rows=rows, preface=preface)
+    return xlsx_response(export_filename(kind, place.unit.code), [sheet])
 
 
 @login_required

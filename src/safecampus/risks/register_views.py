@@ -17,21 +17,17 @@ from django.utils.translation import gettext as _
 
 from safecampus.core import ranking
 from safecampus.core.errors import DomainError
+from safecampus.core.excel import Sheet, xlsx_response
 from safecampus.core.models import UnitKind
-from safecampus.stats.exports import xlsx_stream
 
 from . import queries, registers, regrade
 from .grading import risk_policy_for
 from .models import Level, Status
 from .views import filter_context
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
 
 def _xlsx(name: str, title: str, header: list[str], rows, preface) -> StreamingHttpResponse:
-    response = StreamingHttpResponse(xlsx_stream(title, header, rows, preface=preface), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return xlsx_response(name, [Sheet(title=title, caption=title, header=header, rows=rows, preface=preface)])
 
 
 @login_required

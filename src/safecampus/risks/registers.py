@@ -1,6 +1,6 @@
 """Registers as Excel workbooks: the risk ledger (风险台账), the list of major risks and their
 control measures, and a bureau's list of reported (yellow and above) risks. Streamed through
-`stats.exports.xlsx_stream` (write-only, constant memory, never a formula from typed text)."""
+`core.excel.xlsx_response` (write-only, constant memory, never a formula from typed text)."""
 
 from __future__ import annotations
 

@@ -17,7 +17,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from safecampus.core.errors import Invalid
-from safecampus.core.excel import cell_value
+from safecampus.core.excel import Sheet, cell_value, xlsx_bytes
 from safecampus.core.validators import id_card_check_char
 
 from .columns import STAFF_COLUMNS, STUDENT_COLUMNS, STUDENT_TEMPLATE_HEADERS, Column, find_header
@@ -198,20 +198,13 @@ def error_report(batch: ImportBatch, data: bytes) -> bytes:
 def credentials_workbook(credentials: list[Credential], title: str) -> bytes:
     """Class, kind, name, username and initial password of each new account."""
     labels = {"student": _("Student"), "parent": _("Parent"), "staff": _("Staff")}
-    wb = Workbook()
-    ws = wb.active
-    ws.title = _("Accounts")
-    _header_row(
-        ws,
-        [_("Class or post"), _("Account for"), _("Name"), _("Username"), _("Initial password")],
-        [18, 12, 14, 22, 18],
-    )
     order = {"student": 0, "parent": 1, "staff": 2}
     rows = sorted(credentials, key=lambda c: (c.class_label, order.get(c.kind, 3), c.name))
-    for line, c in enumerate(rows, start=2):
-        values = [c.class_label, str(labels.get(c.kind, c.kind)), c.name, c.username, c.password]
-        for column, value in enumerate(values, start=1):
-            _put(ws, line, column, value)
-    ws.oddFooter.left.text = title
-    ws.oddFooter.right.text = timezone.localdate().isoformat()
-    return _save(wb)
+    sheet = Sheet(
+        title=_("Accounts"),
+        header=[_("Class or post"), _("Account for"), _("Name"), _("Username"), _("Initial password")],
+        widths=[18, 12, 14, 22, 18],
+        rows=([c.class_label, str(labels.get(c.kind, c.kind)), c.name, c.username, c.password] for c in rows),
+        footer=f"{title} · {timezone.localdate().isoformat()}",
+    )
+    return xlsx_bytes([sheet])

@@ -24,11 +24,9 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook
-from openpyxl.styles import Font, PatternFill
 from PIL import Image
 
-from safecampus.core.excel import row_values
+from safecampus.core.excel import Sheet, xlsx_bytes
 
 from .importing import Credential
 from .models import Guardian, Student
@@ -154,22 +152,10 @@ def slips_pdf(
     return weasyprint.HTML(string=html, base_url=settings.SITE_URL).write_pdf()
 
 
-def _sheet_title(label: str, taken: set[str]) -> str:
-    base = SHEET_NAME_BAD.sub("_", label).strip("'") or _("Class")
-    title, n = base[:31], 2
-    while title.lower() in taken:
-        suffix = f" ({n})"
-        title, n = base[: 31 - len(suffix)] + suffix, n + 1
-    taken.add(title.lower())
-    return title
-
-
 def slips_xlsx(
     credentials: list[Credential], *, school_name: str, children: Mapping[str, list[str]] | None = None
 ) -> bytes:
     """The same data as an xlsx workbook with one sheet per class."""
-    wb = Workbook()
-    wb.remove(wb.active)
     headers = [
         _("School"),
         _("Class or post"),
@@ -181,33 +167,25 @@ def slips_xlsx(
         _("Login page"),
     ]
     widths = [24, 14, 12, 14, 18, 26, 16, 50]
-    taken: set[str] = set()
-    bold, fill = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
-    for group in group_by_class(credentials, children):
-        ws = wb.create_sheet(_sheet_title(group.label, taken))
-        ws.append(row_values(headers))
-        for cell in ws[1]:
-            cell.font, cell.fill = bold, fill
-        for slip in group.slips:
-            ws.append(
-                row_values(
-                    [
-                        school_name,
-                        group.label,
-                        slip.kind_label,
-                        slip.name,
-                        "、".join(slip.children),
-                        slip.username,
-                        slip.password,
-                        slip.login_url,
-                    ]
-                )
-            )
-        for i, width in enumerate(widths):
-            ws.column_dimensions[chr(ord("A") + i)].width = width
-        ws.freeze_panes = "A2"
-    if not wb.sheetnames:
-        wb.create_sheet(_("No new accounts"))
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    sheets = [
+        Sheet(
+            title=group.label,
+            header=headers,
+            widths=widths,
+            rows=[
+                [
+                    school_name,
+                    group.label,
+                    slip.kind_label,
+                    slip.name,
+                    "、".join(slip.children),
+                    slip.username,
+                    slip.password,
+                    slip.login_url,
+                ]
+                for slip in group.slips
+            ],
+        )
+        for group in group_by_class(credentials, children)
+    ]
+    return xlsx_bytes(sheets or [Sheet(title=_("No new accounts"), header=[], rows=[])])

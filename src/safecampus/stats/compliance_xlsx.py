@@ -1,56 +1,32 @@
-"""Excel workbooks of the compliance page and of a person's annual record (openpyxl, write-only,
-so memory stays flat however many rows)."""
+"""Excel workbooks of the compliance page and of a person's annual record (through the platform's
+one writer, `core.excel`: streamed, so memory stays flat however many rows)."""
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterable, Sequence
 from typing import Any
-from urllib.parse import quote
 
-from django.http import HttpResponse
+from django.http import StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 
-from safecampus.core.excel import cell_value, row_values
+from safecampus.core.excel import Sheet, xlsx_response
 
 from .compliance import Report
 from .person_record import PersonRecord
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-
-def _sheet(book: Workbook, title: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
-    sheet = book.create_sheet(title[:31])
-    bold = Font(bold=True)
-    cells = []
-    for text in header:
-        cell = WriteOnlyCell(sheet, value=cell_value(str(text)))
-        cell.font = bold
-        cells.append(cell)
-    sheet.append(cells)
-    for row in rows:
-        sheet.append(row_values("" if v is None else v for v in row))
-
-
-def _response(book: Workbook, filename: str) -> HttpResponse:
-    out = io.BytesIO()
-    book.save(out)
-    resp = HttpResponse(out.getvalue(), content_type=XLSX)
-    resp["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return resp
+def _sheet(sheets: list[Sheet], title: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    sheets.append(Sheet(title=title, header=[str(t) for t in header], rows=rows))
 
 
 def _yes(value: bool | None) -> str:
     return "" if value is None else (_("yes") if value else _("no"))
 
 
-def report_xlsx(rep: Report) -> HttpResponse:
-    book = Workbook(write_only=True)
+def report_xlsx(rep: Report) -> StreamingHttpResponse:
+    book: list[Sheet] = []
     _sheet(
         book,
         _("Staff"),
@@ -83,12 +59,12 @@ def report_xlsx(rep: Report) -> HttpResponse:
               c.classes_off_cadence] for c in rep.children),
         )  # fmt: skip
     stamp = timezone.localdate().isoformat()
-    return _response(book, f"compliance-{rep.place.unit.code}-{rep.year}-{stamp}.xlsx")
+    return xlsx_response(f"compliance-{rep.place.unit.code}-{rep.year}-{stamp}.xlsx", book)
 
 
-def record_xlsx(record: PersonRecord) -> HttpResponse:
+def record_xlsx(record: PersonRecord) -> StreamingHttpResponse:
     person = record.person
-    book = Workbook(write_only=True)
+    book: list[Sheet] = []
     req = record.requirement
     _sheet(
         book,
@@ -134,4 +110,4 @@ def record_xlsx(record: PersonRecord) -> HttpResponse:
           timezone.localtime(q.submitted_at).replace(tzinfo=None) if q.submitted_at else None]
          for q in record.quizzes),
     )  # fmt: skip
-    return _response(book, f"training-record-{person.username}-{record.year}.xlsx")
+    return xlsx_response(f"training-record-{person.username}-{record.year}.xlsx", book)

@@ -1,30 +1,25 @@
 """Excel exports of the statistics tables, streamed in constant memory.
 
-Row producers are generators (`children_rows`, `people_rows`) and `xlsx_stream` writes them through
-openpyxl's write-only workbook into a temporary file that is then streamed out in blocks, so a
-20,000-row export never holds the rows in memory.
+Row producers are generators (`children_rows`, `people_rows`); `core.excel.xlsx_response` writes
+them through openpyxl's write-only workbook into a temporary file that is then streamed out in
+blocks, so a 20,000-row export never holds the rows in memory.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from safecampus.core.excel import cell_value, row_values
+from safecampus.core.excel import export_filename
 from safecampus.core.places import Place
 from safecampus.core.rollups import percent
 
 from .children import child_places
 from .figures import Figures, report
 from .people import PeopleList, Window
-
-BLOCK = 64 * 1024
-
 
 _rate = percent  # a rate as a percentage, one decimal
 
@@ -126,46 +121,5 @@ def sheet_title(place: Place, window: Window) -> list[list[Any]]:
     return lines
 
 
-def xlsx_stream(
-    title: str, header: list[str], rows: Iterable[list[Any]], *, preface: list[list[Any]] | None = None
-) -> Iterator[bytes]:
-    """An .xlsx file in blocks: preface lines, a header row, then the rows (write-only mode);
-    every cell, the title too, through `core.excel.cell_value` (never a formula from text)."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(title=_sheet_name(title))
-    ws.freeze_panes = f"A{len(preface or []) + 3}"
-    bold = Font(bold=True)
-
-    def strong(values: list[Any]) -> list[Any]:
-        out = []
-        for v in values:
-            c = WriteOnlyCell(ws, value=cell_value(v))
-            c.font = bold
-            out.append(c)
-        return out
-
-    ws.append(strong([title]))
-    for line in preface or []:
-        ws.append(row_values(line))
-    ws.append(strong(header))
-    for row in rows:
-        ws.append(row_values(row))
-    with tempfile.TemporaryFile() as fh:
-        wb.save(fh)
-        fh.seek(0)
-        while block := fh.read(BLOCK):
-            yield block
-
-
-def _sheet_name(title: str) -> str:
-    bad = "[]:*?/\\"
-    name = "".join("_" if ch in bad else ch for ch in title)
-    return name[:31] or "Sheet"
-
-
 def filename(kind: str, place: Place) -> str:
-    return f"{kind}-{place.unit.code}-{dt.date.today().isoformat()}.xlsx"
+    return export_filename(kind, place.unit.code)

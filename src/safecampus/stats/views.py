@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from safecampus.core.excel import Sheet, xlsx_response
 from safecampus.training.models import Audience
 
 from . import exports
@@ -39,7 +40,6 @@ COLUMNS = [
     ("completion_rate", _lazy("Completion of target"), "d-none d-md-table-cell"),
 ]
 SORT_KEYS = [c[0] for c in COLUMNS]
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _ask(request: HttpRequest) -> Ask:
@@ -196,10 +196,9 @@ def person(request: HttpRequest, user_id: int) -> HttpResponse:
 
 
 def _xlsx(title: str, ask: Ask, header: list[str], rows: Any, kind: str) -> StreamingHttpResponse:
-    stream = exports.xlsx_stream(title, header, rows, preface=exports.sheet_title(ask.place, ask.window))
-    resp = StreamingHttpResponse(stream, content_type=XLSX)
-    resp["Content-Disposition"] = f'attachment; filename="{exports.filename(kind, ask.place)}"'
-    return resp
+    preface = exports.sheet_title(ask.place, ask.window)
+    sheet = Sheet(title=title, caption=title, header=header, rows=rows, preface=preface)
+    return xlsx_response(exports.filename(kind, ask.place), [sheet])
 
 
 @login_required
