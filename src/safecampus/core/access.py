@@ -152,6 +152,7 @@ class Rule:
     - `parents`: the lookup from a row to a guardian user: parents read their children's rows.
     - `own`: the lookup from a row to its user (`own_role`: only through a membership of that role).
     - `related`: `(lookup, "app.Model")`: rows whose related row the user may read.
+    - `subtree`: False when a membership alone grants nothing (a user's own downloads).
     """
 
     perm: str | None = None
@@ -165,6 +166,7 @@ class Rule:
     own_role: str | None = None
     related: tuple[str, str] | None = None
     extra: tuple[Callable[[Any], Q], ...] = field(default=())
+    subtree: bool = True
 
     def q(self, user: Any, perm: str | None = None) -> tuple[Q, bool]:
         """The condition on rows the user may read, and whether it joins to-many relations (the
@@ -173,7 +175,8 @@ class Rule:
         q = Q(pk__in=[])
         joins = False
         plain: list[str] = []
-        for m in memberships(user, perm, bureau_perm=self.bureau_perm if perm == self.perm else None):
+        granting = memberships(user, perm, bureau_perm=self.bureau_perm if perm == self.perm else None)
+        for m in granting if self.subtree else ():
             if self.bureau_q is not None and m.unit.is_bureau:
                 q |= Q(**{f"{self.path}__startswith": m.unit.path}) & self.bureau_q(m.unit)
             else:

@@ -233,3 +233,6 @@ class PolicyVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit or 'default'} v{self.version} ({self.effective_from})"
+
+
+from .job_models import JobStatus, RenderJob  # noqa: E402,F401  (a model of the core app)

@@ -11,6 +11,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from safecampus.core.models import Unit
+from safecampus.core.pdf import pdf_response, render_pdf
 
 from . import cards, queries
 from .views import crumbs
@@ -74,18 +75,12 @@ def card_pdf(request: HttpRequest, unit_id: int) -> HttpResponse:
     card = _card(request, unit_id)
     size = request.GET.get("size", "A4")
     size = size if size in cards.SIZES else "A4"
-    pdf = cards.render_pdf(
-        "risks/card_pdf.html", cards.card_context(card, link=_link(request, card.unit, card.post), size=size)
-    )
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="risk-card-{card.unit.code}-{size}.pdf"'
-    return response
+    context = cards.card_context(card, link=_link(request, card.unit, card.post), size=size)
+    return pdf_response(render_pdf("risks/card_pdf.html", context), f"risk-card-{card.unit.code}-{size}.pdf")
 
 
 @login_required
 def board_pdf(request: HttpRequest, unit_id: int) -> HttpResponse:
     unit = queries.school_for(request.user, unit_id)
-    pdf = cards.render_pdf("risks/board_pdf.html", cards.board_context(request.user, unit))
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="major-risk-board-{unit.code}.pdf"'
-    return response
+    data = render_pdf("risks/board_pdf.html", cards.board_context(request.user, unit))
+    return pdf_response(data, f"major-risk-board-{unit.code}.pdf")

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import QuerySet
-from django.template.loader import render_to_string
 from django.utils import timezone
 
 from safecampus.core.models import Unit
@@ -82,16 +81,6 @@ def card_context(card: Card, *, link: str, size: str) -> dict[str, Any]:
         "legend": [(lv, card.policy.label(lv), card.policy.hex(lv)) for lv in Level.values],
         "generated": timezone.localdate(),
     }
-
-
-def render_pdf(template: str, context: dict[str, Any]) -> bytes:
-    import weasyprint
-    from weasyprint.urls import URLFetcher
-
-    html = render_to_string(template, context)
-    # Only data: URLs (the inline QR code) are read; nothing from the network or the disk.
-    fetcher = URLFetcher(allowed_protocols={"data"})
-    return weasyprint.HTML(string=html, url_fetcher=fetcher).write_pdf()
 
 
 def board_context(user: Any, unit: Unit) -> dict[str, Any]:

@@ -26,6 +26,9 @@ class RosterConfig(AppConfig):
                 order=40,
             ),
         )
+        from .slip_jobs import register_slip_jobs
+
+        register_slip_jobs()
         from safecampus.core.access import Teaching, register_teaching
         from safecampus.core.people import register_person_lookup
 

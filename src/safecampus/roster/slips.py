@@ -11,7 +11,7 @@ from __future__ import annotations
 import base64
 import io
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
@@ -19,7 +19,6 @@ from urllib.parse import urlencode
 import qrcode
 import qrcode.constants
 from django.conf import settings
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -27,6 +26,7 @@ from django.utils.translation import gettext_lazy
 from PIL import Image
 
 from safecampus.core.excel import Sheet, xlsx_bytes
+from safecampus.core.pdf import render_pdf, render_pdf_parts
 
 from .importing import Credential
 from .models import Guardian, Student
@@ -131,25 +131,32 @@ def group_by_class(
     ]
 
 
-def slips_pdf(
-    credentials: list[Credential], *, school_name: str, children: Mapping[str, list[str]] | None = None
-) -> bytes:
-    """The printable slips as PDF bytes (rendered in the active language)."""
-    import weasyprint  # heavy import; only when a PDF is asked for
-
-    html = render_to_string(
-        "roster/login_slips.html",
-        {
-            "school_name": school_name,
-            "classes": group_by_class(credentials, children, qr=True),
-            "css": {
-                "school": css_string(school_name + " · "),
-                "title": css_string(_("Login slips")),
-                "footer": css_string(_("Keep this slip private. Cut along the dashed lines.")),
-            },
+def _slips_context(school_name: str, classes: list[ClassSlips]) -> dict[str, Any]:
+    return {
+        "school_name": school_name,
+        "classes": classes,
+        "css": {
+            "school": css_string(school_name + " · "),
+            "title": css_string(_("Login slips")),
+            "footer": css_string(_("Keep this slip private. Cut along the dashed lines.")),
         },
-    )
-    return weasyprint.HTML(string=html, base_url=settings.SITE_URL).write_pdf()
+    }
+
+
+def slips_pdf(
+    credentials: list[Credential],
+    *,
+    school_name: str,
+    children: Mapping[str, list[str]] | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> bytes:
+    """The printable slips as PDF bytes (rendered in the active language). With `progress`
+    (a background job), class by class, reporting after each."""
+    classes = group_by_class(credentials, children, qr=True)
+    if progress is None:
+        return render_pdf("roster/login_slips.html", _slips_context(school_name, classes))
+    parts = [_slips_context(school_name, [group]) for group in classes] or [_slips_context(school_name, [])]
+    return render_pdf_parts("roster/login_slips.html", parts, progress=progress)
 
 
 def slips_xlsx(

@@ -12,6 +12,9 @@ class StatsConfig(AppConfig):
         from safecampus.core.roles import Perm, Role
 
         from . import rollup, signals  # noqa: F401  (roll-ups registered, receivers connected)
+        from .summary_job import register_summary_job
+
+        register_summary_job()
 
         viewers = (Perm.VIEW_TRAINING, Role.HEAD_TEACHER)
         nav.register(

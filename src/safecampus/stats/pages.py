@@ -5,6 +5,7 @@ with the definitions and breadcrumbs every page shows."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
@@ -103,8 +104,8 @@ class Ask:
         return self.query(unit=link["unit"], grade=link.get("grade"), **{"class": link.get("class")})
 
 
-def _date(request: HttpRequest, name: str, errors: list[str]) -> dt.date | None:
-    raw = (request.GET.get(name) or "").strip()
+def _date(q: Mapping[str, Any], name: str, errors: list[str]) -> dt.date | None:
+    raw = (q.get(name) or "").strip()
     if not raw:
         return None
     try:
@@ -117,8 +118,12 @@ def _date(request: HttpRequest, name: str, errors: list[str]) -> dt.date | None:
 
 
 def resolve(request: HttpRequest) -> Ask:
-    user = request.user
-    q = request.GET
+    return resolve_query(request.user, request.GET)
+
+
+def resolve_query(user: Any, q: Mapping[str, Any]) -> Ask:
+    """The Ask of a query (`unit`, `grade`, `class`, `campaign`, `stage`, `course`, `audience`,
+    `from`, `to`) for this user: pages, exports and background reports alike."""
     code = (q.get("unit") or "").strip()[:64]
     grade_id, class_id = _int(q.get("grade")), _int(q.get("class"))
     if code:
@@ -140,7 +145,7 @@ def resolve(request: HttpRequest) -> Ask:
     except Invalid as exc:
         errors.append(str(exc.message))
         audience = None
-    start, end = _date(request, "from", errors), _date(request, "to", errors)
+    start, end = _date(q, "from", errors), _date(q, "to", errors)
     try:
         start, end = date_range(start, end)
     except Invalid as exc:

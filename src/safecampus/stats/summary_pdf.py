@@ -1,25 +1,21 @@
 """The printable summary of a place for a bureau meeting: headline figures, the child units ranked,
-who is behind, and the definitions. HTML through WeasyPrint with the machine's Noto CJK fonts
-(named by family; nothing is fetched)."""
+who is behind, and the definitions. Rendered by `core.pdf` (CJK fonts embedded,
+nothing fetched)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.http import HttpRequest
-from django.template.loader import render_to_string
 from django.utils import timezone
 
+from safecampus.core.pdf import render_pdf
 from safecampus.training.models import Audience
 
 from .figures import report
 from .pages import DEFINITIONS, Ask
 
 BEHIND = 5
-
-
-def _no_fetch(url: str, *args: Any, **kwargs: Any) -> dict:
-    raise ValueError(f"no remote resources in the summary: {url}")
 
 
 def summary_context(ask: Ask) -> dict[str, Any]:
@@ -49,7 +45,4 @@ def summary_context(ask: Ask) -> dict[str, Any]:
 
 
 def render_summary(request: HttpRequest, ask: Ask) -> bytes:
-    import weasyprint
-
-    html = render_to_string("stats/summary_pdf.html", summary_context(ask), request=request)
-    return weasyprint.HTML(string=html, url_fetcher=_no_fetch).write_pdf()
+    return render_pdf("stats/summary_pdf.html", summary_context(ask), request=request)

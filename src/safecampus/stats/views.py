@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from safecampus.core.excel import Sheet, xlsx_response
+from safecampus.core.pdf import pdf_response
 from safecampus.training.models import Audience
 
 from . import exports
@@ -224,7 +225,4 @@ def summary_pdf(request: HttpRequest) -> HttpResponse:
 
     ask = resolve(request)
     _need_scope(ask)
-    pdf = render_summary(request, ask)
-    resp = HttpResponse(pdf, content_type="application/pdf")
-    resp["Content-Disposition"] = f'inline; filename="summary-{ask.place.unit.code}.pdf"'
-    return resp
+    return pdf_response(render_summary(request, ask), f"summary-{ask.place.unit.code}.pdf")

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from safecampus.core import audit
+from safecampus.core.pdf import pdf_response
 from safecampus.core.policy import policy_for
 from safecampus.core.ui import run_service
 
@@ -86,11 +87,7 @@ def letter_detail(request: HttpRequest, letter_id: int) -> HttpResponse:
 @login_required
 def letter_pdf(request: HttpRequest, letter_id: int) -> HttpResponse:
     letter = queries.get_for(request.user, Letter, letter_id)
-    response = HttpResponse(pdf.letter_pdf(letter), content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'inline; filename="letter-{letter.year}-{letter.kind}-{letter.seq}.pdf"'
-    )
-    return response
+    return pdf_response(pdf.letter_pdf(letter), f"letter-{letter.year}-{letter.kind}-{letter.seq}.pdf")
 
 
 @login_required

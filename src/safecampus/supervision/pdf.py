@@ -1,7 +1,7 @@
 """The letter as an official document (红头文件): the issuing bureau's name in red over a red rule,
 the title, the number, the school as addressee, the items table, the requirements, the reply
 deadline, the date and a seal placeholder. HTML through WeasyPrint with the machine's Noto CJK
-fonts (risks.cards.render_pdf: nothing fetched)."""
+fonts (core.pdf: nothing fetched)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from safecampus.core.models import Unit
-from safecampus.risks.cards import render_pdf
+from safecampus.core.pdf import render_pdf
 
 from .models import Letter, LetterKind
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from safecampus.core.errors import DomainError
+from safecampus.core.pdf import pdf_response
 
 from . import certificates
 from .class_models import CertificateKind
@@ -82,8 +83,5 @@ def certificate_issue(request: HttpRequest) -> HttpResponse:
 @login_required
 def certificate_pdf(request: HttpRequest, certificate_id: int) -> HttpResponse:
     cert = certificates.certificate_for(request.user, certificate_id)
-    pdf = certificates.render_pdf(request.user, cert)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{cert.number}.pdf"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    data = certificates.render_pdf(request.user, cert)
+    return pdf_response(data, f"{cert.number}.pdf", download=True, private=True)

@@ -16,11 +16,10 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Max, Sum
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from safecampus.core import audit
+from safecampus.core import audit, pdf
 from safecampus.core.errors import Invalid
 from safecampus.core.models import Unit
 
@@ -219,12 +218,5 @@ def certificate_context(viewer: Any, cert: Certificate) -> dict[str, Any]:
     return context
 
 
-def _no_fetch(url: str, *args: Any, **kwargs: Any) -> dict:
-    raise ValueError(f"certificates fetch nothing: {url[:60]}")
-
-
 def render_pdf(viewer: Any, cert: Certificate) -> bytes:
-    import weasyprint
-
-    html = render_to_string("training/certificate_pdf.html", certificate_context(viewer, cert))
-    return weasyprint.HTML(string=html, url_fetcher=_no_fetch).write_pdf()
+    return pdf.render_pdf("training/certificate_pdf.html", certificate_context(viewer, cert))
