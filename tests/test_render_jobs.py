@@ -109,3 +109,21 @@ def test_a_failing_build_is_recorded_and_pruned_later(county, county_unit):
     assert job.status == JobStatus.FAILED and "could not be prepared" in job.error
     RenderJob.objects.filter(pk=job.pk).update(created_at=timezone.now() - dt.timedelta(hours=25))
     assert render_jobs.prune() == 1 and not RenderJob.objects.exists()
+
+
+def test_api_start_and_poll(batch, school, school_admin, outsider, api_client_for):
+    api = api_client_for(school_admin)
+    resp = api.post(
+        "/api/v1/jobs",
+        {"kind": "roster.slips", "unit": school.code, "params": {"batch": str(batch.pk)}},
+        content_type="application/json",
+    )
+    assert resp.status_code == 201, resp.content
+    body = resp.json()
+    assert body["status"] == "queued" and body["url"] == f"/jobs/{body['id']}/"
+    polled = api.get(f"/api/v1/jobs/{body['id']}").json()  # the worker has run meanwhile
+    assert polled["status"] == "done" and polled["progress"] == 100
+    assert polled["download_url"] == f"/jobs/{body['id']}/download"
+    assert api_client_for(outsider).get(f"/api/v1/jobs/{body['id']}").status_code == 404
+    bad = api.post("/api/v1/jobs", {"kind": "nope", "unit": school.code}, content_type="application/json")
+    assert bad.status_code == 400 and bad.json()["detail"] == "This document cannot be prepared."
