@@ -124,6 +124,9 @@ def test_api_start_and_poll(batch, school, school_admin, outsider, api_client_fo
     polled = api.get(f"/api/v1/jobs/{body['id']}").json()  # the worker has run meanwhile
     assert polled["status"] == "done" and polled["progress"] == 100
     assert polled["download_url"] == f"/jobs/{body['id']}/download"
+    file = api.get(polled["file_url"])
+    assert file.status_code == 200 and b"".join(file.streaming_content).startswith(b"%PDF")
+    assert api_client_for(outsider).get(polled["file_url"]).status_code == 404
     assert api_client_for(outsider).get(f"/api/v1/jobs/{body['id']}").status_code == 404
     bad = api.post("/api/v1/jobs", {"kind": "nope", "unit": school.code}, content_type="application/json")
     assert bad.status_code == 400 and bad.json()["detail"] == "This document cannot be prepared."

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
@@ -31,6 +33,7 @@ def job_payload(job: RenderJob) -> dict:
         "error": job.error,
         "url": reverse("core:job", args=[job.pk]),
         "download_url": reverse("core:job_download", args=[job.pk]) if done else None,
+        "file_url": f"/api/v1/jobs/{job.pk}/file" if done else None,
     }
 
 
@@ -83,14 +86,19 @@ def jobs_list(request: HttpRequest) -> HttpResponse:
 @require_safe
 @never_cache
 def job_download(request: HttpRequest, job_id: int) -> FileResponse:
-    job = render_jobs.job_for(request.user, job_id)
+    return job_file(request.user, job_id)
+
+
+def job_file(user: Any, job_id: int) -> FileResponse:
+    """The finished file of the user's job, audited; 404 for anything else."""
+    job = render_jobs.job_for(user, job_id)
     if job.status != JobStatus.DONE or not job.file:
         raise Http404
     try:
         fh = job.file.open("rb")
     except OSError:
         raise Http404 from None
-    render_jobs.downloaded(request.user, job)
+    render_jobs.downloaded(user, job)
     response = FileResponse(fh, content_type="application/pdf")
     response["Content-Disposition"] = attachment(job.filename or "document.pdf")
     response["Cache-Control"] = "private, no-store"
