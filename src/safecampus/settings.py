@@ -167,6 +167,10 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
+# Media served by the web server after the access check (docs/deployment.md): "" (from Python,
+# with ranges: the embedded mode), "nginx" (X-Accel-Redirect) or "sendfile" (X-Sendfile).
+MEDIA_ACCEL = env.str("MEDIA_ACCEL", default="")
+MEDIA_ACCEL_PREFIX = env.str("MEDIA_ACCEL_PREFIX", default="/protected-media/")
 
 # Background jobs: SqliteHuey by default, RedisHuey with REDIS_URL, immediate in tests.
 REDIS_URL = env.str("REDIS_URL", default="")

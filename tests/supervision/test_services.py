@@ -164,7 +164,7 @@ def test_letter_with_free_text_items_only(make_letter):
 
 
 def _pdf() -> SimpleUploadedFile:
-    from safecampus.risks.cards import render_pdf  # any small real PDF
+    from safecampus.core.pdf import render_pdf  # any small real PDF
 
     data = render_pdf("supervision/letter_pdf.html", {"letter": None, "rows": []})
     return SimpleUploadedFile("reply.pdf", data, content_type="application/pdf")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from safecampus.training.media import ffmpeg_exe
+from safecampus.core.files.checks import ffmpeg_exe
 
 
 @functools.cache

@@ -16,11 +16,13 @@ import yaml
 from PIL import Image
 
 from safecampus.accounts.models import User
+from safecampus.core.files import checks as media
+from safecampus.core.files.html import sanitise_html
 from safecampus.core.models import AuditEvent, SchoolType, Unit
 from safecampus.core.policy import policy_for
 from safecampus.roster.models import Guardian
 from safecampus.training import demo as training_demo
-from safecampus.training import demo_progress, demo_video, media
+from safecampus.training import demo_progress, demo_video
 from safecampus.training.credit import Beat, Rules, credit_timeline, lesson_totals
 from safecampus.training.heartbeats import BeatIn, record_heartbeats
 from safecampus.training.learner import learner_of, learners_of
@@ -86,7 +88,7 @@ def test_every_course_has_lessons_and_a_quiz_of_ten_valid_questions(course):
     for lesson in course["lessons"]:
         assert lesson["kind"] in LessonKind.values and lesson["title"] and lesson["title_en"]
         if lesson["kind"] == LessonKind.ARTICLE:
-            body = media.sanitise_html(lesson["body"])
+            body = sanitise_html(lesson["body"])
             assert "<h2>" in body and "<p>" in body
             assert 400 <= len(_text(body)) <= 900, lesson["title"]
             assert 120 <= lesson["duration_s"] <= 600

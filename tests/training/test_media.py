@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from safecampus.core.files.serve import parse_range
 from safecampus.training import content
-from safecampus.training.media_views import parse_range
 from safecampus.training.models import Lesson, LessonKind
 
 from .manage_samples import k1_content

@@ -256,4 +256,4 @@ def photo(request: HttpRequest, hazard_id: HazardId, photo_id: PhotoId) -> HttpR
     user = request.auth  # type: ignore[attr-defined]
     hazard = queries.get_hazard_for(user, hazard_id)
     item = get_object_or_404(HazardPhoto, pk=photo_id, hazard=hazard)
-    return photo_service.serve(item)
+    return photo_service.serve(request, item)

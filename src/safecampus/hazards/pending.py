@@ -10,20 +10,20 @@ final submit attaches them to the hazard. Photos of a form never sent again are 
 from __future__ import annotations
 
 import datetime as dt
+import io
 import uuid
 from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.db import transaction
-from django.http import FileResponse, Http404
+from django.http import Http404, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from safecampus.core.errors import DomainError
-from safecampus.training.filestore import delete_on_commit, files_kept_on_success, remember
-from safecampus.training.media import Media
+from safecampus.core.files.checks import Media
+from safecampus.core.files.store import delete_on_commit, files_kept_on_success, save_media
 
 from .models import PendingKind, PendingPhoto
 from .photos import MAX_PER_REQUEST, encode_one, serve
@@ -68,8 +68,7 @@ def keep(actor: Any, client_id: uuid.UUID, kind: str, items: list[Media]) -> lis
     with files_kept_on_success(), transaction.atomic():
         for item in items:
             photo = PendingPhoto(uploaded_by=actor, client_id=client_id, kind=kind)
-            photo.image.save(f"{uuid.uuid4().hex}.{item.extension}", ContentFile(item.data), save=False)
-            remember(photo.image.storage, photo.image.name)
+            save_media(photo.image, item)
             photo.save()
             out.append(photo)
     return out
@@ -82,7 +81,9 @@ def as_media(photos: Iterable[PendingPhoto]) -> list[Media]:
         with photo.image.open("rb") as fh:
             data = fh.read()
         png = photo.image.name.endswith(".png")
-        out.append(Media(data, "image/png" if png else "image/jpeg", "png" if png else "jpg"))
+        out.append(
+            Media(io.BytesIO(data), len(data), "image/png" if png else "image/jpeg", "png" if png else "jpg")
+        )
     return out
 
 
@@ -111,10 +112,10 @@ def _delete(qs: Any) -> int:
     return count
 
 
-def serve_kept(actor: Any, photo_id: int) -> FileResponse:
+def serve_kept(request: Any, photo_id: int) -> HttpResponse:
     """A kept photo, only to the person who chose it (404 alike for anybody else)."""
     try:
-        photo = PendingPhoto.objects.get(pk=photo_id, uploaded_by=actor)
+        photo = PendingPhoto.objects.get(pk=photo_id, uploaded_by=request.user)
     except (PendingPhoto.DoesNotExist, ValidationError, ValueError):
         raise Http404 from None
-    return serve(photo)
+    return serve(request, photo)

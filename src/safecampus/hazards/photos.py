@@ -4,21 +4,20 @@ stored, and served only to those who may see the hazard."""
 from __future__ import annotations
 
 import io
-import uuid
 from typing import Any
 
-from django.core.files.base import ContentFile
 from django.db import transaction
-from django.http import FileResponse
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from PIL import Image
 
 from safecampus.core import audit
 from safecampus.core.errors import Conflict, Invalid
+from safecampus.core.files.checks import Media, reencode_image
+from safecampus.core.files.serve import serve_file
+from safecampus.core.files.store import files_kept_on_success, save_media
 from safecampus.core.roles import Perm
 from safecampus.core.scoping import has_perm_at
-from safecampus.training.filestore import files_kept_on_success, remember
-from safecampus.training.media import Media, reencode_image
 
 from .models import Hazard, HazardPhoto, PendingPhoto, PhotoStage, Status
 from .workflow import Refused
@@ -51,8 +50,7 @@ def add_photos(hazard: Hazard, items: list[Media], *, stage: str, actor: Any) ->
             hazard=hazard, stage=stage, uploaded_by=actor if getattr(actor, "pk", None) else None
         )
         photo.set_unit(hazard.unit)
-        photo.image.save(f"{uuid.uuid4().hex}.{item.extension}", ContentFile(item.data), save=False)
-        remember(photo.image.storage, photo.image.name)
+        save_media(photo.image, item)
         with Image.open(io.BytesIO(item.data)) as img:
             photo.width, photo.height = img.size
         photo.save()
@@ -93,12 +91,14 @@ def upload(hazard: Hazard, *, actor: Any, files: list[Any], stage: str | None = 
     return photos
 
 
-def serve(photo: HazardPhoto | PendingPhoto) -> FileResponse:
+def serve(request: Any, photo: HazardPhoto | PendingPhoto) -> HttpResponse:
     """The stored image, private to those who may see it (callers check)."""
     name = photo.image.name
-    response = FileResponse(
-        photo.image.open("rb"), content_type="image/png" if name.endswith(".png") else "image/jpeg"
+    png = name.endswith(".png")
+    return serve_file(
+        request,
+        photo.image,
+        content_type="image/png" if png else "image/jpeg",
+        filename=f"photo-{photo.pk}.{'png' if png else 'jpg'}",
+        etag=f"photo-{photo.pk}-{name.rsplit('/', 1)[-1]}",
     )
-    response["Cache-Control"] = "private, max-age=3600"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response

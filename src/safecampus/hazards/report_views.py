@@ -183,4 +183,4 @@ def _after_report(
 @login_required
 def kept_photo(request: HttpRequest, kept_id: int) -> HttpResponse:
     """A photo kept from a report form that came back with errors, for the person who chose it."""
-    return pending.serve_kept(request.user, kept_id)
+    return pending.serve_kept(request, kept_id)

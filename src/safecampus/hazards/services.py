@@ -19,13 +19,13 @@ from django.utils.translation import gettext as _
 
 from safecampus.core import audit
 from safecampus.core.errors import Conflict, Invalid, InvalidFields
+from safecampus.core.files.store import files_kept_on_success
 from safecampus.core.models import Membership, Unit, UnitKind
 from safecampus.core.policy import policy_for
 from safecampus.core.roles import Perm
 from safecampus.core.scoping import has_perm_at, require
 from safecampus.risks.models import Category, PlanArea, RiskPoint
 from safecampus.risks.services import clean_text, plan_fraction
-from safecampus.training.filestore import files_kept_on_success
 
 from . import counting, notices
 from .models import Grade, Hazard, PhotoStage, Resolution, Source

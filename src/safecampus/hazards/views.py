@@ -129,4 +129,4 @@ def to_verify(request: HttpRequest) -> HttpResponse:
 @login_required
 def photo(request: HttpRequest, hazard_id: int, photo_id: int) -> HttpResponse:
     hazard = queries.get_hazard_for(request.user, hazard_id)
-    return photos.serve(get_object_or_404(HazardPhoto, pk=photo_id, hazard=hazard))
+    return photos.serve(request, get_object_or_404(HazardPhoto, pk=photo_id, hazard=hazard))

@@ -8,21 +8,19 @@ points pinned within its polygon.
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from safecampus.core import audit
 from safecampus.core.errors import Invalid
+from safecampus.core.files.checks import reencode_image
+from safecampus.core.files.store import files_kept_on_success, save_media
 from safecampus.core.models import Unit
 from safecampus.core.roles import Perm
 from safecampus.core.scoping import require
-from safecampus.training.filestore import files_kept_on_success, remember
-from safecampus.training.media import reencode_image
 
 from .models import LEVEL_ORDER, CampusPlan, PlanArea, RiskPoint, Status
 from .services import clean_text
@@ -54,13 +52,12 @@ def upload_plan(unit: Unit, *, actor: Any, upload: Any, title: Any = "") -> Camp
         if plan is None:
             plan = CampusPlan(unit=unit)
             plan.set_unit(unit)
-        plan.image.save(f"{uuid.uuid4().hex}.{item.extension}", ContentFile(item.data), save=False)
-        remember(plan.image.storage, plan.image.name)
+        save_media(plan.image, item)
         plan.width, plan.height, plan.title = width, height, text or plan.title
         plan.uploaded_by = actor if getattr(actor, "pk", None) else None
         plan.save()
         audit.record(actor, "risk.plan_uploaded", plan, unit=unit,
-                     after={"width": width, "height": height, "bytes": len(item.data)})  # fmt: skip
+                     after={"width": width, "height": height, "bytes": item.size})  # fmt: skip
         if old_name:
             storage = plan.image.storage
             transaction.on_commit(lambda: storage.delete(old_name))

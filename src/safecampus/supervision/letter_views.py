@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from safecampus.core import audit
+from safecampus.core.files.serve import serve_file
 from safecampus.core.pdf import pdf_response
 from safecampus.core.policy import policy_for
 from safecampus.core.ui import run_service
@@ -138,9 +139,11 @@ def letter_attachment(request: HttpRequest, letter_id: int) -> FileResponse:
     letter = queries.get_for(request.user, Letter, letter_id)
     if not letter.reply_file:
         raise Http404
-    response = FileResponse(
-        letter.reply_file.open("rb"), content_type=letter.reply_file_type or "application/octet-stream"
+    name = letter.reply_file.name
+    return serve_file(
+        request,
+        letter.reply_file,
+        content_type=letter.reply_file_type or "application/octet-stream",
+        filename=f"letter-{letter.pk}-reply.{name.rsplit('.', 1)[-1].lower()}",
+        etag=f"letter-{letter.pk}-{name.rsplit('/', 1)[-1]}",
     )
-    response["Cache-Control"] = "private, max-age=3600"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response

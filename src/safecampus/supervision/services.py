@@ -8,20 +8,18 @@ compare-and-set on the status, so two people acting at once cannot both succeed.
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from safecampus.core import audit
 from safecampus.core.errors import Conflict, Invalid
+from safecampus.core.files.checks import Media, check_document, reencode_image
+from safecampus.core.files.store import files_kept_on_success, save_media
 from safecampus.core.models import Unit
 from safecampus.hazards.models import OPEN_STATUSES, Grade, Hazard, Status
-from safecampus.training.filestore import files_kept_on_success, remember
-from safecampus.training.media import Media, check_document, reencode_image
 
 from . import notices, numbering
 from .common import acting_bureau, future_date, school_of, text
@@ -187,7 +185,6 @@ def act_letter(letter: Letter, *, actor: Any, action: Any, data: dict[str, Any] 
 
 
 def _store_attachment(letter: Letter, media: Media) -> None:
-    letter.reply_file.save(f"{uuid.uuid4().hex}.{media.extension}", ContentFile(media.data), save=False)
-    remember(letter.reply_file.storage, letter.reply_file.name)
+    save_media(letter.reply_file, media)
     letter.reply_file_type = media.content_type
     letter.save(update_fields=["reply_file", "reply_file_type"])

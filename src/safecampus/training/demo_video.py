@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from PIL import Image, ImageDraw, ImageFont
 
-from .media import ffmpeg_exe
+from safecampus.core.files.checks import ffmpeg_exe
 
 WIDTH, HEIGHT, FPS = 640, 360, 4
 FONT_CANDIDATES = [

@@ -4,20 +4,18 @@ at `training:image`, and claimed by the lesson whose text shows them."""
 from __future__ import annotations
 
 import re
-import uuid
 from typing import Any
 
-from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from safecampus.core import audit
 from safecampus.core.errors import Invalid
+from safecampus.core.files import checks as media
+from safecampus.core.files.store import guarded, save_media
 from safecampus.core.roles import Perm
 from safecampus.core.scoping import require
 
-from . import media
-from .filestore import guarded, remember
 from .models import Course, Lesson, LessonImage, LessonKind
 
 MAX_SIDE = 1600
@@ -47,15 +45,14 @@ def add_lesson_image(course: Course, *, actor: Any, upload: Any, lesson: Lesson 
     item = media.reencode_image(upload, max_side=MAX_SIDE, limit_mb=MAX_IMAGE_MB)
     image = LessonImage(lesson=lesson)
     image.set_unit(course.unit)
-    image.image.save(f"{uuid.uuid4().hex}.{item.extension}", ContentFile(item.data), save=False)
-    remember(image.image.storage, image.image.name)
+    save_media(image.image, item)
     image.save()
     audit.record(
         actor,
         "training.image_added",
         course,
         unit=course.unit,
-        after={"image": image.pk, "lesson": lesson.pk if lesson else None, "bytes": len(item.data)},
+        after={"image": image.pk, "lesson": lesson.pk if lesson else None, "bytes": item.size},
     )
     return image
 

@@ -2,23 +2,22 @@
 
 from __future__ import annotations
 
-import tempfile
-import uuid
 from pathlib import Path
 from typing import Any
 
-from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
 
 from safecampus.core import audit
 from safecampus.core.errors import Invalid
+from safecampus.core.files import checks as media
+from safecampus.core.files.html import sanitise_html
+from safecampus.core.files.store import delete_on_commit, guarded, save_media
 from safecampus.core.policy import policy_for
 from safecampus.core.roles import Perm
 from safecampus.core.scoping import require
 
-from . import images, media
+from . import images
 from .content_fields import order_of, text
-from .filestore import delete_on_commit, guarded, remember
 from .models import (
     ContentStatus,
     Course,
@@ -31,17 +30,12 @@ from .models import (
 # -- lessons ----------------------------------------------------------------------------------
 def _store(lesson: Lesson, field: str, item: media.Media) -> None:
     """Save a checked file to storage; it is deleted again if the change fails (`filestore`)."""
-    file = getattr(lesson, field)
-    file.save(f"{uuid.uuid4().hex}.{item.extension}", ContentFile(item.data), save=False)
-    remember(file.storage, file.name)
+    save_media(getattr(lesson, field), item)
 
 
 def _poster_of(item: media.Media) -> media.Media | None:
     """A poster frame taken from the video (None when ffmpeg cannot take one)."""
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / f"video.{item.extension}"
-        path.write_bytes(item.data)
-        frame = media.poster_from_video(path, at_s=min(1.0, item.duration_s / 2))
+    frame = media.poster_from_video(Path(item.file.name), at_s=min(1.0, item.duration_s / 2))
     if not frame:
         return None
     try:
@@ -72,7 +66,7 @@ def _apply_lesson_content(lesson: Lesson, fields: dict[str, Any]) -> bool:
     if "title_en" in fields:
         lesson.title_en = text(fields["title_en"], 160, "title_en", required=False)
     if fields.get("body_html") is not None and lesson.kind == LessonKind.ARTICLE:
-        body = media.sanitise_html(fields["body_html"])
+        body = sanitise_html(fields["body_html"])
         if not body:
             raise Invalid(_("The article has no text."), field="body_html")
         changed |= body != lesson.body_html
@@ -88,7 +82,7 @@ def _apply_lesson_content(lesson: Lesson, fields: dict[str, Any]) -> bool:
         else:
             raise Invalid(_("An article has no file; put images into its text."), field="media")
         _store(lesson, "media", item)
-        lesson.media_type, lesson.media_size = item.content_type, len(item.data)
+        lesson.media_type, lesson.media_size = item.content_type, item.size
         changed = True
         if lesson.kind == LessonKind.VIDEO and fields.get("poster") is None and not lesson.poster:
             poster = _poster_of(item)

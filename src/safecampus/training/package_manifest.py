@@ -20,8 +20,10 @@ import yaml
 from django.utils.translation import gettext as _
 
 from safecampus.core.errors import Invalid
+from safecampus.core.files import html as media
+from safecampus.core.files.html import sanitise_html
 
-from . import content, media, question_bank
+from . import content, question_bank
 from .models import Campaign, Course, LessonKind, QuestionKind
 
 FORMAT = "safecampus-training/1"
@@ -449,7 +451,7 @@ def _lesson(value: Any, path: str, check: Checker, *, files: set[str]) -> Lesson
         body = check.scalar(data["body"], join(path, "body"))
         if body is not None:
             lesson.images = _article_images(body, join(path, "body"), check, files)
-            if not media.sanitise_html(body):
+            if not sanitise_html(body):
                 check.error(join(path, "body"), _("The article has no text."))
             values["body_html"] = body
     return lesson

@@ -22,13 +22,14 @@ from django.utils.translation import ngettext
 
 from safecampus.core import audit
 from safecampus.core.errors import DomainError, Invalid
+from safecampus.core.files import checks as media
+from safecampus.core.files.store import files_kept_on_success
 from safecampus.core.models import Unit
 from safecampus.core.policy import policy_for
 from safecampus.core.roles import Perm
 from safecampus.core.scoping import require
 
-from . import content, images, media
-from .filestore import files_kept_on_success
+from . import content, images
 from .models import Campaign
 from .package_manifest import FileRef, Plan, check_manifest, package_path, rewrite_images
 

@@ -9,8 +9,8 @@ from django import template
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from safecampus.core.files.html import sanitise_html
 from safecampus.core.i18n import localized
-from safecampus.training.media import sanitise_html
 
 register = template.Library()
 

@@ -5,7 +5,8 @@ service that stores a file does it inside `files_kept_on_success()`: the names s
 block are remembered, and an exception leaving the block deletes them. Blocks nest (a package
 load wraps many lesson services): an inner block that succeeds hands its files to the outer
 one, which deletes them too if it fails later. A file that a change makes unreferenced is
-deleted only once the change has committed (`delete_on_commit`).
+deleted only once the change has committed (`delete_on_commit`). `save_media` stores a checked
+upload (`core.files.checks.Media`) under a random name, copied from its spooled file in chunks.
 """
 
 from __future__ import annotations
@@ -13,16 +14,18 @@ from __future__ import annotations
 import contextlib
 import functools
 import logging
+import uuid
 from collections.abc import Callable, Iterator
 from contextvars import ContextVar
 from typing import Any, ParamSpec, TypeVar
 
+from django.core.files import File
 from django.core.files.storage import Storage, default_storage
 from django.db import transaction
 
 log = logging.getLogger(__name__)
 
-_stored: ContextVar[list[tuple[Storage, str]] | None] = ContextVar("training_stored_files", default=None)
+_stored: ContextVar[list[tuple[Storage, str]] | None] = ContextVar("stored_files", default=None)
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -76,3 +79,12 @@ def delete_on_commit(name: str, storage: Storage | None = None) -> None:
         return
     store: Any = storage or default_storage
     transaction.on_commit(lambda: _delete(store, name))
+
+
+def save_media(fieldfile: Any, media: Any) -> str:
+    """Store a checked file in a FileField (`save=False`: the caller saves the row) under a random
+    name with the media's extension, copied in chunks; remembered, so a failing change deletes
+    it again. (A spooled temporary file is deleted when the Media is dropped.)"""
+    fieldfile.save(f"{uuid.uuid4().hex}.{media.extension}", File(media.open()), save=False)
+    remember(fieldfile.storage, fieldfile.name)
+    return fieldfile.name
