@@ -18,6 +18,8 @@ register_verbs(
         "unit.activated": Verb(_("Unit reactivated"), "check-circle"),
         "unit.deactivated": Verb(_("Unit deactivated"), "slash-circle"),
         "policy.loaded": Verb(_("Policy loaded"), "sliders"),
+        "document.requested": Verb(_("Document requested"), "hourglass-split"),
+        "document.downloaded": Verb(_("Document downloaded"), "download"),
     }
 )
 

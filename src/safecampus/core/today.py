@@ -9,12 +9,14 @@ Each app declares its cards in `AppConfig.ready()`, next to its navigation entri
 `who` is the navigation registry's rule (None, a permission held at the active unit, a Role, a
 callable, or a tuple of these). `count` reads through the access layer (`visible_to`), so a card
 never counts another school's rows. The home page shows the cards and `GET /api/v1/today`
-answers them as `[{"key", "title", "count", "url"}]` for phone clients.
+answers them as `[{"key", "title", "count", "url"}]` for phone clients. Cards that share a costly
+read (a class's progress board) compute it once per `cards_for` call with `shared(key, fn)`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,6 +38,17 @@ class Card:
 
 
 _CARDS: dict[str, Card] = {}
+_SHARED: ContextVar[dict[str, Any] | None] = ContextVar("today_shared", default=None)
+
+
+def shared(key: str, compute: Callable[[], Any]) -> Any:
+    """A value computed once for all the cards of one `cards_for` call (every time outside one)."""
+    memo = _SHARED.get()
+    if memo is None:
+        return compute()
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
 
 
 def register(*cards: Card) -> None:
@@ -54,6 +67,14 @@ def cards_for(user: Any, active: Any = None) -> list[dict[str, Any]]:
         return []
     # Acting as no chosen membership (API clients, the first page after sign-in): every membership.
     acting = [active] if active is not None else (memberships(user) or [None])
+    token = _SHARED.set({})
+    try:
+        return _cards(user, active, acting)
+    finally:
+        _SHARED.reset(token)
+
+
+def _cards(user: Any, active: Any, acting: list[Any]) -> list[dict[str, Any]]:
     out = []
     for card in registered():
         if not any(shown(card.who, user, m) for m in acting):

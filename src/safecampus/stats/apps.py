@@ -15,6 +15,9 @@ class StatsConfig(AppConfig):
         from .summary_job import register_summary_job
 
         register_summary_job()
+        from . import today
+
+        today.register()
 
         viewers = (Perm.VIEW_TRAINING, Role.HEAD_TEACHER)
         nav.register(
