@@ -1,6 +1,6 @@
 """(c) of bench/stats.py, run in a fresh process so its peak memory is the export's own: stream
 the "people" export of the smallest unit with at least N students through
-`safecampus.stats.exports` into a file, then count the rows back with openpyxl.
+`safecampus.training_stats.exports` into a file, then count the rows back with openpyxl.
 
 Environment: DATABASE_URL, SAFECAMPUS_HOME and DJANGO_SETTINGS_MODULE as bench/stats.py sets them.
 Prints one JSON object.
@@ -25,11 +25,11 @@ def main(rows_wanted: int) -> dict:
 
     from safecampus.core.models import Unit
     from safecampus.roster.models import Student
-    from safecampus.stats.access import Place
-    from safecampus.stats.exports import people_header, people_rows, xlsx_stream
-    from safecampus.stats.figures import Scope
-    from safecampus.stats.people import Window
     from safecampus.training.models import Campaign
+    from safecampus.training_stats.access import Place
+    from safecampus.training_stats.exports import people_header, people_rows, xlsx_stream
+    from safecampus.training_stats.figures import Scope
+    from safecampus.training_stats.people import Window
 
     campaign = Campaign.objects.order_by("pk").first()
     unit = None

@@ -243,8 +243,8 @@ def check_credits(plans: list[Plan], lengths: dict[int, int]) -> dict[str, Any]:
 
 
 def bench_heartbeats(province: Any, args: Any, *, home: Path, url: str) -> dict[str, Any]:
-    from safecampus.stats import recount, rollup
     from safecampus.training.models import Lesson
+    from safecampus.training_stats import recount, rollup
 
     basics = Lesson.objects.filter(course__campaign=province.campaign, course__key="bench-basics")
     lessons = list(basics.order_by("order").values_list("pk", "duration_s"))

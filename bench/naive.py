@@ -3,7 +3,7 @@ straight from the facts, the way a platform without roll-ups answers them.
 
 Plain aggregates over the rows under the unit's path prefix: `Participation` (people, takings,
 completions, passes), `LearningDay` (learning time) and `Student` / `Membership` (target people),
-with the definitions of `safecampus.stats.figures` (target = people of the audience fitting at
+with the definitions of `safecampus.training_stats.figures` (target = people of the audience fitting at
 least one course; course target = Σ over courses of the people fitting it). Meant for the unit
 that offers the campaign and its courses (the province root of `bench-data`), all days.
 """

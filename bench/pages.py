@@ -78,7 +78,7 @@ def generate(schools: int, args: argparse.Namespace) -> dict[str, Any]:
     from django.db import connection
 
     from safecampus.demo.benchpages import Density, generate_pages_data
-    from safecampus.stats import benchdata
+    from safecampus.training_stats import benchdata
 
     t0 = time.perf_counter()
     province = benchdata.generate(benchdata.Shape(schools, args.students_per_school), log=lambda _m: None)

@@ -123,7 +123,7 @@ def setup_django(home: Path, url: str) -> None:
 
 def load_province(args: argparse.Namespace) -> Any:
     from safecampus.core.models import Unit
-    from safecampus.stats import benchdata
+    from safecampus.training_stats import benchdata
 
     if args.reuse and Unit.objects.filter(code=benchdata.ROOT_CODE).exists():
         print("reusing the benchmark province already in the database", flush=True)
@@ -144,7 +144,7 @@ def bench_stats(province: Any, args: argparse.Namespace) -> dict[str, Any]:
     from django.test import Client
 
     from safecampus.accounts.auth import issue_token
-    from safecampus.stats.figures import AUDIENCES, Figures
+    from safecampus.training_stats.figures import AUDIENCES, Figures
 
     client = Client(HTTP_AUTHORIZATION=f"Bearer {issue_token(province.admin)}")
     params = {"unit": province.root.code, "campaign": province.campaign.pk}
@@ -207,7 +207,7 @@ def bench_stats(province: Any, args: argparse.Namespace) -> dict[str, Any]:
 
 def bench_excel_export(province: Any, args: argparse.Namespace) -> dict[str, Any] | None:
     """(c) Excel export of 20,000 rows in ≤ 60 s and ≤ 500 MB: the "people" export of a unit
-    through `safecampus.stats.exports`, in a fresh process (bench/export_child.py) so the peak
+    through `safecampus.training_stats.exports`, in a fresh process (bench/export_child.py) so the peak
     memory measured is the export's own."""
     import subprocess
 

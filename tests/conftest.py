@@ -44,7 +44,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
 @pytest.fixture(autouse=True)
 def _stats_after_commit(monkeypatch) -> None:
     """A test's transaction never commits: run the statistics' after-commit work at once."""
-    monkeypatch.setattr("safecampus.stats.signals.after_commit", lambda fn: fn())
+    monkeypatch.setattr("safecampus.training_stats.signals.after_commit", lambda fn: fn())
     monkeypatch.setattr("safecampus.core.rollups.jobs.after_commit", lambda fn: fn())
 
 

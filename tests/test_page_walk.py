@@ -46,7 +46,7 @@ ROLES = walk_accounts()
 def full_demo(django_db_setup, django_db_blocker, tmp_path_factory):
     """The demo with every module's data (classes of 3), loaded once, rolled back afterwards."""
     from safecampus import demo
-    from safecampus.stats import signals
+    from safecampus.training_stats import signals
 
     media = tmp_path_factory.mktemp("walk-media")
     with (

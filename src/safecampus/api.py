@@ -33,9 +33,9 @@ from safecampus.hazards.api import router as hazards_router
 from safecampus.hazards.stats_api import router as hazard_stats_router
 from safecampus.risks.api import router as risks_router
 from safecampus.roster.api import router as roster_router
-from safecampus.stats.api import router as stats_router
 from safecampus.supervision.api import router as supervision_router
 from safecampus.training.api import router as training_router
+from safecampus.training_stats.api import router as stats_router
 
 logger = logging.getLogger("safecampus.api")
 

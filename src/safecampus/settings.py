@@ -43,7 +43,7 @@ INSTALLED_APPS = [
     "safecampus.accounts",
     "safecampus.roster",
     "safecampus.training",
-    "safecampus.stats",
+    "safecampus.training_stats",
     "safecampus.inbox",
     "safecampus.risks",
     "safecampus.hazards",

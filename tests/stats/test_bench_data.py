@@ -9,12 +9,12 @@ from django.core.management import call_command
 
 from safecampus.core.models import Unit
 from safecampus.roster.models import Student
-from safecampus.stats import recount
-from safecampus.stats.benchdata import Shape, generate
-from safecampus.stats.figures import AUDIENCES, Figures
-from safecampus.stats.models import Participation, TargetOwn
-from safecampus.stats.targets import live_year, own_people
 from safecampus.training.progress_models import CourseProgress, LearningDay
+from safecampus.training_stats import recount
+from safecampus.training_stats.benchdata import Shape, generate
+from safecampus.training_stats.figures import AUDIENCES, Figures
+from safecampus.training_stats.models import Participation, TargetOwn
+from safecampus.training_stats.targets import live_year, own_people
 
 
 @pytest.fixture

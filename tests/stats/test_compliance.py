@@ -18,10 +18,10 @@ from safecampus.core.roles import Role
 from safecampus.core.services import create_unit
 from safecampus.inbox.models import Notification, NotificationKind
 from safecampus.roster.models import Guardian, StaffPost
-from safecampus.stats import compliance, reminders
-from safecampus.stats.access import Place
 from safecampus.training.class_services import assign_lessons
 from safecampus.training.progress_models import LearningDay
+from safecampus.training_stats import compliance, reminders
+from safecampus.training_stats.access import Place
 
 MID_YEAR = dt.date(2026, 7, 2)  # day 183 of 365: half of a target is expected
 

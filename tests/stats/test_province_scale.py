@@ -14,8 +14,8 @@ from openpyxl import load_workbook
 
 from safecampus.core.models import Unit
 from safecampus.roster.models import Student, StudentStatus
-from safecampus.stats.benchdata import Shape, generate
-from safecampus.stats.models import Participation
+from safecampus.training_stats.benchdata import Shape, generate
+from safecampus.training_stats.models import Participation
 
 SCHOOLS = 1000
 

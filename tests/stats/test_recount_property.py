@@ -16,13 +16,13 @@ from safecampus.core.models import Unit
 from safecampus.roster import promotion, transfers
 from safecampus.roster.enrollment import change_student_status
 from safecampus.roster.models import SchoolClass, Student
-from safecampus.stats import recount
-from safecampus.stats.figures import Scope, report
-from safecampus.stats.models import Participation, StatCell
-from safecampus.stats.nodes import to_ms
 from safecampus.training import quizzes
 from safecampus.training.heartbeats import BeatIn, record_heartbeats
 from safecampus.training.progress_models import LearningDay
+from safecampus.training_stats import recount
+from safecampus.training_stats.figures import Scope, report
+from safecampus.training_stats.models import Participation, StatCell
+from safecampus.training_stats.nodes import to_ms
 
 from ..roster.schoolyear_setup import import_rows
 

@@ -9,10 +9,10 @@ import pytest
 from django.test import Client
 
 from safecampus.core.models import Unit
-from safecampus.stats import recount
-from safecampus.stats.figures import Scope, report
-from safecampus.stats.models import StatDelta
 from safecampus.training.heartbeats import BeatIn, record_heartbeats
+from safecampus.training_stats import recount
+from safecampus.training_stats.figures import Scope, report
+from safecampus.training_stats.models import StatDelta
 
 T0 = dt.datetime(2026, 11, 20, 9, 0, tzinfo=dt.UTC)
 NOW = T0 + dt.timedelta(hours=2)
@@ -97,7 +97,7 @@ def test_stats_api_scoped_to_the_county(pupils, video, course, campaign, api_cli
 def test_reconcile_command_reports_drift_and_rebuild_repairs_it(pupils, video, course, campaign):
     from django.core.management import CommandError, call_command
 
-    from safecampus.stats.models import StatCell
+    from safecampus.training_stats.models import StatCell
 
     watch(pupils[0].user, video, 45)
     call_command("stats_reconcile")  # clean: no error
@@ -110,8 +110,8 @@ def test_reconcile_command_reports_drift_and_rebuild_repairs_it(pupils, video, c
 
 @pytest.mark.django_db
 def test_replayed_beats_and_a_second_fold_change_nothing(pupils, video, course, campaign):
-    from safecampus.stats.models import StatCell
-    from safecampus.stats.rollup import apply_pending
+    from safecampus.training_stats.models import StatCell
+    from safecampus.training_stats.rollup import apply_pending
 
     watch(pupils[0].user, video, 45)
     before = list(StatCell.objects.order_by("pk").values())
@@ -123,7 +123,7 @@ def test_replayed_beats_and_a_second_fold_change_nothing(pupils, video, course, 
 @pytest.mark.django_db
 def test_past_school_year_keeps_its_numbers_after_promotion(pupils, video, course, campaign, operator):
     from safecampus.roster import promotion
-    from safecampus.stats.models import TargetCell
+    from safecampus.training_stats.models import TargetCell
 
     watch(pupils[0].user, video, 45)
     school = unit("demo-c1-k1-s1")
@@ -140,10 +140,13 @@ def test_past_school_year_keeps_its_numbers_after_promotion(pupils, video, cours
 
 @pytest.mark.django_db
 def test_figures_are_exact_while_deltas_wait_to_be_folded(pupils, video, course, campaign, monkeypatch):
-    from safecampus.stats.rollup import apply_pending
+    from safecampus.training_stats.rollup import apply_pending
 
     folds = []
-    monkeypatch.setattr("safecampus.stats.signals.after_commit", folds.append)  # the job has not run yet
+    # the job has not run yet
+    monkeypatch.setattr(
+        "safecampus.training_stats.signals.after_commit", folds.append
+    )  # the job has not run yet
     monkeypatch.setattr("safecampus.core.rollups.jobs.after_commit", folds.append)
     klass = pupils[0].school_class
     watch(pupils[0].user, video, 45)

@@ -41,7 +41,7 @@ STEPS.append(_training)
 
 def _statistics() -> None:
     """Targets counted from the demo roster (loaded in bulk) and the cells recounted from the facts."""
-    from safecampus.stats import recount, targets
+    from safecampus.training_stats import recount, targets
 
     targets.refresh_all()
     if not recount.reconcile(own=False).clean:

@@ -314,8 +314,8 @@ def load_progress(campaign: Campaign, *, window: Window | None = None) -> int:
         courses = published_courses(campaign)
         plans = plans_for(campaign, courses, candidate_users(province), window or Window.ending_today())
         write_plans(campaign, courses, plans)
-        from safecampus.stats.backfill import backfill_campaign
-        from safecampus.stats.recount import rebuild
+        from safecampus.training_stats.backfill import backfill_campaign
+        from safecampus.training_stats.recount import rebuild
 
         backfill_campaign(campaign)
         rebuild()

@@ -23,7 +23,7 @@ from django.db.models import Max, Q
 from huey.contrib.djhuey import HUEY
 
 from safecampus.core.policy import cached_policy_for
-from safecampus.stats import signals as stats_signals
+from safecampus.training_stats import signals as stats_signals
 
 from .credit import Beat, Rules, earned, reachable
 from .intake import MAX_BATCH, BeatIn, BeatResult, answer, receive

@@ -13,8 +13,8 @@ from typing import Any
 from django.utils import timezone
 
 from safecampus.core.policy import policy_for
-from safecampus.stats.nodes import node_of, to_ms
-from safecampus.stats.record import Recorder
+from safecampus.training_stats.nodes import node_of, to_ms
+from safecampus.training_stats.record import Recorder
 
 from .learner import Learner
 from .models import Course, CourseProgress, LearningDay, Lesson, LessonProgress
@@ -221,6 +221,6 @@ class ProgressBook:
 
 
 def _fact_node(fact: LearningDay):
-    from safecampus.stats.nodes import Node
+    from safecampus.training_stats.nodes import Node
 
     return Node(fact.unit_id, fact.unit_path, fact.grade_id, fact.class_id)

@@ -3,7 +3,10 @@ from django.utils.translation import gettext_lazy as _
 
 
 class StatsConfig(AppConfig):
-    name = "safecampus.stats"
+    """Training statistics (the roll-up engine itself lives in core.rollups). The app label stays
+    "stats" so its tables and migrations keep their names."""
+
+    name = "safecampus.training_stats"
     label = "stats"
     verbose_name = _("Training statistics")
 

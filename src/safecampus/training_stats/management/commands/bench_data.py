@@ -1,5 +1,5 @@
 """`safecampus manage bench_data --schools N --students-per-school M`: a synthetic province for
-benchmarks (see `safecampus.stats.benchdata`). Runs the migrations first; the database must not
+benchmarks (see `safecampus.training_stats.benchdata`). Runs the migrations first; the database must not
 hold the benchmark province yet (use a throw-away database, e.g. `--database-url` of
 `safecampus bench-data`).
 
@@ -44,7 +44,7 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="print the summary as JSON")
 
     def handle(self, *args: Any, **opts: Any) -> None:
-        from safecampus.stats.benchdata import Shape, generate
+        from safecampus.training_stats.benchdata import Shape, generate
 
         if opts["schools"] < 1 or opts["students_per_school"] < 1:
             raise CommandError("--schools and --students-per-school must be at least 1")

@@ -3,7 +3,7 @@
 `GET stats?unit=CODE&campaign=ID[&stage=ID][&course=ID][&audience=A][&from=DATE][&to=DATE]`
 answers the figures of the unit (optionally a grade or class of a school with `grade`/`class`);
 `GET stats/children` the same for each child unit (or grade, or class). Definitions are in
-`safecampus.stats.figures` and on the statistics pages.
+`safecampus.training_stats.figures` and on the statistics pages.
 """
 
 # No `from __future__ import annotations`: ninja reads these annotations at runtime.

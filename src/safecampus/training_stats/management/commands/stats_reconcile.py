@@ -9,7 +9,7 @@ from typing import Any
 from django.core.management.base import CommandParser
 
 from safecampus.core.rollups.alias import ReconcileAlias
-from safecampus.stats import targets
+from safecampus.training_stats import targets
 
 
 class Command(ReconcileAlias):
