@@ -117,6 +117,24 @@ def _notification() -> int:
     return note.pk
 
 
+def _job() -> int:
+    """A finished background document of demo-c1-k1-s1's principal (its owner only may read it)."""
+    from django.core.files.base import ContentFile
+
+    from safecampus.core.job_models import JobStatus, RenderJob
+
+    principal, school = User.objects.get(username="demo_principal"), Unit.objects.get(code=K1_S1)
+    job = RenderJob.objects.filter(owner=principal).first()
+    if job is None:
+        job = RenderJob(
+            owner=principal, unit=school, unit_path=school.path, kind="roster.slips", title="登录条 · 样本",
+            status=JobStatus.DONE, progress=100, filename="sample.pdf",
+        )  # fmt: skip
+        job.file.save("sample.pdf", ContentFile(b"%PDF-1.4 sample"), save=False)
+        job.save()
+    return job.pk
+
+
 def _first(qs) -> Callable[[], int]:
     """The first row of a demo-c1-k1-s1 roster queryset (see `roster_sample`)."""
 
@@ -163,6 +181,8 @@ PARAM_SAMPLES: dict[str, Callable[[], object]] = {
     # supervision (tests/supervision/samples.py): a listed major hazard of demo-c1-k1-s1 with a letter
     "listing_id": supervision.listing_id,
     "letter_id": supervision.letter_id,
+    # background documents (core.render_jobs): a finished job of demo_principal
+    "job_id": _job,
 }
 # Path segment before a generic parameter (`units/{id}`) → sample.
 SEGMENT_SAMPLES: dict[str, Callable[[], object]] = {
