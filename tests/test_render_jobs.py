@@ -128,5 +128,11 @@ def test_api_start_and_poll(batch, school, school_admin, outsider, api_client_fo
     assert file.status_code == 200 and b"".join(file.streaming_content).startswith(b"%PDF")
     assert api_client_for(outsider).get(polled["file_url"]).status_code == 404
     assert api_client_for(outsider).get(f"/api/v1/jobs/{body['id']}").status_code == 404
+    outsider_start = api_client_for(outsider).post(
+        "/api/v1/jobs",
+        {"kind": "roster.slips", "unit": school.code, "params": {"batch": str(batch.pk)}},
+        content_type="application/json",
+    )
+    assert outsider_start.status_code == 404 and RenderJob.objects.count() == 1
     bad = api.post("/api/v1/jobs", {"kind": "nope", "unit": school.code}, content_type="application/json")
     assert bad.status_code == 400 and bad.json()["detail"] == "This document cannot be prepared."

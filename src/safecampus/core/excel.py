@@ -186,12 +186,13 @@ def export_filename(kind: str, unit_code: str) -> str:
     return f"{kind}-{unit_code}-{timezone.localdate().isoformat()}.xlsx"
 
 
-def attachment(filename: str) -> str:
-    """A Content-Disposition value that survives non-ASCII names (RFC 6266)."""
+def attachment(filename: str, disposition: str = "attachment") -> str:
+    """A Content-Disposition value (`attachment` or `inline`) that survives non-ASCII names
+    (RFC 6266)."""
     ascii_name = filename.encode("ascii", "replace").decode().replace("?", "_").replace('"', "_")
     if ascii_name == filename:
-        return f'attachment; filename="{filename}"'
-    return f"attachment; filename*=UTF-8''{quote(filename)}; filename=\"{ascii_name}\""
+        return f'{disposition}; filename="{filename}"'
+    return f"{disposition}; filename*=UTF-8''{quote(filename)}; filename=\"{ascii_name}\""
 
 
 def xlsx_response(filename: str, sheets: Iterable[Sheet]) -> StreamingHttpResponse:

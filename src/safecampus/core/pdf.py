@@ -40,10 +40,7 @@ def pdf_response(
 ) -> HttpResponse:
     """A PDF answer: shown in the browser, or downloaded; `private` forbids any cache to keep it."""
     response = HttpResponse(data, content_type=PDF)
-    disposition = attachment(filename)
-    response["Content-Disposition"] = (
-        disposition if download else disposition.replace("attachment", "inline", 1)
-    )
+    response["Content-Disposition"] = attachment(filename, "attachment" if download else "inline")
     if private:
         response["Cache-Control"] = "private, no-store"
     return response
