@@ -518,3 +518,17 @@ def test_a_tokens_last_use_is_recorded_at_most_every_five_minutes(county, api_cl
     ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now() - dt.timedelta(minutes=6))
     client.get("/api/v1/me")
     assert ApiToken.objects.get(pk=token.pk).last_used_at > first
+
+
+def test_a_malformed_upload_is_a_clear_400_not_a_500(api_client_for, principal):
+    """Part headers over Django's limit (found by schemathesis): the parser's error is answered."""
+    boundary = "b0undary"
+    body = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="photos"; filename="a.jpg"\r\n'
+        f"X-Long: {'x' * 2000}\r\n\r\nxx\r\n--{boundary}--\r\n"
+    ).encode()
+    resp = api_client_for(principal).generic(
+        "POST", "/api/v1/hazards/1/photos", body, content_type=f"multipart/form-data; boundary={boundary}"
+    )
+    assert resp.status_code == 400
+    assert resp.json()["detail"] == "The uploaded form could not be read. Please choose the files again."

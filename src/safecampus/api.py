@@ -18,6 +18,7 @@ from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from django.urls import URLPattern
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -182,6 +183,12 @@ def _invalid_input(request: HttpRequest, exc: NinjaValidationError) -> HttpRespo
 @api.exception_handler(DjangoValidationError)
 def _django_invalid(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
     return _error(request, 400, " ".join(str(m) for m in exc.messages))
+
+
+@api.exception_handler(MultiPartParserError)
+def _bad_multipart(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
+    """A form upload whose body cannot be parsed (malformed parts, oversized part headers)."""
+    return _error(request, 400, _("The uploaded form could not be read. Please choose the files again."))
 
 
 @api.exception_handler(IntegrityError)
