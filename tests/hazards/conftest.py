@@ -13,6 +13,7 @@ from PIL import Image
 
 from safecampus.accounts.models import User
 from safecampus.core.models import Unit
+from safecampus.hazards import counting
 from safecampus.hazards.models import Grade, Hazard, HazardPhoto, PhotoStage, Status
 
 
@@ -78,7 +79,7 @@ PATH = {
 @pytest.fixture
 def make_hazard(demo, school: Unit, finder: User, rectifier: User) -> Callable[..., Hazard]:
     """A hazard at the demo school in `status`, with the facts that status implies (written
-    directly: the loop itself is tested through the services)."""
+    directly, and counted in the statistics: the loop itself is tested through the services)."""
 
     def make(status: str = Status.REPORTED, grade: str = Grade.GENERAL, **extra) -> Hazard:
         now = timezone.now()
@@ -98,6 +99,7 @@ def make_hazard(demo, school: Unit, finder: User, rectifier: User) -> Callable[.
         for key, value in extra.items():
             setattr(hazard, key, value)
         hazard.save()
+        counting.changed(None, hazard)  # counted as the services count it
         if "submit" in steps:
             photo = HazardPhoto(hazard=hazard, stage=PhotoStage.EVIDENCE, width=1, height=1)
             photo.set_unit(school)

@@ -17,7 +17,9 @@ def test_list_prints_name_cell_table_and_counters(demo, capsys):
     assert main(["rollups", "list"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines == [
+        "hazard_totals\thazards_hazardtotalcell\thazards,on_spot,due,on_time,closures",
         "hazards\thazards_hazardcell\thazards,on_spot,due,on_time,closures",
+        "risks\trisks_riskcell\tpoints",
         "training\tstats_statcell\tlearning_ms,participants,takings,completions,passes",
         "training_targets\tstats_targetcell\tpeople",
     ]

@@ -28,6 +28,25 @@ RANK_PARAM = "units_page"
 SEARCH_PARAM = "school_q"
 
 
+class CountedPaginator(Paginator):
+    """A paginator told its total (from roll-up cells) instead of counting an area's rows."""
+
+    def __init__(self, object_list: Any, per_page: int, total: int) -> None:
+        super().__init__(object_list, per_page)
+        self.total = total
+
+    @property
+    def count(self) -> int:  # type: ignore[override]
+        return self.total
+
+
+def paginator(object_list: Any, per_page: int, total: int | None = None) -> Paginator:
+    """A paginator of `object_list`, counting it only when `total` is not known already."""
+    return (
+        Paginator(object_list, per_page) if total is None else CountedPaginator(object_list, per_page, total)
+    )
+
+
 @dataclass
 class Ranked:
     page: Page  # object_list: the rows of this page, each a dict with "unit"

@@ -224,5 +224,7 @@ def generate_pages_data(root: Unit, density: Density, *, seed: int = 2026,
 
 def _rebuild_hazard_cells() -> None:
     from safecampus.hazards import recount
+    from safecampus.risks.counts import RISKS
 
     recount.rebuild()
+    RISKS.rebuild()

@@ -59,6 +59,6 @@ def contributions(h: Any) -> list[Change]:
 
 def changed(before: Any | None, after: Any) -> None:
     """Record the difference `after` − `before` as deltas (same transaction)."""
-    from .rollup import HAZARDS
+    from . import rollup
 
-    HAZARDS.changed(before, after)
+    rollup.changed(before, after)

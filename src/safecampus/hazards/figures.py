@@ -24,8 +24,8 @@ from django.utils import timezone
 
 from safecampus.core.rollups import STEP, ratio
 
-from .models import OPEN_STATUSES, RUNNING_STATUSES, Hazard, Status
-from .rollup import HAZARDS
+from .models import OPEN_STATUSES, RUNNING_STATUSES, Grade, Hazard, Status
+from .rollup import HAZARD_TOTALS, HAZARDS
 
 OPEN = {s.value for s in OPEN_STATUSES}
 
@@ -127,9 +127,15 @@ Rows = dict[tuple, dict[str, int]]  # (unit_id, *group, status) → counters
 
 
 def _rows(units: list[Any], window: Window, group: tuple[str, ...]) -> Rows:
-    """Counters per unit, `group` dimensions and status: the cells plus pending deltas."""
-    found = HAZARDS.read([(u.pk, 0, 0) for u in units], {u.pk: u.path for u in units},
-                         group=(*group, "status"), **window.cells())  # fmt: skip
+    """Counters per unit, `group` dimensions and status: the cells plus pending deltas — from the
+    coarse cells (month, grade, status) whenever the window and the grouping allow."""
+    coarse = not (window.category or window.source) and set(group) <= {"month", "grade"}
+    found = (HAZARD_TOTALS if coarse else HAZARDS).read(
+        [(u.pk, 0, 0) for u in units],
+        {u.pk: u.path for u in units},
+        group=(*group, "status"),
+        **window.cells(),
+    )
     return {(unit_id, *rest): counts for (unit_id, _g, _k, *rest), counts in found.items()}
 
 
@@ -169,6 +175,21 @@ def summaries(units: list[Any], window: Window, today: dt.date | None = None) ->
     return out
 
 
+def area_summaries(units: list[Any], today: dt.date | None = None) -> dict[int, tuple[Summary, Summary]]:
+    """(all hazards, major hazards) of each unit (units of one depth): one grouped read of the
+    coarse cells and one overdue query."""
+    out = {u.pk: (Summary(), Summary()) for u in units}
+    for (unit_id, grade, status), counts in _rows(units, Window(), ("grade",)).items():
+        every, major = out[unit_id]
+        every.add(status, counts)
+        if grade == Grade.MAJOR:
+            major.add(status, counts)
+    late = overdue([u.path for u in units], Window(), today)
+    for u in units:
+        out[u.pk][0].overdue = late[u.path]
+    return out
+
+
 @dataclass
 class Breakdown:
     totals: Summary
@@ -180,15 +201,17 @@ class Breakdown:
 
 def breakdown(unit: Any, window: Window, today: dt.date | None = None) -> Breakdown:
     """Totals of a unit and its summaries by grade, category, source and month."""
-    rows = _rows([unit], window, ("month", "grade", "category", "source"))
     parts: dict[str, dict] = {name: defaultdict(Summary) for name in ("grade", "category", "source", "month")}
     totals = Summary()
-    for (_unit, month, grade, category, source, status), counts in rows.items():
+    # one small grouped read per dimension (the database sums; Python sees a few rows each)
+    for (_unit, month, grade, status), counts in _rows([unit], window, ("month", "grade")).items():
         totals.add(status, counts)
-        for name, value in (("grade", grade), ("category", category), ("source", source)):
-            parts[name][value].add(status, counts)
+        parts["grade"][grade].add(status, counts)
         # a closure is counted in the month it happened, the rest in the month of reporting
         parts["month"][month].add(status, counts)
+    for name in ("category", "source"):
+        for (_unit, value, status), counts in _rows([unit], window, (name,)).items():
+            parts[name][value].add(status, counts)
     totals.overdue = overdue([unit.path], window, today)[unit.path]
     return Breakdown(
         totals,

@@ -92,15 +92,33 @@ def area_figures(units: list[Unit], today: dt.date | None = None) -> list[dict[s
     """Open, overdue, open major and closed hazards of each unit's subtree (units of one depth):
     the statistics' cells plus pending deltas and one indexed overdue query, never a scan of the
     area's hazards."""
+    from .figures import area_summaries
+
+    found = area_summaries(units, today)
+    return [
+        {"unit": u, "open": every.open, "overdue": every.overdue or 0,
+         "major": major.open, "closed": every.closed, "reported": every.reported}
+        for u in units
+        for every, major in [found[u.pk]]
+    ]  # fmt: skip
+
+
+def area_total(unit: Unit, filters: Filters) -> int | None:
+    """How many hazards a bureau's ledger lists, from the cells — None when a filter (overdue,
+    text) needs the hazards themselves. (Whoever reads a bureau's ledger reads its whole subtree.)"""
     from .figures import Window, summaries
 
-    every = summaries(units, Window(), today)
-    major = summaries(units, Window(grade=Grade.MAJOR), today)
-    return [
-        {"unit": u, "open": every[u.pk].open, "overdue": every[u.pk].overdue or 0,
-         "major": major[u.pk].open, "closed": every[u.pk].closed, "reported": every[u.pk].reported}
-        for u in units
-    ]  # fmt: skip
+    if filters.overdue or filters.q:
+        return None
+    month = int(filters.month.replace("-", "")) if filters.month else None
+    window = Window(start=month, end=month, grade=filters.grade or None, category=filters.category or None,
+                    source=filters.source or None)  # fmt: skip
+    summary = summaries([unit], window)[unit.pk]
+    if filters.status == "open":
+        return summary.open
+    if filters.status:
+        return summary.by_status.get(filters.status, 0)
+    return summary.reported
 
 
 def worst_first(row: dict[str, Any]) -> tuple[int, int, int]:

@@ -46,7 +46,8 @@ def ledger_page(request: HttpRequest, unit_id: int) -> HttpResponse:
     today = timezone.localdate()
     filters = ledger.Filters.from_query(request.GET)
     qs = ledger.ledger(request.user, unit, filters, today)
-    page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
+    total = None if unit.kind == UnitKind.SCHOOL else ledger.area_total(unit, filters)
+    page = ranking.paginator(qs, PER_PAGE, total).get_page(request.GET.get("page"))
     if unit.kind == UnitKind.SCHOOL:
         counts = queries.in_unit(request.user, unit).aggregate(
             open=Count("pk", filter=Q(status__in=ledger.OPEN_STATUSES)),

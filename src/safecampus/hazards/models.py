@@ -150,7 +150,13 @@ class Hazard(ScopedModel):
         ]
         indexes = [
             models.Index(fields=["unit_path", "status"]),
-            models.Index(fields=["status", "deadline"]),
+            # Overdue counts and the escalated queue answer from the index alone (PostgreSQL)
+            models.Index(
+                fields=["status", "deadline"], include=["unit_path", "grade"], name="hazard_status_deadline"
+            ),
+            models.Index(
+                fields=["escalation", "status"], include=["unit_path"], name="hazard_escalation_status"
+            ),
             models.Index(fields=["rectifier", "status"]),
         ]
 
@@ -225,4 +231,4 @@ class PendingPhoto(models.Model):
         return f"{self.client_id} {self.kind} #{self.pk}"
 
 
-from .stats_models import HazardCell, HazardDelta  # noqa: E402,F401  (statistics of the loop)
+from .stats_models import HazardCell, HazardDelta, HazardTotalCell, HazardTotalDelta  # noqa: E402,F401  (statistics of the loop)

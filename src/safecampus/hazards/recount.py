@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from safecampus.core.rollups.recount import Drift
 
-from .rollup import HAZARDS
+from .rollup import HAZARD_TOTALS, HAZARDS
 
 
 def reconcile() -> Drift:
-    """Fold what is pending, then compare every cell with the recount from the hazards."""
-    return HAZARDS.reconcile()
+    """Fold what is pending, then compare every cell (fine and coarse) with the recount from the
+    hazards."""
+    fine = HAZARDS.reconcile()
+    coarse = HAZARD_TOTALS.reconcile()
+    return fine if not fine.clean or coarse.clean else coarse
 
 
 def rebuild() -> None:
     """Replace every cell by the recount."""
     HAZARDS.rebuild()
+    HAZARD_TOTALS.rebuild()

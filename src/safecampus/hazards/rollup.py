@@ -18,9 +18,10 @@ from safecampus.core.rollups import Rollup, register
 
 from .counting import contributions
 from .models import Hazard, Resolution, Status
-from .stats_models import COUNTERS, KEY, HazardCell, HazardDelta
+from .stats_models import COUNTERS, KEY, TOTAL_KEY, HazardCell, HazardDelta, HazardTotalCell, HazardTotalDelta
 
 GROUP = ("unit_path", "unit_id", "month", "grade", "category", "source", "status")
+TOTAL_GROUP = ("unit_path", "unit_id", *TOTAL_KEY)
 
 
 def _month(field_name: str) -> object:
@@ -28,9 +29,9 @@ def _month(field_name: str) -> object:
     return ExtractYear(field_name, tzinfo=tz) * 100 + ExtractMonth(field_name, tzinfo=tz)
 
 
-def facts(under: str | None) -> list[QuerySet]:
-    """Each school's hazards by report month, grade, category, source and status, and their
-    closures by the month of closure (counted in the closed rows)."""
+def facts(under: str | None, group: tuple[str, ...] = GROUP) -> list[QuerySet]:
+    """Each school's hazards by report month, grade, category, source and status (or the
+    columns of `group`), and their closures by the month of closure (counted in the closed rows)."""
     hazards = Hazard.objects.filter(unit_path__startswith=under) if under else Hazard.objects.all()
     closed = Q(status=Status.CLOSED)
     due = closed & Q(deadline__isnull=False) & ~Q(resolution=Resolution.ON_SPOT)
@@ -40,7 +41,7 @@ def facts(under: str | None) -> list[QuerySet]:
             month=_month("reported_at"),
             submitted_on=TruncDate("submitted_at", tzinfo=timezone.get_default_timezone()),
         )
-        .values(*GROUP)
+        .values(*group)
         .annotate(
             hazards=Count("id"),
             on_spot=Count("id", filter=closed & Q(resolution=Resolution.ON_SPOT)),
@@ -53,7 +54,7 @@ def facts(under: str | None) -> list[QuerySet]:
     by_closure = (
         hazards.filter(closed, closed_at__isnull=False)
         .annotate(month=_month("closed_at"))
-        .values(*GROUP)
+        .values(*group)
         .annotate(hazards=zero, on_spot=zero, due=zero, on_time=zero, closures=Count("id"))
         .order_by()
     )
@@ -74,6 +75,34 @@ HAZARDS = register(
 )
 
 
+def total_contributions(h: object) -> list:
+    """A hazard's contribution to the coarse cells: its fine contribution without category and
+    source."""
+    drop = (KEY.index("category"), KEY.index("source"))
+    return [(node, tuple(v for i, v in enumerate(key) if i not in drop), counts)
+            for node, key, counts in contributions(h)]  # fmt: skip
+
+
+HAZARD_TOTALS = register(
+    Rollup(
+        name="hazard_totals",
+        label="hazard totals by month, grade and status",
+        cell=HazardTotalCell,
+        delta=HazardTotalDelta,
+        keys=tuple(TOTAL_KEY),
+        counters=tuple(COUNTERS),
+        facts=lambda under: facts(under, TOTAL_GROUP),
+        contributions=total_contributions,
+    )
+)
+
+
+def changed(before: object | None, after: object | None) -> None:
+    """Record a hazard's change in both roll-ups (same transaction)."""
+    HAZARDS.changed(before, after)
+    HAZARD_TOTALS.changed(before, after)
+
+
 def apply_pending(batch: int = 5000) -> int:
     """Fold every pending delta into the cells; returns how many were folded."""
-    return HAZARDS.fold(batch)
+    return HAZARDS.fold(batch) + HAZARD_TOTALS.fold(batch)

@@ -59,3 +59,44 @@ class HazardCell(HazardCounters):
 
     def __str__(self) -> str:
         return f"{self.unit_id} {self.month} {self.status}"
+
+
+# The coarse roll-up (`hazard_totals`): the same counters by report month, grade and status only,
+# for the pages that count whole units (hubs, rankings of child units) without reading every
+# category and source of every month.
+TOTAL_KEY = ["month", "grade", "status"]
+
+
+class HazardTotalCounters(models.Model):
+    month = models.IntegerField()  # YYYYMM
+    grade = models.CharField(max_length=8)
+    status = models.CharField(max_length=12)
+    hazards = models.IntegerField(default=0)
+    on_spot = models.IntegerField(default=0)
+    due = models.IntegerField(default=0)
+    on_time = models.IntegerField(default=0)
+    closures = models.IntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class HazardTotalDelta(HazardTotalCounters):
+    unit_id = models.IntegerField()
+    unit_path = models.CharField(max_length=255)
+
+    class Meta:
+        indexes = [models.Index(fields=["unit_path"])]
+
+    def __str__(self) -> str:
+        return f"hazard total delta {self.pk}"
+
+
+class HazardTotalCell(HazardTotalCounters):
+    unit_id = models.IntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["unit_id", *TOTAL_KEY], name="uniq_hazard_total_cell")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.month} {self.grade} {self.status}"

@@ -282,3 +282,6 @@ class PlanArea(ScopedModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+from .counts import RiskCell, RiskDelta  # noqa: E402,F401  (the risk points counted per unit)

@@ -72,6 +72,16 @@ def full_view(user: Any, unit: Unit) -> bool:
     return holds_at(user, Perm.VIEW_RISKS, unit, bureau=False)
 
 
+def full_view_below(user: Any, unit: Unit) -> bool:
+    """Does the user read some points under `unit` in full (a school membership there, or a
+    superuser), beyond what schools report upward?"""
+    if access.is_root(user):
+        return True
+    return any(
+        m.unit.path.startswith(unit.path) for m in access.memberships(user, Perm.VIEW_RISKS, bureau=False)
+    )
+
+
 def unit_for(user: Any, unit_id: int) -> Unit:
     """Any unit where the user may view risks (bureau views read the reported points)."""
     unit = Unit.objects.filter(pk=unit_id, is_active=True).first()
@@ -169,30 +179,41 @@ class SchoolRow:
 
 def child_counts(user: Any, unit: Unit) -> list[dict[str, Any]]:
     """Each child unit of a bureau unit with its subtree's reported points counted by level
-    (`n_<level>`, `total`, `worst`): one query grouped by the child's path prefix."""
-    from django.db.models import Count
-    from django.db.models.functions import Substr
-
+    (`n_<level>`, `total`, `worst`): one grouped read of the `risks` roll-up's cells. (A bureau
+    reader reads every reported point of the subtree: the access rule's bureau part.)"""
     from safecampus.core.ranking import child_units
 
+    from . import counts
+
     children = child_units(unit)
-    counts = {f"n_{lv}": Count("pk", filter=Q(level=lv)) for lv in LEVEL_ORDER}
-    grouped = (
-        RiskPoint.objects.visible_to(user)
-        .filter(unit_path__startswith=unit.path)
-        .filter(reported_q(unit))
-        .annotate(prefix=Substr("unit_path", 1, len(unit.path) + Unit.steplen))
-        .values("prefix")
-        .annotate(total=Count("pk"), **counts)
-        .order_by()
-    )
-    found = {r["prefix"]: r for r in grouped}
+    found = counts.read(children, where={"status": Status.CONFIRMED, "level": reported_levels(unit)},
+                        group=("level",))  # fmt: skip
     rows = []
     for child in children:
-        row = {"unit": child, "total": 0, **dict.fromkeys(counts, 0), **found.get(child.path, {})}
+        row: dict[str, Any] = {
+            "unit": child,
+            **{f"n_{lv}": found.get((child.pk, lv), 0) for lv in LEVEL_ORDER},
+        }
+        row["total"] = sum(row[f"n_{lv}"] for lv in LEVEL_ORDER)
         row["worst"] = max((n for lv, n in LEVEL_ORDER.items() if row[f"n_{lv}"]), default=0)
         rows.append(row)
     return rows
+
+
+def reported_total(unit: Unit, filters: Filters) -> int | None:
+    """How many points a bureau's reported ledger lists, from the cells — None when a filter
+    (control level, post, text) needs the points themselves."""
+    from . import counts
+
+    if filters.control_level or filters.post or filters.q:
+        return None
+    levels = [lv for lv in reported_levels(unit) if not filters.level or lv == filters.level]
+    if filters.status and filters.status != Status.CONFIRMED:
+        return 0
+    where: dict[str, Any] = {"status": Status.CONFIRMED, "level": levels}
+    if filters.category:
+        where["category"] = filters.category
+    return counts.read([unit], where=where).get((unit.pk,), 0)
 
 
 def school_rows(rows: list[dict[str, Any]]) -> list[SchoolRow]:

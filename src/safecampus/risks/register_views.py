@@ -9,7 +9,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -72,7 +71,8 @@ def bureau(request: HttpRequest, unit_id: int) -> HttpResponse:
         return redirect("risks:ledger", unit.pk)
     filters = queries.Filters.from_query(request.GET)
     points = queries.ledger(request.user, unit, filters)
-    page = Paginator(points, 50).get_page(request.GET.get("page"))
+    total = queries.reported_total(unit, filters) if not queries.full_view_below(request.user, unit) else None
+    page = ranking.paginator(points, 50, total).get_page(request.GET.get("page"))
     ranked = ranking.rank(
         request, queries.child_counts(request.user, unit), lambda r: (r["worst"], r["total"])
     )

@@ -21,6 +21,7 @@ from safecampus.core.models import Unit
 from safecampus.core.roles import Perm
 from safecampus.core.scoping import has_perm_at, require
 
+from . import counts
 from .grading import RiskPolicy, risk_policy_for
 from .models import GradingReason, Level, RiskPoint, Status
 from .services import _apply_grade, _history, has_plan
@@ -122,7 +123,7 @@ def apply(unit: Unit, *, actor: Any, expected: list[int] | None = None) -> list[
         policy = policies.get(point.unit_id) or risk_policy_for(point.unit)
         policies[point.unit_id] = policy
         grade = policy.grade(point.method, point.factors())
-        before = point.snapshot()
+        before, counted = point.snapshot(), counts.state(point)
         previous = point.level
         _apply_grade(point, grade, policy)
         if point.status == Status.CONFIRMED:
@@ -132,6 +133,7 @@ def apply(unit: Unit, *, actor: Any, expected: list[int] | None = None) -> list[
             elif previous != point.level:
                 point.review_date = policy.review_date(point.level)
         point.save()
+        counts.changed(counted, point)
         _history(point, grade, actor=actor, reason=GradingReason.POLICY, previous=previous)
         audit.record(actor, "risk.policy_regraded", point, before=before, after=point.snapshot())
     audit.record(

@@ -18,6 +18,7 @@ from safecampus.core.models import Membership, Unit, UnitKind
 from safecampus.core.roles import Perm
 from safecampus.core.scoping import require
 
+from . import counts
 from .grading import Grade, RiskPolicy, risk_policy_for
 from .models import (
     Category,
@@ -215,6 +216,7 @@ def create_point(unit: Unit, *, actor: Any, method: Any, factors: dict[str, Any]
         point.control_level = policy.control_level.get(grade.level, ControlLevel.POST)
     _apply_grade(point, grade, policy)
     point.save()
+    counts.changed(None, point)
     _history(point, grade, actor=actor, reason=GradingReason.IDENTIFIED)
     audit.record(actor, "risk.identified", point, after=point.snapshot())
     return point
@@ -240,9 +242,11 @@ def update_point(point: RiskPoint, *, actor: Any, **fields: Any) -> RiskPoint:
     changed = {k: v for k, v in values.items() if getattr(point, k) != v}
     if not changed:
         return point
+    counted = counts.state(point)
     for key, value in changed.items():
         setattr(point, key, value)
     point.save()
+    counts.changed(counted, point)
     audit.record(actor, "risk.updated", point, before=before, after=point.snapshot())
     return point
 
@@ -262,12 +266,13 @@ def grade_point(point: RiskPoint, *, actor: Any, method: Any, factors: dict[str,
     grade = policy.grade(method, factors)
     if point.status == Status.CONFIRMED and grade.level == Level.MAJOR and not has_plan(point):
         raise Invalid(_("A major risk needs a control plan first."), field="method")
-    before = point.snapshot()
+    before, counted = point.snapshot(), counts.state(point)
     previous = point.level
     _apply_grade(point, grade, policy)
     if point.status == Status.CONFIRMED and previous != point.level:
         point.review_date = policy.review_date(point.level)
     point.save()
+    counts.changed(counted, point)
     _history(point, grade, actor=actor, reason=GradingReason.REGRADED, previous=previous)
     audit.record(actor, "risk.graded", point, before=before, after=point.snapshot())
     return point
@@ -293,7 +298,7 @@ def change_status(point: RiskPoint, action: str, *, actor: Any) -> RiskPoint:
     if target == Status.CONFIRMED and point.level == Level.MAJOR and not has_plan(point):
         raise Invalid(_("A major risk needs a control plan (measures, responsible person, review date) "
                         "before it can be confirmed."))  # fmt: skip
-    before = point.snapshot()
+    before, counted = point.snapshot(), counts.state(point)
     updates: dict[str, Any] = {"status": target}
     if target == Status.CONFIRMED:
         updates["confirmed_at"] = timezone.now()
@@ -302,6 +307,7 @@ def change_status(point: RiskPoint, action: str, *, actor: Any) -> RiskPoint:
     if not moved:  # pragma: no cover - the row is locked above
         raise Conflict(_("The risk point changed meanwhile; please reload."))
     point.refresh_from_db()
+    counts.changed(counted, point)
     audit.record(actor, VERBS[action], point, before=before, after=point.snapshot())
     return point
 

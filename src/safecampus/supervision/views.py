@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -64,7 +65,8 @@ def area_lists(user: Any, unit: Unit) -> dict[str, Any]:
     def area(model: Any) -> Any:
         return summary.in_area(user, model, unit).select_related("unit", "bureau")
 
-    letters = area(Letter).prefetch_related("hazards")
+    # the letters' hazards as the lists show them: their numbers (from the id) only
+    letters = area(Letter).prefetch_related(Prefetch("hazards", Hazard.objects.only("id")))
     listed = area(ListedSupervision).filter(status=ListingStatus.LISTED)
     return {
         "listings": with_days_left(listed.select_related("hazard").order_by("deadline", "id")[:RECENT]),
