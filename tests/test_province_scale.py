@@ -45,8 +45,10 @@ def many_schools(county_unit) -> list[Unit]:
     Hazard.objects.bulk_create(hazards)
     RiskPoint.objects.bulk_create(points)
     from safecampus.hazards import recount
+    from safecampus.risks.counts import RISKS
 
     recount.rebuild()  # written in bulk: the statistics' cells recounted from the hazards
+    RISKS.rebuild()  # and the risk points' cells
     return schools
 
 
