@@ -21,17 +21,33 @@ KEY = ["month", "grade", "category", "source", "status"]
 CELL_KEY = ["unit_id", *KEY]
 
 
-class HazardCounters(models.Model):
+# The coarse roll-up (`hazard_totals`): the same counters by report month, grade and status only,
+# for the pages that count whole units (hubs, rankings of child units) without reading every
+# category and source of every month.
+TOTAL_KEY = ["month", "grade", "status"]
+
+
+class HazardTotalCounters(models.Model):
+    """The coarse keys and the counters both roll-ups share."""
+
     month = models.IntegerField()  # YYYYMM
     grade = models.CharField(max_length=8)
-    category = models.CharField(max_length=16)
-    source = models.CharField(max_length=20)
     status = models.CharField(max_length=12)
     hazards = models.IntegerField(default=0)
     on_spot = models.IntegerField(default=0)
     due = models.IntegerField(default=0)
     on_time = models.IntegerField(default=0)
     closures = models.IntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class HazardCounters(HazardTotalCounters):
+    """The fine cells' keys: the coarse ones and the category and source."""
+
+    category = models.CharField(max_length=16)
+    source = models.CharField(max_length=20)
 
     class Meta:
         abstract = True
@@ -59,26 +75,6 @@ class HazardCell(HazardCounters):
 
     def __str__(self) -> str:
         return f"{self.unit_id} {self.month} {self.status}"
-
-
-# The coarse roll-up (`hazard_totals`): the same counters by report month, grade and status only,
-# for the pages that count whole units (hubs, rankings of child units) without reading every
-# category and source of every month.
-TOTAL_KEY = ["month", "grade", "status"]
-
-
-class HazardTotalCounters(models.Model):
-    month = models.IntegerField()  # YYYYMM
-    grade = models.CharField(max_length=8)
-    status = models.CharField(max_length=12)
-    hazards = models.IntegerField(default=0)
-    on_spot = models.IntegerField(default=0)
-    due = models.IntegerField(default=0)
-    on_time = models.IntegerField(default=0)
-    closures = models.IntegerField(default=0)
-
-    class Meta:
-        abstract = True
 
 
 class HazardTotalDelta(HazardTotalCounters):
