@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.db import connection
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import redirect, render
 from django.template import loader
@@ -50,11 +51,11 @@ def home(request: HttpRequest) -> HttpResponse:
         context.update(
             unit=unit,
             ancestors=list(unit.get_ancestors()),
-            counts={
-                "schools": units.filter(kind=UnitKind.SCHOOL, is_active=True).count(),
-                "counties": units.filter(kind=UnitKind.COUNTY, is_active=True).count(),
-                "units": units.count(),
-            },
+            counts=units.aggregate(
+                schools=Count("pk", filter=Q(kind=UnitKind.SCHOOL, is_active=True)),
+                counties=Count("pk", filter=Q(kind=UnitKind.COUNTY, is_active=True)),
+                units=Count("pk"),
+            ),
             can_manage_units=has_perm_at(user, Perm.MANAGE_UNITS, unit),
             can_manage_users=has_perm_at(user, Perm.MANAGE_USERS, unit),
             recent=(

@@ -22,6 +22,7 @@ from . import queries, summary
 from .models import Interview, Letter, LetterStatus, ListedSupervision, ListingStatus, Sanction
 
 RECENT = 50
+AREA_RECENT = 15  # a bureau's overview shows the nearest few of each list, with the totals
 
 
 def crumbs(unit: Unit | None = None, *extra: dict) -> list[dict]:
@@ -58,9 +59,10 @@ def choose_school(request: HttpRequest, action: str, title: str, **hidden: str) 
     })  # fmt: skip
 
 
-def area_lists(user: Any, unit: Unit) -> dict[str, Any]:
+def area_lists(user: Any, unit: Unit, recent: int = RECENT) -> dict[str, Any]:
     """What is going on in `unit`'s area (or at the school): active listings, open letters,
-    replies to review, recent interviews and sanctions."""
+    replies to review, recent interviews and sanctions — the `recent` first of each, with the
+    totals of the two lists that count (listed hazards, open letters)."""
 
     def area(model: Any) -> Any:
         return summary.in_area(user, model, unit).select_related("unit", "bureau")
@@ -68,13 +70,15 @@ def area_lists(user: Any, unit: Unit) -> dict[str, Any]:
     # the letters' hazards as the lists show them: their numbers (from the id) only
     letters = area(Letter).prefetch_related(Prefetch("hazards", Hazard.objects.only("id")))
     listed = area(ListedSupervision).filter(status=ListingStatus.LISTED)
+    open_letters = letters.exclude(status=LetterStatus.CLOSED)
     return {
-        "listings": with_days_left(listed.select_related("hazard").order_by("deadline", "id")[:RECENT]),
+        "listings": with_days_left(listed.select_related("hazard").order_by("deadline", "id")[:recent]),
         "listings_total": listed.count(),
-        "open_letters": list(letters.exclude(status=LetterStatus.CLOSED).order_by("deadline")[:RECENT]),
-        "closed_letters": list(letters.filter(status=LetterStatus.CLOSED)[:RECENT]),
-        "interviews": list(area(Interview).select_related("hazard")[:RECENT]),
-        "sanctions": list(area(Sanction).select_related("hazard")[:RECENT]),
+        "open_letters": list(open_letters.order_by("deadline")[:recent]),
+        "open_letters_total": summary.in_area(user, Letter, unit).exclude(status=LetterStatus.CLOSED).count(),
+        "closed_letters": list(letters.filter(status=LetterStatus.CLOSED)[:recent]),
+        "interviews": list(area(Interview).select_related("hazard")[:recent]),
+        "sanctions": list(area(Sanction).select_related("hazard")[:recent]),
         "today": timezone.localdate(),
     }
 
@@ -118,7 +122,7 @@ def overview(request: HttpRequest, unit_id: int) -> HttpResponse:
             **ranking.search_context(request, request.user, unit, ranking.link_to("supervision:school")),
             "children": children.order_by("path"),
             "breadcrumbs": crumbs(unit),
-            **area_lists(request.user, unit),
+            **area_lists(request.user, unit, AREA_RECENT),
         },
     )
 

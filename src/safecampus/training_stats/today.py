@@ -18,6 +18,11 @@ from .pages import Ask, resolve_query
 
 
 def _ask(user: Any) -> Ask | None:
+    """The bureau's own statistics question (its unit, latest campaign), once per `cards_for`."""
+    return today.shared(f"training.ask.{user.pk}", lambda: _resolve(user))
+
+
+def _resolve(user: Any) -> Ask | None:
     unit = access.home_unit(user, Perm.VIEW_TRAINING)
     if unit is None or not unit.is_bureau:
         return None
