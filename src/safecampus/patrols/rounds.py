@@ -115,7 +115,9 @@ def ensure_all(day: dt.date, *, chunk: int = CHUNK) -> int:
 # ------------------------------------------------------------------------------------------
 
 
-def recompute(rounds: Sequence[PatrolRound], *, now: dt.datetime | None = None) -> list[PatrolRound]:
+def recompute(
+    rounds: Sequence[PatrolRound], *, now: dt.datetime | None = None, nums: rules.Numbers | None = None
+) -> list[PatrolRound]:
     """Derive each round's status and flags from its scans and write those that changed (in bulk;
     the roll-up follows). Returns the rounds whose status changed. Call inside a transaction."""
     if not rounds:
@@ -133,7 +135,7 @@ def recompute(rounds: Sequence[PatrolRound], *, now: dt.datetime | None = None) 
         "round_id", "checkpoint_id", "at"
     ):
         hits[rid].append(rules.Hit(cid, at))
-    nums = rules.default_numbers()
+    nums = nums or rules.default_numbers()
     changed, moved, changes = [], [], []
     for rnd in rounds:
         route = routes[rnd.route_id]

@@ -171,17 +171,14 @@ def _minutes(t: dt.time) -> int:
 
 
 def night_gap_minutes(windows: Iterable[str], night_start: dt.time, night_end: dt.time) -> int:
-    """The longest stretch of the night (night_start → night_end, across midnight) without a
-    round starting: measured from the last round started before the night (or the night's start)
-    to the next, between consecutive rounds, and from the last one to the night's end."""
+    """The longest stretch of the night (night_start → night_end, across midnight) in which no
+    round starts: from the night's start to the first round, between consecutive rounds, and
+    from the last one to the night's end."""
     day = 24 * 60
     start = _minutes(night_start)
     length = (_minutes(night_end) - start) % day or day
     offsets = sorted({(_minutes(t) - start) % day for t in (parse_hhmm(w) for w in windows) if t is not None})
-    inside = [o for o in offsets if o < length]
-    before = [o - day for o in offsets if o >= length]
-    marks = [max(before)] if before else [0]
-    marks += [*inside, length]
+    marks = [0, *(o for o in offsets if o < length), length]
     return max(b - a for a, b in itertools.pairwise(marks))
 
 

@@ -146,7 +146,7 @@ def _record(user: Any, batch: list[Any], now: dt.datetime, nums: rules.Numbers) 
     if scans:
         Scan.objects.bulk_create(scans, batch_size=500)
         touched = list(PatrolRound.objects.filter(pk__in={s.round_id for s in scans}))
-        moved = round_service.recompute(touched, now=now)
+        moved = round_service.recompute(touched, now=now, nums=nums)
         _audit(user, live, touched, moved, schools)
     for it in live:
         it.result = ACCEPTED
