@@ -18,6 +18,7 @@ FILES = {
     "bootstrap-icons/font/fonts/bootstrap-icons.woff": "bootstrap-icons/fonts/bootstrap-icons.woff",
     "htmx.org/dist/htmx.min.js": "htmx/htmx.min.js",
     "echarts/dist/echarts.min.js": "echarts/echarts.min.js",
+    "jsqr/dist/jsQR.js": "jsqr/jsQR.js",  # QR decoding where the browser has no BarcodeDetector
 }
 
 

@@ -23,6 +23,7 @@ from safecampus.roster.runner import run_import_bytes
 from tests.roster.factories import csv_bytes, student_rows
 
 from .hazards import samples as hazards
+from .patrols import samples as patrols
 from .risks import samples as risks
 from .roster.samples import ensure_k1_roster, k1_batch_id, k1_student_id
 from .supervision import samples as supervision
@@ -181,6 +182,9 @@ PARAM_SAMPLES: dict[str, Callable[[], object]] = {
     # supervision (tests/supervision/samples.py): a listed major hazard of demo-c1-k1-s1 with a letter
     "listing_id": supervision.listing_id,
     "letter_id": supervision.letter_id,
+    # patrols (tests/patrols/samples.py): demo-c1-k1-s1's demo route and its first checkpoint
+    "route_id": patrols.route_id,
+    "checkpoint_id": patrols.checkpoint_id,
     # background documents (core.render_jobs): a finished job of demo_principal
     "job_id": _job,
 }

@@ -32,6 +32,7 @@ urlpatterns = [
     path("hazards/stats/", include("safecampus.hazards.urls_stats")),
     path("hazards/", include("safecampus.hazards.urls")),
     path("supervision/", include("safecampus.supervision.urls")),
+    path("patrols/", include("safecampus.patrols.urls")),
 ]
 
 admin.site.site_header = "SafeCampus"

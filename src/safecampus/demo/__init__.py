@@ -89,6 +89,20 @@ def _supervision() -> None:
 STEPS.append(_supervision)
 
 
+def _patrols() -> None:
+    """demo-c1-k1-s1's patrol route of six checkpoints, a week of rounds, one open now."""
+    import os
+
+    if os.environ.get("SAFECAMPUS_DEMO_PATROLS", "1") == "0":
+        return
+    from safecampus.patrols.demo import load_demo_patrols
+
+    load_demo_patrols()
+
+
+STEPS.append(_patrols)
+
+
 def load_demo() -> None:
     for step in STEPS:
         step()
