@@ -49,7 +49,12 @@ def school_copy(school) -> ChecklistTemplate:
 
 def rows(n: int = 3, *, prefix: str = "检查项") -> list[dict]:
     return [
-        {"text_zh": f"{prefix}{i}", "text_en": f"Item {i}", "category": "fire", "photo_required_on_fail": i == 1}
+        {
+            "text_zh": f"{prefix}{i}",
+            "text_en": f"Item {i}",
+            "category": "fire",
+            "photo_required_on_fail": i == 1,
+        }
         for i in range(1, n + 1)
     ]
 

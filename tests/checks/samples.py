@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from safecampus.accounts.models import User
 from safecampus.checks import photos
-from safecampus.checks.models import CheckPhoto, ChecklistTemplate
+from safecampus.checks.models import ChecklistTemplate, CheckPhoto
 
 from .conftest import jpeg
 

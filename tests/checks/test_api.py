@@ -23,15 +23,30 @@ def test_list_shape_and_scope(api_client_for, principal, outsider_principal, sch
     ids = {t["id"] for t in body["items"]}
     assert {school_copy.pk, canteen.pk} <= ids
     row = next(t for t in body["items"] if t["id"] == school_copy.pk)
-    assert set(row) == {"id", "code", "title", "kind", "status", "unit", "unit_name", "published", "copied_from",
-                        "version", "item_count"}  # fmt: skip
+    assert set(row) == {
+        "id",
+        "code",
+        "title",
+        "kind",
+        "status",
+        "unit",
+        "unit_name",
+        "published",
+        "copied_from",
+        "version",
+        "item_count",
+    }
     assert row["copied_from"] == canteen.pk and row["version"] == 2 and row["item_count"] > 8
     other = api_client_for(outsider_principal).get(LIST, {"limit": 500}).json()
-    assert school_copy.pk not in {t["id"] for t in other["items"]} and canteen.pk in {t["id"] for t in other["items"]}
+    assert school_copy.pk not in {t["id"] for t in other["items"]} and canteen.pk in {
+        t["id"] for t in other["items"]
+    }
     own = api_client_for(principal).get(LIST, {"scope": "own"}).json()
     assert {t["id"] for t in own["items"]} == {school_copy.pk}
     daily = api_client_for(principal).get(LIST, {"kind": "daily", "scope": "above"}).json()
-    assert {t["kind"] for t in daily["items"]} == {"daily"} and school_copy.pk not in {t["id"] for t in daily["items"]}
+    assert {t["kind"] for t in daily["items"]} == {"daily"} and school_copy.pk not in {
+        t["id"] for t in daily["items"]
+    }
 
 
 def test_list_limit_is_bounded(api_client_for, principal):
@@ -44,8 +59,19 @@ def test_detail_with_items_in_the_request_language(api_client_for, principal, sc
     body = client.get(f"{LIST}/{school_copy.pk}").json()
     assert body["version"] == 2 and body["item_count"] == len(body["items"])
     fridge = next(i for i in body["items"] if i["key"] == "fridge-temperature")
-    assert set(fridge) == {"id", "key", "order", "text", "category", "kind", "min", "max", "unit",
-                           "photo_required_on_fail", "guidance"}  # fmt: skip
+    assert set(fridge) == {
+        "id",
+        "key",
+        "order",
+        "text",
+        "category",
+        "kind",
+        "min",
+        "max",
+        "unit",
+        "photo_required_on_fail",
+        "guidance",
+    }
     assert (fridge["kind"], fridge["min"], fridge["max"], fridge["unit"]) == ("number", 0.0, 8.0, "°C")
     assert fridge["text"] == "Refrigerator temperature" and fridge["photo_required_on_fail"] is True
     assert [i["order"] for i in body["items"]] == list(range(1, len(body["items"]) + 1))
@@ -53,7 +79,9 @@ def test_detail_with_items_in_the_request_language(api_client_for, principal, sc
     assert next(i for i in zh["items"] if i["key"] == "fridge-temperature")["text"] == "冷藏柜温度"
 
 
-def test_detail_is_404_for_outsiders(api_client_for, outsider_principal, outsider, school_copy, county, county_unit):
+def test_detail_is_404_for_outsiders(
+    api_client_for, outsider_principal, outsider, school_copy, county, county_unit
+):
     t = services.create_template(county_unit, actor=county, data={"title_zh": "东港区表"}, items=rows(1))
     services.publish(t, actor=county)
     for user in (outsider_principal, outsider):
@@ -91,8 +119,9 @@ def test_not_an_image_is_refused(api_client_for, guard, settings, tmp_path):
     assert not CheckPhoto.objects.exists()
 
 
-def test_only_a_schools_staff_upload(api_client_for, parent, county, outsider, guard, school, sibling_school, settings,
-                                     tmp_path):  # fmt: skip
+def test_only_a_schools_staff_upload(
+    api_client_for, parent, county, outsider, guard, school, sibling_school, settings, tmp_path
+):
     settings.MEDIA_ROOT = tmp_path
     for user in (parent, county, outsider):
         assert api_client_for(user).post(PHOTOS, {"photo": jpeg()}).status_code == 403
@@ -101,10 +130,13 @@ def test_only_a_schools_staff_upload(api_client_for, parent, county, outsider, g
     assert not CheckPhoto.objects.exists()
 
 
-def test_a_photo_is_read_only_inside_its_school(api_client_for, guard, principal, outsider_principal, county, settings,
-                                                tmp_path):  # fmt: skip
+def test_a_photo_is_read_only_inside_its_school(
+    api_client_for, guard, principal, outsider_principal, county, settings, tmp_path
+):
     settings.MEDIA_ROOT = tmp_path
     pk = api_client_for(guard).post(PHOTOS, {"photo": jpeg()}).json()["id"]
     assert api_client_for(principal).get(f"{PHOTOS}/{pk}").status_code == 200
-    assert api_client_for(county).get(f"{PHOTOS}/{pk}").status_code == 200  # the county reads its schools' checks
+    assert (
+        api_client_for(county).get(f"{PHOTOS}/{pk}").status_code == 200
+    )  # the county reads its schools' checks
     assert api_client_for(outsider_principal).get(f"{PHOTOS}/{pk}").status_code == 404

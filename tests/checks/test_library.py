@@ -14,9 +14,19 @@ from safecampus.core.models import AuditEvent
 from safecampus.risks.models import Category
 
 EXPECTED = {
-    "monthly_safety", "term_start", "term_end", "holiday_special", "flood_season", "summer_drowning",
-    "winter_fire_heating", "gate_daily", "canteen_daily", "dormitory_night", "laboratory", "fire_monthly",
-}  # fmt: skip
+    "monthly_safety",
+    "term_start",
+    "term_end",
+    "holiday_special",
+    "flood_season",
+    "summer_drowning",
+    "winter_fire_heating",
+    "gate_daily",
+    "canteen_daily",
+    "dormitory_night",
+    "laboratory",
+    "fire_monthly",
+}
 
 
 def test_library_is_loaded_in_the_province_and_published(province_unit):
@@ -41,11 +51,17 @@ def test_library_has_number_items_with_their_ranges(canteen):
 
 
 def test_reloading_changes_nothing(province_unit):
-    versions, items, events = TemplateVersion.objects.count(), TemplateItem.objects.count(), AuditEvent.objects.count()
+    versions, items, events = (
+        TemplateVersion.objects.count(),
+        TemplateItem.objects.count(),
+        AuditEvent.objects.count(),
+    )
     report = load_library()
     assert sorted(report.unchanged) == sorted(EXPECTED) and not report.created and not report.revised
     assert (TemplateVersion.objects.count(), TemplateItem.objects.count(), AuditEvent.objects.count()) == (
-        versions, items, events
+        versions,
+        items,
+        events,
     )
 
 
@@ -53,7 +69,9 @@ def test_a_changed_file_makes_a_new_version(tmp_path, monkeypatch, canteen):
     for path in library.LIBRARY_DIR.glob("*.yaml"):
         shutil.copy(path, tmp_path / path.name)
     target = tmp_path / "canteen_daily.yaml"
-    target.write_text(target.read_text(encoding="utf-8").replace("冷藏柜温度", "冷藏冰箱温度"), encoding="utf-8")
+    target.write_text(
+        target.read_text(encoding="utf-8").replace("冷藏柜温度", "冷藏冰箱温度"), encoding="utf-8"
+    )
     monkeypatch.setattr(library, "LIBRARY_DIR", tmp_path)
     old = canteen.current_version
     report = load_library()
@@ -74,9 +92,12 @@ def test_every_file_parses():
     "text",
     [
         "code: x\nkind: daily\ntitle: {zh: 空, en: Empty}\nitems: []\n",
-        "code: x\nkind: daily\ntitle: {zh: 无英文, en: No English}\nitems:\n  - {key: a, zh: 检查, category: fire}\n",
-        "code: x\nkind: weekly\ntitle: {zh: 错, en: Wrong}\nitems:\n  - {key: a, zh: 检查, en: Check, category: fire}\n",
-        "code: x\nkind: daily\ntitle: {zh: 错, en: Wrong}\nitems:\n  - {key: a, zh: 检查, en: Check, category: nope}\n",
+        "code: x\nkind: daily\ntitle: {zh: 无英文, en: No English}\nitems:\n"
+        "  - {key: a, zh: 检查, category: fire}\n",
+        "code: x\nkind: weekly\ntitle: {zh: 错, en: Wrong}\nitems:\n"
+        "  - {key: a, zh: 检查, en: Check, category: fire}\n",
+        "code: x\nkind: daily\ntitle: {zh: 错, en: Wrong}\nitems:\n"
+        "  - {key: a, zh: 检查, en: Check, category: nope}\n",
         "code: x\nkind: daily\ntitle: {zh: 范围, en: Range}\nitems:\n"
         "  - {key: a, zh: 温度, en: T, category: food, answer: number, min: 9, max: 1}\n",
         "[not, a, template]",
@@ -85,3 +106,17 @@ def test_every_file_parses():
 def test_a_bad_file_is_refused(text):
     with pytest.raises(LibraryError):
         parse(text, "bad.yaml")
+
+
+def test_the_command_reloads_and_names_unknown_units(province_unit):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    out = StringIO()
+    call_command("load_checklist_library", stdout=out)
+    assert "created 0, updated 0, unchanged 12" in out.getvalue()
+    with pytest.raises(CommandError):
+        call_command("load_checklist_library", "--unit", "nowhere")
+    with pytest.raises(CommandError):  # a school does not hold the library
+        call_command("load_checklist_library", "--unit", "demo-c1-k1-s1")

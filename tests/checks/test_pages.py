@@ -11,12 +11,24 @@ from .conftest import rows
 
 
 def _formset(items: list[dict], extra: int = 1, **details) -> dict:
-    data = {"title_zh": details.get("title_zh", "教室每日检查"), "title_en": "", "kind": details.get("kind", "daily"),
-            "description_zh": "", "description_en": "", "note": details.get("note", "")}  # fmt: skip
+    data = {
+        "title_zh": details.get("title_zh", "教室每日检查"),
+        "title_en": "",
+        "kind": details.get("kind", "daily"),
+        "description_zh": "",
+        "description_en": "",
+        "note": details.get("note", ""),
+    }
     data.update({k: v for k, v in details.items() if k == "unit"})
     total = len(items) + extra
-    data.update({"items-TOTAL_FORMS": str(total), "items-INITIAL_FORMS": str(len(items)),
-                 "items-MIN_NUM_FORMS": "0", "items-MAX_NUM_FORMS": "200"})  # fmt: skip
+    data.update(
+        {
+            "items-TOTAL_FORMS": str(total),
+            "items-INITIAL_FORMS": str(len(items)),
+            "items-MIN_NUM_FORMS": "0",
+            "items-MAX_NUM_FORMS": "200",
+        }
+    )
     for n, item in enumerate(items):
         for k, v in item.items():
             if k == "photo_required_on_fail":

@@ -63,7 +63,9 @@ class ChecklistDetailOut(ChecklistSummaryOut):
 
 class ChecklistFilter(Schema):
     kind: Kind | None = None
-    scope: str = Field("all", pattern="^(all|own|above)$", description="all | own | above (published from above)")
+    scope: str = Field(
+        "all", pattern="^(all|own|above)$", description="all | own | above (published from above)"
+    )
     retired: bool = Field(False, description="Include retired checklists.")
     q: SafeText | None = Field(None, max_length=60, description="Title or code contains this text.")
 
@@ -131,12 +133,18 @@ class _Lazy:
 @paginate(BoundedPagination)
 def list_templates(request: HttpRequest, filters: Query[ChecklistFilter]) -> Any:
     user = request.auth  # type: ignore[attr-defined]
-    f = queries.LibraryFilter(kind=filters.kind or "", scope=filters.scope, retired=filters.retired,
-                              q=" ".join((filters.q or "").split()))  # fmt: skip
+    f = queries.LibraryFilter(
+        kind=filters.kind or "",
+        scope=filters.scope,
+        retired=filters.retired,
+        q=" ".join((filters.q or "").split()),
+    )
     return _Lazy(queries.library(user, f))
 
 
-@router.get("/templates/{template_id}", response={200: ChecklistDetailOut, **ERRORS}, summary="Read a checklist")
+@router.get(
+    "/templates/{template_id}", response={200: ChecklistDetailOut, **ERRORS}, summary="Read a checklist"
+)
 def read_template(request: HttpRequest, template_id: TemplateId) -> dict[str, Any]:
     user = request.auth  # type: ignore[attr-defined]
     template = queries.get_template_for(user, template_id)
@@ -149,7 +157,9 @@ def read_template(request: HttpRequest, template_id: TemplateId) -> dict[str, An
     }
 
 
-@router.post("/photos", response={200: CheckPhotoOut, 201: CheckPhotoOut, **ERRORS}, summary="Upload a check photo")
+@router.post(
+    "/photos", response={200: CheckPhotoOut, 201: CheckPhotoOut, **ERRORS}, summary="Upload a check photo"
+)
 def upload_photo(
     request: HttpRequest,
     photo: File[UploadedFile] = None,  # type: ignore[assignment]  (a missing photo is a 400 with its field)

@@ -13,6 +13,11 @@ class ChecksConfig(AppConfig):
 
         nav.register(
             nav.Item(
-                "checks:library", _("Checklists"), "list-check", Perm.VIEW_CHECKS, group="prevention", order=30
+                "checks:library",
+                _("Checklists"),
+                "list-check",
+                Perm.VIEW_CHECKS,
+                group="prevention",
+                order=30,
             ),
         )

@@ -22,7 +22,10 @@ ADDED = [
     {
         "key": "lunch-delivery",
         "text_zh": "午餐送餐到班：餐桶加盖加锁、专人护送，出锅到送达不超过30分钟",
-        "text_en": "Lunch taken to the classrooms in closed, locked containers by a named escort, within 30 minutes of cooking",
+        "text_en": (
+            "Lunch taken to the classrooms in closed, locked containers by a named escort, "
+            "within 30 minutes of cooking"
+        ),
         "category": "food",
         "photo_required_on_fail": True,
     },
@@ -50,8 +53,11 @@ def load_checks_demo() -> None:
         return
     source = ChecklistTemplate.objects.get(unit=school.get_root(), code="canteen_daily")
     copy = services.copy_template(source, school, actor=actor)
-    services.update_details(copy, actor=actor, data={"title_zh": f"{school.name}食堂每日检查",
-                                                     "title_en": "Canteen daily check (our school)"})  # fmt: skip
+    services.update_details(
+        copy,
+        actor=actor,
+        data={"title_zh": f"{school.name}食堂每日检查", "title_en": "Canteen daily check (our school)"},
+    )
     rows = [r for r in as_rows(copy.current_version) if r["key"] not in DROPPED]
     position = next(n for n, r in enumerate(rows) if r["key"] == "hot-holding") + 1
     rows[position:position] = ADDED

@@ -42,7 +42,9 @@ class ItemForm(forms.Form):
     text_zh = forms.CharField(label=_("Item (Chinese)"), max_length=300, required=False)
     text_en = forms.CharField(label=_("Item (English)"), max_length=400, required=False)
     category = forms.ChoiceField(label=_("Category"), choices=[("", "—"), *Category.choices], required=False)
-    answer_kind = forms.ChoiceField(label=_("Answer"), choices=AnswerKind.choices, initial=AnswerKind.PASS_FAIL)
+    answer_kind = forms.ChoiceField(
+        label=_("Answer"), choices=AnswerKind.choices, initial=AnswerKind.PASS_FAIL
+    )
     min_value = forms.DecimalField(label=_("Minimum"), max_digits=10, decimal_places=2, required=False)
     max_value = forms.DecimalField(label=_("Maximum"), max_digits=10, decimal_places=2, required=False)
     value_unit = forms.CharField(label=_("Unit of measure"), max_length=16, required=False)
@@ -70,7 +72,9 @@ def item_initial(version: TemplateVersion | None) -> list[dict[str, Any]]:
 
 
 def template_initial(template: ChecklistTemplate) -> dict[str, Any]:
-    return {f: getattr(template, f) for f in ("title_zh", "title_en", "kind", "description_zh", "description_en")}
+    return {
+        f: getattr(template, f) for f in ("title_zh", "title_en", "kind", "description_zh", "description_en")
+    }
 
 
 def item_rows(formset: Any) -> tuple[list[dict[str, Any]], list[ItemForm]]:

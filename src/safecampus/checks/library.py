@@ -26,6 +26,7 @@ from .models import ChecklistTemplate, Kind
 from .services import _create, _new_version, clean_details
 
 LIBRARY_DIR = Path(__file__).resolve().parent / "library"
+LIBRARY_NOTE = "检查表库 · library"  # the note on versions written by the loader (data, not UI)
 
 
 class LibraryError(ValueError):
@@ -86,8 +87,15 @@ def parse(text: str, name: str = "<library>") -> Spec:
         if not row["key"] or not row["text_zh"] or not row["text_en"]:
             raise LibraryError(f"{name}: item {n + 1} needs a key, zh and en text")
     try:
-        details = clean_details({"title_zh": title_zh, "title_en": title_en, "description_zh": description_zh,
-                                 "description_en": description_en, "kind": raw["kind"]})  # fmt: skip
+        details = clean_details(
+            {
+                "title_zh": title_zh,
+                "title_en": title_en,
+                "description_zh": description_zh,
+                "description_en": description_en,
+                "kind": raw["kind"],
+            }
+        )
         items = clean_items(rows)
     except Invalid as exc:
         raise LibraryError(f"{name}: {exc.field}: {exc.message}") from None
@@ -108,11 +116,23 @@ def read_library(directory: Path | None = None) -> list[Spec]:
 def _load_one(unit: Unit, spec: Spec, actor: Any, report: LoadReport) -> None:
     template = ChecklistTemplate.objects.filter(unit=unit, code=spec.code).first()
     if template is None:
-        template = _create(unit, actor=actor, details=spec.details, items=spec.items, code=spec.code,
-                           note="library", from_library=True, published=True,
-                           published_at=timezone.now())  # fmt: skip
-        audit.record(actor, "checklist.created", template,
-                     after={**template.audit_snapshot(), "items": len(spec.items)})  # fmt: skip
+        template = _create(
+            unit,
+            actor=actor,
+            details=spec.details,
+            items=spec.items,
+            code=spec.code,
+            note=LIBRARY_NOTE,
+            from_library=True,
+            published=True,
+            published_at=timezone.now(),
+        )
+        audit.record(
+            actor,
+            "checklist.created",
+            template,
+            after={**template.audit_snapshot(), "items": len(spec.items)},
+        )
         report.created.append(spec.code)
         return
     changed = {k: v for k, v in spec.details.items() if getattr(template, k) != v}
@@ -126,9 +146,14 @@ def _load_one(unit: Unit, spec: Spec, actor: Any, report: LoadReport) -> None:
         audit.record(actor, "checklist.details_changed", template, before=before, after=changed)
     if before_items != spec.items:
         old = template.current_version.number if template.current_version_id else None
-        version = _new_version(template, spec.items, actor=actor, note="library")
-        audit.record(actor, "checklist.revised", template, before={"version": old, "items": len(before_items)},
-                     after={"version": version.number, "items": len(spec.items), "note": "library"})  # fmt: skip
+        version = _new_version(template, spec.items, actor=actor, note=LIBRARY_NOTE)
+        audit.record(
+            actor,
+            "checklist.revised",
+            template,
+            before={"version": old, "items": len(before_items)},
+            after={"version": version.number, "items": len(spec.items), "note": "library"},
+        )
     report.revised.append(spec.code)
 
 

@@ -77,7 +77,9 @@ class ChecklistTemplate(ScopedModel):
     """A checklist of a unit: the library's (published by a bureau) or a school's own."""
 
     # Own unit's members (a bureau: only its own, not its schools'), plus published from above.
-    access = Rule(perm=Perm.VIEW_CHECKS, bureau_q=lambda unit: Q(unit_path=unit.path), extra=(_published_above,))
+    access = Rule(
+        perm=Perm.VIEW_CHECKS, bureau_q=lambda unit: Q(unit_path=unit.path), extra=(_published_above,)
+    )
 
     code = models.SlugField(_("code"), max_length=64)
     title_zh = models.CharField(_("title (Chinese)"), max_length=120)
@@ -92,9 +94,13 @@ class ChecklistTemplate(ScopedModel):
     published_at = models.DateTimeField(null=True, blank=True)
     from_library = models.BooleanField(default=False, editable=False)
     copied_from = models.ForeignKey(
-        "self", verbose_name=_("copied from"), null=True, blank=True, on_delete=models.SET_NULL,
+        "self",
+        verbose_name=_("copied from"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="copies",
-    )  # fmt: skip
+    )
     current_version = models.ForeignKey(
         "TemplateVersion", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

@@ -53,7 +53,9 @@ def uploader_school(actor: Any, unit_id: int | None = None) -> Unit:
     return next(iter(schools.values()))
 
 
-def upload(actor: Any, photo: Any, *, unit_id: int | None = None, client_id: Any = None) -> tuple[CheckPhoto, bool]:
+def upload(
+    actor: Any, photo: Any, *, unit_id: int | None = None, client_id: Any = None
+) -> tuple[CheckPhoto, bool]:
     """Store one check photo. Returns (photo, created); not an image → `Invalid` on `photo`."""
     school = uploader_school(actor, unit_id)
     key = _client_id(client_id)
@@ -75,8 +77,13 @@ def upload(actor: Any, photo: Any, *, unit_id: int | None = None, client_id: Any
             with Image.open(io.BytesIO(media.data)) as img:
                 item.width, item.height = img.size
             item.save()
-            audit.record(actor, "check_photo.uploaded", item, unit=school,
-                         after={"width": item.width, "height": item.height})  # fmt: skip
+            audit.record(
+                actor,
+                "check_photo.uploaded",
+                item,
+                unit=school,
+                after={"width": item.width, "height": item.height},
+            )
     except IntegrityError:  # the same client id sent twice at once: the first one stored it
         existing = CheckPhoto.objects.filter(uploaded_by=actor, client_id=key).first() if key else None
         if existing is None:

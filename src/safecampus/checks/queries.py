@@ -14,7 +14,7 @@ from safecampus.core import access
 from safecampus.core.models import Unit
 from safecampus.core.roles import Perm
 
-from .models import CheckPhoto, ChecklistTemplate, Kind, TemplateStatus, TemplateVersion
+from .models import ChecklistTemplate, CheckPhoto, Kind, TemplateStatus, TemplateVersion
 
 SCOPES = ("all", "own", "above")
 
@@ -45,7 +45,9 @@ def own_paths(user: Any) -> list[str]:
 def library(user: Any, filters: LibraryFilter | None = None) -> QuerySet[ChecklistTemplate]:
     """The templates the user reads, filtered; each with `item_count` and `version_number`."""
     f = filters or LibraryFilter()
-    qs = ChecklistTemplate.objects.visible_to(user).select_related("unit", "current_version", "copied_from__unit")
+    qs = ChecklistTemplate.objects.visible_to(user).select_related(
+        "unit", "current_version", "copied_from__unit"
+    )
     if not f.retired:
         qs = qs.filter(status=TemplateStatus.ACTIVE)
     if f.kind:
@@ -55,7 +57,9 @@ def library(user: Any, filters: LibraryFilter | None = None) -> QuerySet[Checkli
         qs = qs.filter(unit_path__in=mine) if f.scope == "own" else qs.exclude(unit_path__in=mine)
     if f.q:
         qs = qs.filter(Q(title_zh__icontains=f.q) | Q(title_en__icontains=f.q) | Q(code__icontains=f.q))
-    return qs.annotate(item_count=Count("current_version__items")).order_by("unit__depth", "kind", "code", "id")
+    return qs.annotate(item_count=Count("current_version__items")).order_by(
+        "unit__depth", "kind", "code", "id"
+    )
 
 
 def get_template_for(user: Any, template_id: Any) -> ChecklistTemplate:
@@ -76,7 +80,9 @@ def get_template_for(user: Any, template_id: Any) -> ChecklistTemplate:
 
 
 def versions_of(template: ChecklistTemplate) -> QuerySet[TemplateVersion]:
-    return template.versions.select_related("created_by").annotate(item_count=Count("items")).order_by("-number")
+    return (
+        template.versions.select_related("created_by").annotate(item_count=Count("items")).order_by("-number")
+    )
 
 
 def version_of(template: ChecklistTemplate, number: Any) -> TemplateVersion:

@@ -62,9 +62,9 @@ def clean_details(data: dict[str, Any], *, partial: bool = False) -> dict[str, A
     ):
         if name in data or not partial:
             out[name] = clean_text(data.get(name), limit, name, multiline=multiline)
-    if not partial or "title_zh" in out or "title_en" in out:
-        if not out.get("title_zh") and not out.get("title_en"):
-            raise Invalid(_("Give the checklist a title."), field="title_zh")
+    titled = not partial or "title_zh" in out or "title_en" in out
+    if titled and not out.get("title_zh") and not out.get("title_en"):
+        raise Invalid(_("Give the checklist a title."), field="title_zh")
     if "kind" in data or not partial:
         kind = data.get("kind") or Kind.SPECIAL
         if kind not in Kind.values:
@@ -75,7 +75,9 @@ def clean_details(data: dict[str, Any], *, partial: bool = False) -> dict[str, A
 
 def _free_code(unit: Unit, code: str) -> str:
     base = code[:60] or "checklist"
-    taken = set(ChecklistTemplate.objects.filter(unit=unit, code__startswith=base).values_list("code", flat=True))
+    taken = set(
+        ChecklistTemplate.objects.filter(unit=unit, code__startswith=base).values_list("code", flat=True)
+    )
     if base not in taken:
         return base
     n = 2
@@ -84,22 +86,39 @@ def _free_code(unit: Unit, code: str) -> str:
     return f"{base}-{n}"
 
 
-def _new_version(template: ChecklistTemplate, items: list[dict[str, Any]], *, actor: Any, note: str) -> TemplateVersion:
+def _new_version(
+    template: ChecklistTemplate, items: list[dict[str, Any]], *, actor: Any, note: str
+) -> TemplateVersion:
     last = template.versions.order_by("-number").values_list("number", flat=True).first() or 0
     version = TemplateVersion.objects.create(
-        template=template, number=last + 1, note=note[:200], created_by=actor if getattr(actor, "pk", None) else None
+        template=template,
+        number=last + 1,
+        note=note[:200],
+        created_by=actor if getattr(actor, "pk", None) else None,
     )
     write_items(version, items)
-    ChecklistTemplate.objects.filter(pk=template.pk).update(current_version=version, updated_at=timezone.now())
+    ChecklistTemplate.objects.filter(pk=template.pk).update(
+        current_version=version, updated_at=timezone.now()
+    )
     template.current_version = version
     return version
 
 
 def _create(
-    unit: Unit, *, actor: Any, details: dict[str, Any], items: list[dict[str, Any]], code: str, note: str, **extra: Any
+    unit: Unit,
+    *,
+    actor: Any,
+    details: dict[str, Any],
+    items: list[dict[str, Any]],
+    code: str,
+    note: str,
+    **extra: Any,
 ) -> ChecklistTemplate:
     template = ChecklistTemplate(
-        code=_free_code(unit, code), created_by=actor if getattr(actor, "pk", None) else None, **details, **extra
+        code=_free_code(unit, code),
+        created_by=actor if getattr(actor, "pk", None) else None,
+        **details,
+        **extra,
     )
     template.set_unit(unit)
     template.save()
@@ -118,9 +137,17 @@ def create_template(
 
     code = slugify(str(data.get("code") or "")) or slugify(details.get("title_en") or "") or "checklist"
     with transaction.atomic():
-        template = _create(unit, actor=actor, details=details, items=cleaned, code=code,
-                           note=clean_text(data.get("note"), 200, "note"))  # fmt: skip
-        audit.record(actor, "checklist.created", template, after={**template.audit_snapshot(), "items": len(cleaned)})
+        template = _create(
+            unit,
+            actor=actor,
+            details=details,
+            items=cleaned,
+            code=code,
+            note=clean_text(data.get("note"), 200, "note"),
+        )
+        audit.record(
+            actor, "checklist.created", template, after={**template.audit_snapshot(), "items": len(cleaned)}
+        )
     return template
 
 
@@ -141,8 +168,13 @@ def revise(
         old = locked.current_version.number if locked.current_version_id else None
         version = _new_version(locked, cleaned, actor=actor, note=note)
         template.current_version = version
-        audit.record(actor, "checklist.revised", locked, before={"version": old, "items": len(before)},
-                     after={"version": version.number, "items": len(cleaned), "note": note})  # fmt: skip
+        audit.record(
+            actor,
+            "checklist.revised",
+            locked,
+            before={"version": old, "items": len(before)},
+            after={"version": version.number, "items": len(cleaned), "note": note},
+        )
     return version
 
 
@@ -164,7 +196,12 @@ def update_details(template: ChecklistTemplate, *, actor: Any, data: dict[str, A
 
 
 def edit(
-    template: ChecklistTemplate, *, actor: Any, data: dict[str, Any], items: list[dict[str, Any]], note: str = ""
+    template: ChecklistTemplate,
+    *,
+    actor: Any,
+    data: dict[str, Any],
+    items: list[dict[str, Any]],
+    note: str = "",
 ) -> TemplateVersion | None:
     """The edit form: details and items together, all checked before anything is written."""
     _require(actor, template.unit)
@@ -193,7 +230,9 @@ def set_published(template: ChecklistTemplate, *, actor: Any, published: bool) -
         template.published_at = timezone.now() if published else None
         template.save(update_fields=["published", "published_at", "updated_at"])
         verb = "checklist.published" if published else "checklist.unpublished"
-        audit.record(actor, verb, template, before={"published": not published}, after={"published": published})
+        audit.record(
+            actor, verb, template, before={"published": not published}, after={"published": published}
+        )
     return template
 
 
@@ -214,15 +253,32 @@ def copy_template(source: ChecklistTemplate, unit: Unit, *, actor: Any) -> Check
         raise Conflict(_("Only a published checklist in use can be copied."))
     if source.unit_id == unit.pk or not unit.path.startswith(source.unit_path):
         raise Conflict(_("This checklist is not published to your unit."))
-    details = {f: getattr(source, f) for f in ("title_zh", "title_en", "description_zh", "description_en", "kind")}
+    details = {
+        f: getattr(source, f) for f in ("title_zh", "title_en", "description_zh", "description_en", "kind")
+    }
     items = contents(source.current_version)
     if not items:
         raise Invalid(_("A checklist needs at least one item."), field="items")
     with transaction.atomic():
-        copy = _create(unit, actor=actor, details=details, items=items, code=source.code, copied_from=source,
-                       note=_("Copied from %(unit)s") % {"unit": source.unit.name})  # fmt: skip
-        audit.record(actor, "checklist.copied", copy, after={
-            **copy.audit_snapshot(), "copied_from": source.pk, "source_version": source.current_version.number})  # fmt: skip
+        copy = _create(
+            unit,
+            actor=actor,
+            details=details,
+            items=items,
+            code=source.code,
+            copied_from=source,
+            note=_("Copied from %(unit)s") % {"unit": source.unit.name},
+        )
+        audit.record(
+            actor,
+            "checklist.copied",
+            copy,
+            after={
+                **copy.audit_snapshot(),
+                "copied_from": source.pk,
+                "source_version": source.current_version.number,
+            },
+        )
     return copy
 
 
@@ -242,8 +298,13 @@ def act(template: ChecklistTemplate, *, actor: Any, action: str) -> ChecklistTem
             raise Conflict(_("This checklist cannot be changed like this now."))
         before = {"status": template.status, "published": template.published}
         template.refresh_from_db()
-        audit.record(actor, verb, template,
-                     before=before, after={"status": template.status, "published": template.published})  # fmt: skip
+        audit.record(
+            actor,
+            verb,
+            template,
+            before=before,
+            after={"status": template.status, "published": template.published},
+        )
     return template
 
 

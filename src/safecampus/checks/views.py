@@ -41,15 +41,19 @@ def library(request: HttpRequest) -> HttpResponse:
     query = {k: v for k, v in (("kind", filters.kind), ("scope", filters.scope), ("q", filters.q)) if v}
     if filters.retired:
         query["retired"] = "1"
-    return render(request, "checks/library.html", {
-        "page": page,
-        "filters": filters,
-        "kinds": Kind.choices,
-        "query": urlencode(query),
-        "own_paths": set(queries.own_paths(user)),
-        "can_create": bool(queries.new_template_units(user)),
-        "breadcrumbs": [{"label": _("Checklists")}],
-    })  # fmt: skip
+    return render(
+        request,
+        "checks/library.html",
+        {
+            "page": page,
+            "filters": filters,
+            "kinds": Kind.choices,
+            "query": urlencode(query),
+            "own_paths": set(queries.own_paths(user)),
+            "can_create": bool(queries.new_template_units(user)),
+            "breadcrumbs": [{"label": _("Checklists")}],
+        },
+    )
 
 
 @login_required
@@ -58,20 +62,26 @@ def detail(request: HttpRequest, template_id: int) -> HttpResponse:
     template = queries.get_template_for(user, template_id)
     version = queries.version_of(template, request.GET.get("version"))
     can_manage = services.may_manage(user, template)
-    return render(request, "checks/detail.html", {
-        "template": template,
-        "version": version,
-        "is_current": version.pk == template.current_version_id,
-        "items": list(version.items.order_by("order")),
-        "versions": queries.versions_of(template),
-        "copies": queries.copies_in(user, template),
-        "copy_targets": queries.copy_targets(user, template),
-        "can_manage": can_manage,
-        "can_publish": can_manage and template.unit.is_bureau and template.status == TemplateStatus.ACTIVE,
-        "timeline": audit.timeline_for(template, user)[:30],
-        "answer_kinds": AnswerKind,
-        "breadcrumbs": crumbs({"label": template.title}),
-    })  # fmt: skip
+    return render(
+        request,
+        "checks/detail.html",
+        {
+            "template": template,
+            "version": version,
+            "is_current": version.pk == template.current_version_id,
+            "items": list(version.items.order_by("order")),
+            "versions": queries.versions_of(template),
+            "copies": queries.copies_in(user, template),
+            "copy_targets": queries.copy_targets(user, template),
+            "can_manage": can_manage,
+            "can_publish": can_manage
+            and template.unit.is_bureau
+            and template.status == TemplateStatus.ACTIVE,
+            "timeline": audit.timeline_for(template, user)[:30],
+            "answer_kinds": AnswerKind,
+            "breadcrumbs": crumbs({"label": template.title}),
+        },
+    )
 
 
 def _editor(request: HttpRequest, *, template: Any = None) -> HttpResponse:
@@ -101,7 +111,9 @@ def _editor(request: HttpRequest, *, template: Any = None) -> HttpResponse:
             with transaction.atomic():
                 if template is None:
                     unit = next(u for u in units if u.pk == form.cleaned_data["unit"])
-                    template = services.create_template(unit, actor=user, data={**data, "note": note}, items=rows)
+                    template = services.create_template(
+                        unit, actor=user, data={**data, "note": note}, items=rows
+                    )
                     messages.success(request, _("Checklist saved."))
                 else:
                     version = services.edit(template, actor=user, data=data, items=rows, note=note)
@@ -115,14 +127,24 @@ def _editor(request: HttpRequest, *, template: Any = None) -> HttpResponse:
             if template is not None and template.pk is None:
                 template = None
     title = _("New checklist") if template is None else _("Edit checklist")
-    return render(request, "checks/edit.html", {
-        "form": form,
-        "formset": formset,
-        "template": template,
-        "title": title,
-        "breadcrumbs": crumbs(*([{"label": template.title, "url": reverse("checks:detail", args=[template.pk])}]
-                                if template is not None else []), {"label": title}),
-    })  # fmt: skip
+    return render(
+        request,
+        "checks/edit.html",
+        {
+            "form": form,
+            "formset": formset,
+            "template": template,
+            "title": title,
+            "breadcrumbs": crumbs(
+                *(
+                    [{"label": template.title, "url": reverse("checks:detail", args=[template.pk])}]
+                    if template is not None
+                    else []
+                ),
+                {"label": title},
+            ),
+        },
+    )
 
 
 @login_required
@@ -155,7 +177,9 @@ def copy(request: HttpRequest, template_id: int) -> HttpResponse:
     def call(template: Any) -> Any:
         targets = queries.copy_targets(user, template)
         chosen = request.POST.get("unit")
-        unit = next((u for u in targets if str(u.pk) == chosen), None) or (targets[0] if len(targets) == 1 else None)
+        unit = next((u for u in targets if str(u.pk) == chosen), None) or (
+            targets[0] if len(targets) == 1 else None
+        )
         if unit is None:
             raise PermissionDenied
         return services.copy_template(template, unit, actor=user)
@@ -166,24 +190,36 @@ def copy(request: HttpRequest, template_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def publish(request: HttpRequest, template_id: int) -> HttpResponse:
-    return _button(request, template_id, lambda t: services.publish(t, actor=request.user),
-                   _("Published to every unit of the area."))  # fmt: skip
+    return _button(
+        request,
+        template_id,
+        lambda t: services.publish(t, actor=request.user),
+        _("Published to every unit of the area."),
+    )
 
 
 @login_required
 @require_POST
 def unpublish(request: HttpRequest, template_id: int) -> HttpResponse:
-    return _button(request, template_id, lambda t: services.unpublish(t, actor=request.user),
-                   _("No longer published. Copies already made stay with their units."))  # fmt: skip
+    return _button(
+        request,
+        template_id,
+        lambda t: services.unpublish(t, actor=request.user),
+        _("No longer published. Copies already made stay with their units."),
+    )
 
 
 @login_required
 @require_POST
 def retire(request: HttpRequest, template_id: int) -> HttpResponse:
-    return _button(request, template_id, lambda t: services.retire(t, actor=request.user), _("Checklist retired."))
+    return _button(
+        request, template_id, lambda t: services.retire(t, actor=request.user), _("Checklist retired.")
+    )
 
 
 @login_required
 @require_POST
 def restore(request: HttpRequest, template_id: int) -> HttpResponse:
-    return _button(request, template_id, lambda t: services.restore(t, actor=request.user), _("Checklist restored."))
+    return _button(
+        request, template_id, lambda t: services.restore(t, actor=request.user), _("Checklist restored.")
+    )

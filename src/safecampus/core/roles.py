@@ -157,7 +157,9 @@ ROLE_SPECS: dict[str, RoleSpec] = {
             Role.SAFETY_STAFF,
             SCHOOL,
             40,
-            frozenset({*_TRAINING, *_RISKS, *_SCHOOL_HAZARDS, *_CHECKLISTS, Perm.VIEW_UNITS, Perm.VIEW_USERS}),
+            frozenset(
+                {*_TRAINING, *_RISKS, *_SCHOOL_HAZARDS, *_CHECKLISTS, Perm.VIEW_UNITS, Perm.VIEW_USERS}
+            ),
         ),
         RoleSpec(Role.HEAD_TEACHER, SCHOOL, 30, frozenset(_STAFF_VIEW)),
         RoleSpec(Role.TEACHER, SCHOOL, 20, frozenset(_STAFF_VIEW)),
