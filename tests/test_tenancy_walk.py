@@ -22,6 +22,7 @@ from safecampus.roster.models import Grade, Guardian, ImportBatch, SchoolClass, 
 from safecampus.roster.runner import run_import_bytes
 from tests.roster.factories import csv_bytes, student_rows
 
+from .checks import samples as checks
 from .hazards import samples as hazards
 from .patrols import samples as patrols
 from .risks import samples as risks
@@ -187,6 +188,9 @@ PARAM_SAMPLES: dict[str, Callable[[], object]] = {
     "checkpoint_id": patrols.checkpoint_id,
     # background documents (core.render_jobs): a finished job of demo_principal
     "job_id": _job,
+    # checks (tests/checks/samples.py): demo-c1-k1-s1's adapted canteen check and a check photo
+    "template_id": checks.template_id,
+    "check_photo_id": checks.check_photo_id,
 }
 # Path segment before a generic parameter (`units/{id}`) → sample.
 SEGMENT_SAMPLES: dict[str, Callable[[], object]] = {
@@ -287,6 +291,7 @@ def test_outsider_walk(demo, roster_samples, outsider_name):
     k1_content()
     risks.k1_plan()  # risk points, a control plan, a campus plan with an area
     hazards.k1_hazard()  # a reported hazard with a photo
+    checks.check_photo_id()  # a check photo of demo-c1-k1-s1
     supervision.k1_listing(), supervision.k1_letter()  # a listed major hazard and a replied letter
     outsider = User.objects.get(username=outsider_name)
     web = Client(raise_request_exception=False)

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "safecampus.hazards",
     "safecampus.supervision",
     "safecampus.patrols",
+    "safecampus.checks",
 ]
 
 MIDDLEWARE = [

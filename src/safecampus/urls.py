@@ -33,6 +33,7 @@ urlpatterns = [
     path("hazards/", include("safecampus.hazards.urls")),
     path("supervision/", include("safecampus.supervision.urls")),
     path("patrols/", include("safecampus.patrols.urls")),
+    path("checks/", include("safecampus.checks.urls")),
 ]
 
 admin.site.site_header = "SafeCampus"

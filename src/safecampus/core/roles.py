@@ -50,6 +50,9 @@ class Perm:
     VERIFY_HAZARDS = "hazards.verify"  # verify a general hazard's rectification (not one's own)
     ACCEPT_HAZARDS = "hazards.accept"  # bureau acceptance of a major hazard's rectification
     SUPERVISE_HAZARDS = "hazards.supervise"  # listed supervision, letters, interviews, penalties
+    VIEW_CHECKS = "checks.view"  # checklist templates (检查表) and the unit's check records
+    DO_CHECKS = "checks.do"  # carry out checks at one's school: answer, upload photos
+    MANAGE_CHECK_TEMPLATES = "checks.manage_templates"  # write, copy, publish and retire checklists
 
 
 BUREAU = "bureau"
@@ -66,13 +69,23 @@ class RoleSpec:
 
 _ALL_VIEW = {Perm.VIEW_UNITS}
 # Staff read their school's risks and their post's card, report hazards and may be named rectifier.
-_STAFF_VIEW = {Perm.VIEW_UNITS, Perm.VIEW_RISKS, Perm.VIEW_HAZARDS, Perm.REPORT_HAZARDS, Perm.RECTIFY_HAZARDS}
+_STAFF_VIEW = {
+    Perm.VIEW_UNITS,
+    Perm.VIEW_RISKS,
+    Perm.VIEW_HAZARDS,
+    Perm.REPORT_HAZARDS,
+    Perm.RECTIFY_HAZARDS,
+    Perm.VIEW_CHECKS,
+    Perm.DO_CHECKS,
+}
 _SCHOOL_HAZARDS = {*_STAFF_VIEW, Perm.MANAGE_HAZARDS, Perm.VERIFY_HAZARDS}
 _BUREAU_HAZARDS = {Perm.VIEW_HAZARDS, Perm.REPORT_HAZARDS, Perm.ACCEPT_HAZARDS, Perm.SUPERVISE_HAZARDS}
 _TRAINING = {Perm.MANAGE_TRAINING, Perm.VIEW_TRAINING}
 _RISKS = {Perm.VIEW_RISKS, Perm.MANAGE_RISKS}
+_CHECKLISTS = {Perm.VIEW_CHECKS, Perm.MANAGE_CHECK_TEMPLATES}  # school and bureau managers
 _MANAGER = {
     *_TRAINING,
+    *_CHECKLISTS,
     *_BUREAU_HAZARDS,
     Perm.VIEW_RISKS,
     Perm.VIEW_UNITS,
@@ -100,6 +113,7 @@ ROLE_SPECS: dict[str, RoleSpec] = {
                     Perm.VIEW_TRAINING,
                     Perm.VIEW_RISKS,
                     Perm.VIEW_HAZARDS,
+                    Perm.VIEW_CHECKS,
                 }
             ),
         ),
@@ -112,6 +126,7 @@ ROLE_SPECS: dict[str, RoleSpec] = {
                     *_TRAINING,
                     *_RISKS,
                     *_SCHOOL_HAZARDS,
+                    *_CHECKLISTS,
                     Perm.VIEW_UNITS,
                     Perm.EDIT_OWN_UNIT,
                     Perm.VIEW_USERS,
@@ -129,6 +144,7 @@ ROLE_SPECS: dict[str, RoleSpec] = {
                     *_TRAINING,
                     *_RISKS,
                     *_SCHOOL_HAZARDS,
+                    *_CHECKLISTS,
                     Perm.VIEW_UNITS,
                     Perm.EDIT_OWN_UNIT,
                     Perm.VIEW_USERS,
@@ -141,7 +157,9 @@ ROLE_SPECS: dict[str, RoleSpec] = {
             Role.SAFETY_STAFF,
             SCHOOL,
             40,
-            frozenset({*_TRAINING, *_RISKS, *_SCHOOL_HAZARDS, Perm.VIEW_UNITS, Perm.VIEW_USERS}),
+            frozenset(
+                {*_TRAINING, *_RISKS, *_SCHOOL_HAZARDS, *_CHECKLISTS, Perm.VIEW_UNITS, Perm.VIEW_USERS}
+            ),
         ),
         RoleSpec(Role.HEAD_TEACHER, SCHOOL, 30, frozenset(_STAFF_VIEW)),
         RoleSpec(Role.TEACHER, SCHOOL, 20, frozenset(_STAFF_VIEW)),

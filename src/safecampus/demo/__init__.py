@@ -103,6 +103,16 @@ def _patrols() -> None:
 STEPS.append(_patrols)
 
 
+def _checks() -> None:
+    """The checklist library in the province; demo-c1-k1-s1 adapts the canteen daily check."""
+    from safecampus.checks.demo import load_checks_demo
+
+    load_checks_demo()
+
+
+STEPS.append(_checks)
+
+
 def load_demo() -> None:
     for step in STEPS:
         step()

@@ -1,0 +1,23 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ChecksConfig(AppConfig):
+    name = "safecampus.checks"
+    label = "checks"
+    verbose_name = _("Checks")
+
+    def ready(self) -> None:
+        from safecampus.core import nav
+        from safecampus.core.roles import Perm
+
+        nav.register(
+            nav.Item(
+                "checks:library",
+                _("Checklists"),
+                "list-check",
+                Perm.VIEW_CHECKS,
+                group="prevention",
+                order=30,
+            ),
+        )
