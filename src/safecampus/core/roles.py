@@ -50,6 +50,7 @@ class Perm:
     VERIFY_HAZARDS = "hazards.verify"  # verify a general hazard's rectification (not one's own)
     ACCEPT_HAZARDS = "hazards.accept"  # bureau acceptance of a major hazard's rectification
     SUPERVISE_HAZARDS = "hazards.supervise"  # listed supervision, letters, interviews, penalties
+    MANAGE_CALENDAR = "calendar.manage"  # 校历: a region's terms and holidays; a school's own and its slots
 
 
 BUREAU = "bureau"
@@ -86,7 +87,9 @@ _MANAGER = {
 ROLE_SPECS: dict[str, RoleSpec] = {
     spec.role.value: spec
     for spec in [
-        RoleSpec(Role.BUREAU_ADMIN, BUREAU, 100, frozenset(_MANAGER | {Perm.MANAGE_POLICY})),
+        RoleSpec(
+            Role.BUREAU_ADMIN, BUREAU, 100, frozenset(_MANAGER | {Perm.MANAGE_POLICY, Perm.MANAGE_CALENDAR})
+        ),
         RoleSpec(Role.SAFETY_OFFICER, BUREAU, 90, frozenset(_MANAGER)),
         RoleSpec(
             Role.LEADER,
@@ -117,6 +120,7 @@ ROLE_SPECS: dict[str, RoleSpec] = {
                     Perm.VIEW_USERS,
                     Perm.MANAGE_USERS,
                     Perm.VIEW_AUDIT,
+                    Perm.MANAGE_CALENDAR,
                 }
             ),
         ),
@@ -134,6 +138,7 @@ ROLE_SPECS: dict[str, RoleSpec] = {
                     Perm.VIEW_USERS,
                     Perm.MANAGE_USERS,
                     Perm.VIEW_AUDIT,
+                    Perm.MANAGE_CALENDAR,
                 }
             ),
         ),
@@ -141,7 +146,16 @@ ROLE_SPECS: dict[str, RoleSpec] = {
             Role.SAFETY_STAFF,
             SCHOOL,
             40,
-            frozenset({*_TRAINING, *_RISKS, *_SCHOOL_HAZARDS, Perm.VIEW_UNITS, Perm.VIEW_USERS}),
+            frozenset(
+                {
+                    *_TRAINING,
+                    *_RISKS,
+                    *_SCHOOL_HAZARDS,
+                    Perm.VIEW_UNITS,
+                    Perm.VIEW_USERS,
+                    Perm.MANAGE_CALENDAR,
+                }
+            ),
         ),
         RoleSpec(Role.HEAD_TEACHER, SCHOOL, 30, frozenset(_STAFF_VIEW)),
         RoleSpec(Role.TEACHER, SCHOOL, 20, frozenset(_STAFF_VIEW)),
