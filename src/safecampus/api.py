@@ -36,6 +36,7 @@ from safecampus.hazards.stats_api import router as hazard_stats_router
 from safecampus.patrols.api import router as patrols_router
 from safecampus.risks.api import router as risks_router
 from safecampus.roster.api import router as roster_router
+from safecampus.schoolcal.api import router as calendar_router
 from safecampus.supervision.api import router as supervision_router
 from safecampus.training.api import router as training_router
 from safecampus.training_stats.api import router as stats_router
@@ -218,6 +219,7 @@ api.add_router("/hazards", hazards_router)
 api.add_router("/supervision", supervision_router)
 api.add_router("/patrols", patrols_router)
 api.add_router("/inspections", inspections_router)
+api.add_router("/calendar", calendar_router)
 api.add_router("/today", today_router)
 api.add_router("/jobs", jobs_router)
 api.add_router("/", me_router)

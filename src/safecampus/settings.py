@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "safecampus.supervision",
     "safecampus.patrols",
     "safecampus.checks",
+    "safecampus.schoolcal",
 ]
 
 MIDDLEWARE = [

@@ -34,6 +34,7 @@ urlpatterns = [
     path("supervision/", include("safecampus.supervision.urls")),
     path("patrols/", include("safecampus.patrols.urls")),
     path("checks/", include("safecampus.checks.urls")),
+    path("calendar/", include("safecampus.schoolcal.urls")),
 ]
 
 admin.site.site_header = "SafeCampus"

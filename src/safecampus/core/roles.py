@@ -53,6 +53,7 @@ class Perm:
     VIEW_CHECKS = "checks.view"  # checklist templates (检查表) and the unit's check records
     DO_CHECKS = "checks.do"  # carry out checks at one's school: answer, upload photos
     MANAGE_CHECK_TEMPLATES = "checks.manage_templates"  # write, copy, publish and retire checklists
+    MANAGE_CALENDAR = "calendar.manage"  # 校历: a region's terms and holidays; a school's own and its slots
 
 
 BUREAU = "bureau"
@@ -99,7 +100,9 @@ _MANAGER = {
 ROLE_SPECS: dict[str, RoleSpec] = {
     spec.role.value: spec
     for spec in [
-        RoleSpec(Role.BUREAU_ADMIN, BUREAU, 100, frozenset(_MANAGER | {Perm.MANAGE_POLICY})),
+        RoleSpec(
+            Role.BUREAU_ADMIN, BUREAU, 100, frozenset(_MANAGER | {Perm.MANAGE_POLICY, Perm.MANAGE_CALENDAR})
+        ),
         RoleSpec(Role.SAFETY_OFFICER, BUREAU, 90, frozenset(_MANAGER)),
         RoleSpec(
             Role.LEADER,
@@ -132,6 +135,7 @@ ROLE_SPECS: dict[str, RoleSpec] = {
                     Perm.VIEW_USERS,
                     Perm.MANAGE_USERS,
                     Perm.VIEW_AUDIT,
+                    Perm.MANAGE_CALENDAR,
                 }
             ),
         ),
@@ -150,6 +154,7 @@ ROLE_SPECS: dict[str, RoleSpec] = {
                     Perm.VIEW_USERS,
                     Perm.MANAGE_USERS,
                     Perm.VIEW_AUDIT,
+                    Perm.MANAGE_CALENDAR,
                 }
             ),
         ),
@@ -158,7 +163,15 @@ ROLE_SPECS: dict[str, RoleSpec] = {
             SCHOOL,
             40,
             frozenset(
-                {*_TRAINING, *_RISKS, *_SCHOOL_HAZARDS, *_CHECKLISTS, Perm.VIEW_UNITS, Perm.VIEW_USERS}
+                {
+                    *_TRAINING,
+                    *_RISKS,
+                    *_SCHOOL_HAZARDS,
+                    *_CHECKLISTS,
+                    Perm.VIEW_UNITS,
+                    Perm.VIEW_USERS,
+                    Perm.MANAGE_CALENDAR,
+                }
             ),
         ),
         RoleSpec(Role.HEAD_TEACHER, SCHOOL, 30, frozenset(_STAFF_VIEW)),

@@ -12,6 +12,16 @@ from .region import ACCOUNTS, DEMO_PASSWORD, load_region
 STEPS: list[Callable[[], None]] = [load_region]
 
 
+def _calendar() -> None:
+    """The province keeps the policy's school calendar; demo-c1-k1-s1 changes its arrival time."""
+    from safecampus.schoolcal.demo import load_demo_calendar
+
+    load_demo_calendar()
+
+
+STEPS.append(_calendar)  # right after the region: later steps schedule on the calendar
+
+
 def _roster() -> None:
     import os
 
