@@ -259,3 +259,31 @@ class CheckPhoto(ScopedModel):
 
     def __str__(self) -> str:
         return f"photo #{self.pk}"
+
+
+from .task_models import (  # noqa: E402  (schedules and tasks: their own module, one app)
+    TASK_TRANSITIONS,
+    Answer,
+    Result,
+    Schedule,
+    ScheduleStatus,
+    Task,
+    TaskStatus,
+)
+
+__all__ = [
+    "TASK_TRANSITIONS",
+    "AnswerKind",
+    "Answer",
+    "CheckPhoto",
+    "ChecklistTemplate",
+    "Kind",
+    "Result",
+    "Schedule",
+    "ScheduleStatus",
+    "Task",
+    "TaskStatus",
+    "TemplateItem",
+    "TemplateStatus",
+    "TemplateVersion",
+]
