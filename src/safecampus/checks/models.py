@@ -273,8 +273,8 @@ from .task_models import (  # noqa: E402  (schedules and tasks: their own module
 
 __all__ = [
     "TASK_TRANSITIONS",
-    "AnswerKind",
     "Answer",
+    "AnswerKind",
     "CheckPhoto",
     "ChecklistTemplate",
     "Kind",

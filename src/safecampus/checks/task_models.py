@@ -62,7 +62,10 @@ class Schedule(ScopedModel):
     access = Rule(perm=Perm.VIEW_CHECKS)
 
     template = models.ForeignKey(
-        "checks.ChecklistTemplate", verbose_name=_("checklist"), on_delete=models.PROTECT, related_name="schedules"
+        "checks.ChecklistTemplate",
+        verbose_name=_("checklist"),
+        on_delete=models.PROTECT,
+        related_name="schedules",
     )
     title = models.CharField(_("title"), max_length=160)
     rule = models.JSONField(_("recurrence"))
@@ -118,7 +121,9 @@ class Task(ScopedModel):
         verbose_name = _("check task")
         verbose_name_plural = _("check tasks")
         constraints = [
-            models.UniqueConstraint(fields=["schedule", "unit", "opens_at"], name="check_task_once_per_occurrence")
+            models.UniqueConstraint(
+                fields=["schedule", "unit", "opens_at"], name="check_task_once_per_occurrence"
+            )
         ]
         indexes = [
             models.Index(fields=["unit_path", "day"]),
