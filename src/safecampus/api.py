@@ -30,6 +30,7 @@ from safecampus.core.api import router as org_router
 from safecampus.core.errors import DomainError
 from safecampus.core.jobs_api import router as jobs_router
 from safecampus.core.today_api import router as today_router
+from safecampus.fire.api import router as fire_router
 from safecampus.hazards.api import router as hazards_router
 from safecampus.hazards.stats_api import router as hazard_stats_router
 from safecampus.risks.api import router as risks_router
@@ -214,6 +215,7 @@ api.add_router("/risks/", risks_router)
 api.add_router("/hazards/stats", hazard_stats_router)
 api.add_router("/hazards", hazards_router)
 api.add_router("/supervision", supervision_router)
+api.add_router("/fire", fire_router)
 api.add_router("/today", today_router)
 api.add_router("/jobs", jobs_router)
 api.add_router("/", me_router)

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "safecampus.risks",
     "safecampus.hazards",
     "safecampus.supervision",
+    "safecampus.fire",
 ]
 
 MIDDLEWARE = [

@@ -32,6 +32,7 @@ urlpatterns = [
     path("hazards/stats/", include("safecampus.hazards.urls_stats")),
     path("hazards/", include("safecampus.hazards.urls")),
     path("supervision/", include("safecampus.supervision.urls")),
+    path("fire/", include("safecampus.fire.urls")),
 ]
 
 admin.site.site_header = "SafeCampus"
