@@ -22,6 +22,7 @@ from safecampus.roster.models import Grade, Guardian, ImportBatch, SchoolClass, 
 from safecampus.roster.runner import run_import_bytes
 from tests.roster.factories import csv_bytes, student_rows
 
+from .fire import samples as fire
 from .hazards import samples as hazards
 from .risks import samples as risks
 from .roster.samples import ensure_k1_roster, k1_batch_id, k1_student_id
@@ -181,6 +182,11 @@ PARAM_SAMPLES: dict[str, Callable[[], object]] = {
     # supervision (tests/supervision/samples.py): a listed major hazard of demo-c1-k1-s1 with a letter
     "listing_id": supervision.listing_id,
     "letter_id": supervision.letter_id,
+    # fire equipment (tests/fire/samples.py): a device of demo-c1-k1-s1 with a failed, photographed check
+    "device_id": fire.device_id,
+    "check_id": fire.check_id,
+    "fire_photo_id": fire.fire_photo_id,
+    "device_code": fire.device_code,
     # background documents (core.render_jobs): a finished job of demo_principal
     "job_id": _job,
 }
@@ -284,6 +290,7 @@ def test_outsider_walk(demo, roster_samples, outsider_name):
     risks.k1_plan()  # risk points, a control plan, a campus plan with an area
     hazards.k1_hazard()  # a reported hazard with a photo
     supervision.k1_listing(), supervision.k1_letter()  # a listed major hazard and a replied letter
+    fire.k1_check()  # a fire device with a failed, photographed check
     outsider = User.objects.get(username=outsider_name)
     web = Client(raise_request_exception=False)
     web.force_login(outsider)

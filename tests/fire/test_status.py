@@ -23,7 +23,11 @@ NOON = dt.datetime(2026, 9, 15, 4, 0, tzinfo=dt.UTC)  # 12:00 in Shanghai
 def status_of(device: FireDevice, today: dt.date) -> str:
     device.refresh_from_db()
     rules = fire_policy(device.unit)
-    by_query = [s for s in Status.values if FireDevice.objects.filter(status_q(s, rules, today), pk=device.pk).exists()]
+    by_query = [
+        s
+        for s in Status.values
+        if FireDevice.objects.filter(status_q(s, rules, today), pk=device.pk).exists()
+    ]
     derived = derive(device, rules, today)
     assert by_query == [derived]  # the query and the Python derivation agree
     return derived
@@ -54,9 +58,13 @@ def test_expired_failed_due_ok_with_a_frozen_clock(make_device, guard):
         assert status_of(device, today) == Status.DUE  # not checked this month
         checks.record_check(device, actor=guard, data={"client_id": cid(), "result": "pass"})
         assert status_of(device, today) == Status.OK
-        checks.record_check(device, actor=guard, data={"client_id": cid(), "result": "fail", "note": "压力不足"})
+        checks.record_check(
+            device, actor=guard, data={"client_id": cid(), "result": "fail", "note": "压力不足"}
+        )
         assert status_of(device, today) == Status.FAILED
-        checks.record_check(device, actor=guard, data={"client_id": cid(), "result": "pass", "note": "已更换"})
+        checks.record_check(
+            device, actor=guard, data={"client_id": cid(), "result": "pass", "note": "已更换"}
+        )
         assert status_of(device, today) == Status.OK
     with time_machine.travel(dt.datetime(2026, 9, 19, 4, tzinfo=dt.UTC), tick=False):
         assert status_of(device, timezone.localdate()) == Status.OK
@@ -79,7 +87,9 @@ def test_service_due_and_service_record_fixes(make_device, guard, safety):
     with time_machine.travel(NOON, tick=False):
         device = make_device(production_date=dt.date(2024, 1, 1), last_service_date=dt.date(2025, 9, 1))
         assert device.service_due_on == dt.date(2026, 9, 1)
-        checks.record_check(device, actor=guard, data={"client_id": cid(), "result": "fail", "note": "喷管老化"})
+        checks.record_check(
+            device, actor=guard, data={"client_id": cid(), "result": "fail", "note": "喷管老化"}
+        )
         today = timezone.localdate()
         assert status_of(device, today) == Status.FAILED
         services.record_service(device, actor=safety, data={"date": today, "note": "更换喷管"})
@@ -92,8 +102,13 @@ def test_a_policy_override_changes_service_life(make_device, school, demo):
     from safecampus.accounts.models import User
 
     province_admin = User.objects.get(username="demo_province")
-    load_policy(school, {"fire": {"service_life_years": {"extinguisher_powder": 8}}}, actor=province_admin,
-                version="fire-8", effective_from=dt.date(2020, 1, 1))
+    load_policy(
+        school,
+        {"fire": {"service_life_years": {"extinguisher_powder": 8}}},
+        actor=province_admin,
+        version="fire-8",
+        effective_from=dt.date(2020, 1, 1),
+    )
     device = make_device(production_date=dt.date(2020, 5, 1))
     assert device.expires_on == dt.date(2028, 5, 1)
 
@@ -106,5 +121,7 @@ def test_counts_by_status(make_device, guard, school):
         bad = make_device(last_service_date=dt.date(2026, 5, 1))
         checks.record_check(bad, actor=guard, data={"client_id": cid(), "result": "fail", "note": "x"})
         make_device()  # never checked: due
-        counts = status_counts(FireDevice.objects.filter(unit=school), fire_policy(school), timezone.localdate())
+        counts = status_counts(
+            FireDevice.objects.filter(unit=school), fire_policy(school), timezone.localdate()
+        )
     assert counts == {"expired": 1, "failed": 1, "due": 1, "ok": 1}

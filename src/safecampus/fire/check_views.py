@@ -1,4 +1,4 @@
-"""Scanning a label: the device's check page (`/fire/d/<school code>/<device code>/`, the URL in
+"""Scanning a label: the device's check page (`/fire/d/<school id>/<device code>/`, the URL in
 its QR code) — the device, its status and a big pass/fail form with a note and the phone's
 camera; the photos of checks; the PDF sheet of QR labels."""
 
@@ -34,13 +34,13 @@ MAX_LABELS = 500
 
 
 def check_url(device: Any) -> str:
-    return reverse("fire:check", args=[device.unit.code, device.code])
+    return reverse("fire:check", args=[device.unit_id, device.code])
 
 
 @login_required
-def check_page(request: HttpRequest, school_code: str, device_code: str) -> HttpResponse:
+def check_page(request: HttpRequest, unit_id: int, device_code: str) -> HttpResponse:
     user = request.user
-    device = queries.device_by_code(user, school_code, device_code)
+    device = queries.device_by_code(user, unit_id, device_code)
     may_check = has_perm_at(user, CHECK, device.unit) and device.state == "in_service"
     form = CheckForm(request.POST or None, initial={"client_id": uuid.uuid4()}) if may_check else None
     if request.method == "POST" and form is not None and form.is_valid():

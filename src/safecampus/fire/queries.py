@@ -35,10 +35,10 @@ def get_device_for(user: Any, device_id: int) -> FireDevice:
     return get_visible_or_404(FireDevice.objects.select_related("unit"), user, pk=device_id)
 
 
-def device_by_code(user: Any, school_code: str, device_code: str) -> FireDevice:
-    """The device whose label was scanned: the school's code and the device's; 404 alike for a
-    school or device that is missing or not the user's."""
-    school = unit_for(user, VIEW, code=school_code, school=True)
+def device_by_code(user: Any, school_id: int, device_code: str) -> FireDevice:
+    """The device whose label was scanned: the school (by id) and the device's code; 404 alike
+    for a school or device that is missing or not the user's."""
+    school = unit_for(user, VIEW, pk=school_id, school=True)
     if not isinstance(device_code, str) or len(device_code) > 32:
         raise Http404
     device = (
@@ -59,7 +59,9 @@ def get_check_for(user: Any, check_id: int) -> DeviceCheck:
 def status_counts(qs: QuerySet, rules: FirePolicy, today: dt.date | None = None) -> dict[str, int]:
     """{status: devices} of a queryset of devices in service, in one statement."""
     today = today or timezone.localdate()
-    found = qs.aggregate(**{f"n_{s.value}": Count("id", filter=status_q(s, rules, today)) for s in STATUS_ORDER})
+    found = qs.aggregate(
+        **{f"n_{s.value}": Count("id", filter=status_q(s, rules, today)) for s in STATUS_ORDER}
+    )
     return {s.value: found[f"n_{s.value}"] or 0 for s in STATUS_ORDER}
 
 

@@ -16,5 +16,5 @@ urlpatterns = [
     path("devices/<int:device_id>/service/", views.service_device, name="service"),
     path("devices/<int:device_id>/retire/", views.retire_device, name="retire"),
     path("checks/<int:check_id>/photos/<int:fire_photo_id>/", check_views.check_photo, name="photo"),
-    path("d/<str:school_code>/<str:device_code>/", check_views.check_page, name="check"),
+    path("d/<int:unit_id>/<str:device_code>/", check_views.check_page, name="check"),
 ]
