@@ -128,5 +128,12 @@ def labels_pdf(request: HttpRequest, unit_id: int) -> HttpResponse:
         d.unit = unit
         d.url = settings.SITE_URL + check_url(d)
         d.qr = qr_svg_data_url(d.url)
-    data = render_pdf("fire/labels.html", {"unit": unit, "devices": devices, "printed": timezone.localdate()})
+    data = render_pdf(
+        "fire/labels.html",
+        {
+            "unit": unit,
+            "rows": [devices[i : i + 3] for i in range(0, len(devices), 3)],
+            "printed": timezone.localdate(),
+        },
+    )
     return pdf_response(data, f"{unit.code}-fire-labels.pdf", private=True)

@@ -27,7 +27,7 @@ T = DeviceType
 # (type, code prefix, building, floor, location) × 30
 LAYOUT: list[tuple[str, str, str, str, str]] = [
     *[
-        (T.EXTINGUISHER_POWDER, "MHQ", b, f, f"{f}走廊灭火器箱{n}")
+        (T.EXTINGUISHER_POWDER, "MHQ", b, f, f"走廊灭火器箱{n}")
         for b in ("教学楼", "综合楼")
         for f in ("1F", "2F", "3F")
         for n in (1, 2)
@@ -36,8 +36,8 @@ LAYOUT: list[tuple[str, str, str, str, str]] = [
     (T.EXTINGUISHER_CO2, "MHQ", "综合楼", "3F", "计算机教室"),
     (T.EXTINGUISHER_WATER, "MHQ", "食堂", "1F", "操作间"),
     (T.EXTINGUISHER_POWDER, "MHQ", "食堂", "1F", "餐厅东门"),
-    *[(T.HYDRANT, "XHS", b, f, f"{f}楼梯口消火栓") for b in ("教学楼", "综合楼") for f in ("1F", "2F")],
-    *[(T.SMOKE_DETECTOR, "YG", "宿舍楼", f, f"{f}走廊中部") for f in ("1F", "2F", "3F")],
+    *[(T.HYDRANT, "XHS", b, f, "楼梯口消火栓") for b in ("教学楼", "综合楼") for f in ("1F", "2F")],
+    *[(T.SMOKE_DETECTOR, "YG", "宿舍楼", f, "走廊中部") for f in ("1F", "2F", "3F")],
     (T.ALARM_BUTTON, "SB", "教学楼", "1F", "大厅"),
     *[(T.EMERGENCY_LIGHT, "YJ", b, "1F", "安全出口上方") for b in ("教学楼", "综合楼", "宿舍楼")],
     *[(T.EVACUATION_SIGN, "SS", b, "1F", "走廊地面疏散指示") for b in ("教学楼", "宿舍楼")],
