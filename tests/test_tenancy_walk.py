@@ -23,6 +23,7 @@ from safecampus.roster.runner import run_import_bytes
 from tests.roster.factories import csv_bytes, student_rows
 
 from .checks import samples as checks
+from .fire import samples as fire
 from .hazards import samples as hazards
 from .patrols import samples as patrols
 from .risks import samples as risks
@@ -186,6 +187,11 @@ PARAM_SAMPLES: dict[str, Callable[[], object]] = {
     # patrols (tests/patrols/samples.py): demo-c1-k1-s1's demo route and its first checkpoint
     "route_id": patrols.route_id,
     "checkpoint_id": patrols.checkpoint_id,
+    # fire equipment (tests/fire/samples.py): a device of demo-c1-k1-s1 with a failed, photographed check
+    "device_id": fire.device_id,
+    "check_id": fire.check_id,
+    "fire_photo_id": fire.fire_photo_id,
+    "device_code": fire.device_code,
     # background documents (core.render_jobs): a finished job of demo_principal
     "job_id": _job,
     # checks (tests/checks/samples.py): demo-c1-k1-s1's adapted canteen check and a check photo
@@ -293,6 +299,7 @@ def test_outsider_walk(demo, roster_samples, outsider_name):
     hazards.k1_hazard()  # a reported hazard with a photo
     checks.check_photo_id()  # a check photo of demo-c1-k1-s1
     supervision.k1_listing(), supervision.k1_letter()  # a listed major hazard and a replied letter
+    fire.k1_check()  # a fire device with a failed, photographed check
     outsider = User.objects.get(username=outsider_name)
     web = Client(raise_request_exception=False)
     web.force_login(outsider)

@@ -31,6 +31,7 @@ from safecampus.core.api import router as org_router
 from safecampus.core.errors import DomainError
 from safecampus.core.jobs_api import router as jobs_router
 from safecampus.core.today_api import router as today_router
+from safecampus.fire.api import router as fire_router
 from safecampus.hazards.api import router as hazards_router
 from safecampus.hazards.stats_api import router as hazard_stats_router
 from safecampus.patrols.api import router as patrols_router
@@ -220,6 +221,7 @@ api.add_router("/supervision", supervision_router)
 api.add_router("/patrols", patrols_router)
 api.add_router("/inspections", inspections_router)
 api.add_router("/calendar", calendar_router)
+api.add_router("/fire", fire_router)
 api.add_router("/today", today_router)
 api.add_router("/jobs", jobs_router)
 api.add_router("/", me_router)

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "safecampus.patrols",
     "safecampus.checks",
     "safecampus.schoolcal",
+    "safecampus.fire",
 ]
 
 MIDDLEWARE = [

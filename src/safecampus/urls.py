@@ -35,6 +35,7 @@ urlpatterns = [
     path("patrols/", include("safecampus.patrols.urls")),
     path("checks/", include("safecampus.checks.urls")),
     path("calendar/", include("safecampus.schoolcal.urls")),
+    path("fire/", include("safecampus.fire.urls")),
 ]
 
 admin.site.site_header = "SafeCampus"

@@ -123,6 +123,21 @@ def _checks() -> None:
 STEPS.append(_checks)
 
 
+def _fire() -> None:
+    """About 30 fire devices per demo school, six weeks of monthly checks, one failed check that
+    became a hazard at demo-c1-k1-s1."""
+    import os
+
+    if os.environ.get("SAFECAMPUS_DEMO_FIRE", "1") == "0":
+        return
+    from safecampus.fire.demo import load_demo_fire
+
+    load_demo_fire()
+
+
+STEPS.append(_fire)
+
+
 def load_demo() -> None:
     for step in STEPS:
         step()
