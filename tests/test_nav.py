@@ -19,7 +19,7 @@ ADDRESSES = {
     "core:home", "core:unit_tree", "roster:home", "roster:my_class", "roster:my_children", "training:home",
     "training:classes", "stats:dashboard", "training:manage", "compliance:page", "risks:home",
     "hazards:home", "supervision:home", "accounts:user_list", "roster_year:transfer_list", "core:audit_log",
-    "admin:index",
+    "admin:index", "schoolcal:home",
 }  # fmt: skip
 BUREAU_ONLY = ("/org/", "/training/stats/", "/training/compliance/", "/supervision/", "/audit/", "/people/")
 
