@@ -24,3 +24,5 @@ register_fields(
         "makeup_days": _("Make-up working days"),
     },
 )
+
+register_fields("calendar.slots_saved", {"slots": _("Time slots")})

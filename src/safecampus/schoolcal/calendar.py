@@ -322,6 +322,7 @@ class _Builder:
         self._policy_years: dict[tuple, dict] = {}
         self._years: dict[tuple, YearCalendar] = {}
         self._days: dict[tuple, _Days] = {}
+        self._slot_defaults: dict[tuple, dict[str, Slot]] = {}
 
     def _chain_q(self, ids: list[int], path_field: str, unit_field: str) -> Q:
         q = Q(**{f"{unit_field}__in": ids})
@@ -428,7 +429,9 @@ class _Builder:
         dkey = tuple(id(y) for y in years.values())
         if dkey not in self._days:
             self._days[dkey] = _Days(years.values())
-        slots = {s.code: s for s in _policy_slots(section)}
+        if pkey not in self._slot_defaults:
+            self._slot_defaults[pkey] = {s.code: s for s in _policy_slots(section)}
+        slots = dict(self._slot_defaults[pkey])
         for row in self.slots.get(unit.pk, []):
             if not row.active:
                 slots.pop(row.code, None)

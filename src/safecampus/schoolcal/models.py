@@ -41,8 +41,8 @@ class Calendar(ScopedModel):
         return {
             "year": self.year,
             "note": self.note,
-            "terms": [[t.name, t.start.isoformat(), t.end.isoformat()] for t in self.terms.all()],
-            "holidays": [[h.name, h.start.isoformat(), h.end.isoformat()] for h in self.holidays.all()],
+            "terms": [f"{t.name} {t.start.isoformat()}–{t.end.isoformat()}" for t in self.terms.all()],
+            "holidays": [f"{h.name} {h.start.isoformat()}–{h.end.isoformat()}" for h in self.holidays.all()],
             "makeup_days": [m.date.isoformat() for m in self.makeup_days.all()],
         }
 

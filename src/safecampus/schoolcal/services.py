@@ -183,7 +183,12 @@ def remove_calendar(unit: Unit, year: int, *, actor: Any) -> bool:
 
 
 def _slot_snapshot(rows: list[SchoolSlot]) -> dict[str, Any]:
-    return {r.code: {"name": r.name, "time": r.time.strftime("%H:%M"), "active": r.active} for r in rows}
+    """The school's changes, one line a slot: "code [name] HH:MM", "off" for one turned off."""
+    lines = []
+    for r in sorted(rows, key=lambda r: r.code):
+        parts = [r.code, r.name, r.time.strftime("%H:%M") if r.active else "off"]
+        lines.append(" ".join(p for p in parts if p))
+    return {"slots": lines}
 
 
 @transaction.atomic
@@ -229,7 +234,7 @@ def save_slots(school: Unit, rows: list[dict[str, Any]], *, actor: Any) -> list[
     before = _slot_snapshot(existing)
     SchoolSlot.objects.filter(unit=school).delete()
     SchoolSlot.objects.bulk_create(keep)
-    after = _slot_snapshot(sorted(keep, key=lambda r: r.code))
+    after = _slot_snapshot(keep)
     if before != after:
         audit.record(actor, "calendar.slots_saved", school, unit=school, before=before, after=after)
     return keep
