@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from safecampus.core import access, today
+from safecampus.core.models import UnitKind
 
 from .models import FireDevice, State
 from .perms import MANAGE
@@ -35,6 +36,16 @@ def _counts(user: Any) -> dict[str, int]:
     return today.shared(f"fire.counts.{getattr(user, 'pk', 0)}", compute)
 
 
+def keeps_register(user: Any, active: Any) -> bool:
+    """The cards are the school's (its safety office keeps the register); a bureau reads the
+    register's figures on its area page, not as a count of every device of its area at home."""
+    return (
+        active is not None
+        and active.unit.kind == UnitKind.SCHOOL
+        and access.holds_at(user, MANAGE, active.unit)
+    )
+
+
 def _url(status: str):
     def url(user: Any, active: Any) -> str:
         unit = access.home_unit(user, MANAGE)
@@ -51,7 +62,7 @@ def register() -> None:
             _("Fire devices expired"),
             _url("status=expired"),
             lambda user, active: _counts(user)["expired"] or 0,
-            MANAGE,
+            keeps_register,
             "fire",
             40,
         ),
@@ -60,7 +71,7 @@ def register() -> None:
             _("Fire devices failed"),
             _url("status=failed"),
             lambda user, active: _counts(user)["failed"] or 0,
-            MANAGE,
+            keeps_register,
             "fire",
             41,
         ),
@@ -69,7 +80,7 @@ def register() -> None:
             _("Fire devices not checked this month"),
             _url("unchecked=1"),
             lambda user, active: _counts(user)["unchecked"] or 0,
-            MANAGE,
+            keeps_register,
             "fire",
             42,
         ),
