@@ -158,6 +158,10 @@ class Hazard(ScopedModel):
                 fields=["escalation", "status"], include=["unit_path"], name="hazard_escalation_status"
             ),
             models.Index(fields=["rectifier", "status"]),
+            # Queues by state and grade (rectifications to verify / accept) from the index alone
+            models.Index(
+                fields=["status", "grade"], include=["unit_path", "rectifier"], name="hazard_status_grade"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -40,7 +40,7 @@ def behind_count(user: Any, active: Any) -> int:
     if ask is None:
         return 0
     below = float(policy_for(ask.place.unit).training["behind_participation_rate"])
-    rows = child_rows(ask, "participation_rate")
+    rows = child_rows(ask, "name", links=False)
     return sum(1 for r in rows if r["f"].participation_rate is not None and r["f"].participation_rate < below)
 
 

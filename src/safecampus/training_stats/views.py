@@ -63,8 +63,9 @@ def _common(request: HttpRequest, ask: Ask, *extra: dict) -> dict[str, Any]:
     }
 
 
-def child_rows(ask: Ask, sort: str) -> list[dict[str, Any]]:
-    """The child places with their figures, sorted by `sort` (`-key` descending)."""
+def child_rows(ask: Ask, sort: str, *, links: bool = True) -> list[dict[str, Any]]:
+    """The child places with their figures, sorted by `sort` (`-key` descending); `links=False`
+    for a caller that only counts (no dashboard URL per child)."""
     from .children import child_places
 
     place, scope = ask.place, ask.scope
@@ -76,7 +77,7 @@ def child_rows(ask: Ask, sort: str) -> list[dict[str, Any]]:
         {
             "name": name,
             "f": rep.of(node, ask.audience),
-            "url": f"{reverse('stats:dashboard')}?{ask.place_query(link)}",
+            "url": f"{reverse('stats:dashboard')}?{ask.place_query(link)}" if links else "",
             "kind": "class" if node[2] else "grade" if node[1] else "unit",
         }
         for node, name, link in children
