@@ -69,6 +69,12 @@ class ListedSupervision(ScopedModel):
                 fields=["hazard"], condition=models.Q(status="listed"), name="one_active_listing_per_hazard"
             )
         ]
+        # The overview's "nearest deadlines first" of the active listings, without sorting them all
+        indexes = [
+            models.Index(
+                fields=["deadline", "id"], condition=models.Q(status="listed"), name="listing_active_deadline"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.hazard.number} · {self.bureau}"
@@ -156,7 +162,13 @@ class Letter(ScopedModel):
             ),
             models.UniqueConstraint(fields=["bureau", "number"], name="letter_number_once_per_bureau"),
         ]
-        indexes = [models.Index(fields=["unit_path", "status"])]
+        indexes = [
+            models.Index(fields=["unit_path", "status"]),
+            # The overview's open letters, nearest reply deadline first
+            models.Index(
+                fields=["deadline"], condition=~models.Q(status="closed"), name="letter_open_deadline"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.number
