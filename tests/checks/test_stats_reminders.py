@@ -30,8 +30,12 @@ def test_reminders_are_sent_once(school, guard, head_teacher):
     mine = create(named, school, NOW - dt.timedelta(minutes=35))  # due in 25 min: remind (30)
 
     assert remind_due() == 2
-    got = {(n.user_id, n.dedupe_key) for n in Notification.objects.filter(dedupe_key__startswith="check-task:")}
-    assert got == {(guard.pk, f"check-task:{soon.pk}:remind"), (head_teacher.pk, f"check-task:{mine.pk}:remind")}
+    sent = Notification.objects.filter(dedupe_key__startswith="check-task:")
+    got = {(n.user_id, n.dedupe_key) for n in sent}
+    assert got == {
+        (guard.pk, f"check-task:{soon.pk}:remind"),
+        (head_teacher.pk, f"check-task:{mine.pk}:remind"),
+    }
     reminded = set(Task.objects.filter(reminded_at__isnull=False).values_list("pk", flat=True))
     assert reminded == {soon.pk, mine.pk} and not {later.pk, past.pk, done.pk} & reminded
     assert remind_due() == 0
