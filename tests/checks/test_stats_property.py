@@ -86,3 +86,26 @@ def test_figures_equal_a_recount(demo, monkeypatch, ops):
             raise Rollback
     except Rollback:
         pass
+
+
+@pytest.mark.django_db
+def test_changed_many_equals_one_by_one(demo, monkeypatch):
+    """The bulk form (a bulk move) writes the same figures: one delta per school and month."""
+    from safecampus.checks import counting
+    from safecampus.checks.models import InspectionDelta
+
+    monkeypatch.setattr("safecampus.core.rollups.jobs.fold_soon", lambda name: None)
+    school = Unit.objects.get(code="demo-c1-k1-s2")
+    s = schedule_at(school)
+    tasks = [create(s, school, T0 + dt.timedelta(days=40, hours=i)) for i in range(6)]
+    assert not InspectionDelta.objects.filter(unit_id=school.pk).exists()  # open tasks are not due yet
+    pairs = []
+    for t in tasks[:4]:
+        before = counting.snapshot(t)
+        t.status = TaskStatus.MISSED
+        t.save()
+        pairs.append((before, t))
+    assert counting.changed_many(pairs) == 1
+    assert stats.read_one(school).as_dict() == naive(school)
+    assert stats.read_one(school).missed == 4
+    assert INSPECTIONS.reconcile().clean

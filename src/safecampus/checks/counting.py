@@ -21,6 +21,7 @@ difference as deltas and folds them after the commit. `facts` is the independent
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from types import SimpleNamespace
 from typing import Any
 
@@ -113,3 +114,16 @@ def changed(before: dict[str, Any] | None, task: Any) -> int:
     task counts now minus what `before` (a `snapshot`, None for a new task) counted. Returns
     how many delta rows were written (none when nothing counted changed)."""
     return INSPECTIONS.changed(_state(before, task) if before is not None else None, task)
+
+
+def changed_many(pairs: Iterable[tuple[dict[str, Any] | None, Any]]) -> int:
+    """`changed` for many tasks at once (a bulk move: tasks marked missed, a schedule's tasks
+    cancelled, a day's tasks generated): one insert of the summed deltas. `pairs` are
+    (before snapshot or None, task after)."""
+    changes: list[Change] = []
+    for before, task in pairs:
+        if before is not None:
+            was = contributions(_state(before, task))
+            changes += [(n, k, {f: -v for f, v in c.items()}) for n, k, c in was]
+        changes += contributions(task)
+    return INSPECTIONS.record(changes)
