@@ -27,6 +27,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from safecampus.accounts.api import BearerAuth, auth_router, me_router
 from safecampus.checks.api import router as inspections_router
+from safecampus.checks.stats_api import router as inspection_stats_router
 from safecampus.core.api import router as org_router
 from safecampus.core.errors import DomainError
 from safecampus.core.jobs_api import router as jobs_router
@@ -219,6 +220,7 @@ api.add_router("/hazards/stats", hazard_stats_router)
 api.add_router("/hazards", hazards_router)
 api.add_router("/supervision", supervision_router)
 api.add_router("/patrols", patrols_router)
+api.add_router("/inspections/stats", inspection_stats_router)
 api.add_router("/inspections", inspections_router)
 api.add_router("/calendar", calendar_router)
 api.add_router("/fire", fire_router)

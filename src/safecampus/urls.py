@@ -33,6 +33,7 @@ urlpatterns = [
     path("hazards/", include("safecampus.hazards.urls")),
     path("supervision/", include("safecampus.supervision.urls")),
     path("patrols/", include("safecampus.patrols.urls")),
+    path("checks/stats/", include("safecampus.checks.urls_stats")),
     path("checks/", include("safecampus.checks.urls")),
     path("calendar/", include("safecampus.schoolcal.urls")),
     path("fire/", include("safecampus.fire.urls")),

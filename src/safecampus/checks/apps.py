@@ -11,6 +11,10 @@ class ChecksConfig(AppConfig):
         from safecampus.core import nav
         from safecampus.core.roles import Perm
 
+        from . import counting, reminders, today_cards  # noqa: F401  (the roll-up, the reminder job)
+        from .stats_access import stats_reader
+
+        today_cards.register()
         nav.register(
             nav.Item(
                 "checks:library",
@@ -20,4 +24,6 @@ class ChecksConfig(AppConfig):
                 group="prevention",
                 order=30,
             ),
-        )
+            nav.Item("check_stats:dashboard", _("Check statistics"), "clipboard-data", stats_reader,
+                     group="prevention", order=32),
+        )  # fmt: skip

@@ -261,6 +261,7 @@ class CheckPhoto(ScopedModel):
         return f"photo #{self.pk}"
 
 
+from .stats_models import InspectionCell, InspectionDelta  # noqa: E402,F401  (the inspections roll-up)
 from .task_models import (  # noqa: E402  (schedules and tasks: their own module, one app)
     TASK_TRANSITIONS,
     Answer,
