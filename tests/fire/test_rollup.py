@@ -92,3 +92,21 @@ def test_listed_by_the_command(capsys, demo):
     call_command("rollups", "list")
     out = capsys.readouterr().out
     assert "fire_devices\tfire_firecell\tdevices,failed,checks,checked,failures" in out
+
+
+def test_the_figures_other_pages_read_equal_the_register(
+    make_device, guard, safety, k2_school, outsider_principal
+):
+    """`fire.stats.read` (the check statistics page's source): devices, failed, checked in the
+    months and expired now, per unit, equal the naive counts."""
+    from safecampus.fire import stats
+
+    history(make_device, guard, safety, k2_school, outsider_principal)
+    make_device(production_date=dt.date(2000, 1, 1))  # long past its service life: expired
+    county = Unit.objects.get(code="demo-c1-k1")
+    got = stats.read([county], 202610, 202611)[county.pk]
+    oct_, nov = naive(county, 202610), naive(county, 202611)
+    live = FireDevice.objects.filter(unit_path__startswith=county.path, state=State.IN_SERVICE)
+    assert got["devices"] == live.count() and got["failed"] == oct_["failed"]
+    assert got["checked"] == oct_["checked"] + nov["checked"]
+    assert got["expired"] == live.filter(expires_on__lte=dt.date.today()).count() >= 1

@@ -81,7 +81,7 @@ def other_figures(units: list[Unit], months: stats_access.Months) -> dict[str, d
 
         out["patrols"] = patrol_stats.read(units, months.start, months.end)
     if apps.is_installed("safecampus.fire"):
-        from safecampus.fire import stats as fire_stats  # type: ignore[import-not-found]
+        from safecampus.fire import stats as fire_stats
 
         out["fire"] = fire_stats.read(units, months.start, months.end)
     return out
