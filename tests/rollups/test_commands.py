@@ -17,8 +17,11 @@ def test_list_prints_name_cell_table_and_counters(demo, capsys):
     assert main(["rollups", "list"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines == [
+        "fire_devices\tfire_firecell\tdevices,failed,checks,checked,failures",
         "hazard_totals\thazards_hazardtotalcell\thazards,on_spot,due,on_time,closures",
         "hazards\thazards_hazardcell\thazards,on_spot,due,on_time,closures",
+        "inspections\tchecks_inspectioncell\tdue,done,on_time,missed,failed_items,hazards_raised",
+        "patrol_rounds\tpatrols_patrolcell\trounds,complete,incomplete,missed",
         "risks\trisks_riskcell\tpoints",
         "training\tstats_statcell\tlearning_ms,participants,takings,completions,passes",
         "training_targets\tstats_targetcell\tpeople",
