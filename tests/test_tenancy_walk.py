@@ -191,6 +191,8 @@ PARAM_SAMPLES: dict[str, Callable[[], object]] = {
     # checks (tests/checks/samples.py): demo-c1-k1-s1's adapted canteen check and a check photo
     "template_id": checks.template_id,
     "check_photo_id": checks.check_photo_id,
+    "task_id": checks.task_id,
+    "schedule_id": checks.schedule_id,
 }
 # Path segment before a generic parameter (`units/{id}`) → sample.
 SEGMENT_SAMPLES: dict[str, Callable[[], object]] = {

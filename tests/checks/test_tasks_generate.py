@@ -31,8 +31,13 @@ def _fresh_cache():
 
 
 def test_daily_slots_on_a_school_day_and_idempotent(school, principal):
-    s = make(school, principal, rule={"kind": "daily", "slots": ["arrival", "lunch"], "times": ["20:00"]},
-             duration_minutes=30, grace_minutes=15)  # fmt: skip
+    s = make(
+        school,
+        principal,
+        rule={"kind": "daily", "slots": ["arrival", "lunch"], "times": ["20:00"]},
+        duration_minutes=30,
+        grace_minutes=15,
+    )
     found = tasks_on(school, SCHOOL_DAY)
     assert [t.opens_at.astimezone(SCHOOL_TZ).time() for t in found] == [
         dt.time(7, 20),
@@ -55,8 +60,13 @@ def test_holiday_no_task_makeup_sunday_task(school, principal):
 
 
 def test_area_check_expands_to_the_area_only(county, county_unit, sibling_school):
-    s = make(county_unit, county, code="flood_season", rule={"kind": "dates", "dates": ["2026-12-09"],
-             "times": ["09:00"]}, post_role="safety_staff")  # fmt: skip
+    s = make(
+        county_unit,
+        county,
+        code="flood_season",
+        rule={"kind": "dates", "dates": ["2026-12-09"], "times": ["09:00"]},
+        post_role="safety_staff",
+    )
     assert s.for_area and s.unit == county_unit
     cache.clear()
     made = generate(dt.date(2026, 12, 9))
@@ -88,9 +98,11 @@ def test_template_of_another_school_refused(school, sibling_school, principal, o
 
     own = ChecklistTemplate.objects.get(unit=school, copied_from__code="canteen_daily")
     with pytest.raises(Invalid) as e:
-        schedules.create_schedule(sibling_school, actor=outsider_principal,
-                                  data={"template": own.pk, "rule": {"kind": "daily", "times": ["08:00"]},
-                                        "post_role": "guard"})  # fmt: skip
+        schedules.create_schedule(
+            sibling_school,
+            actor=outsider_principal,
+            data={"template": own.pk, "rule": {"kind": "daily", "times": ["08:00"]}, "post_role": "guard"},
+        )
     assert e.value.field == "template"
 
 

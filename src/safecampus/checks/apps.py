@@ -20,4 +20,12 @@ class ChecksConfig(AppConfig):
                 group="prevention",
                 order=30,
             ),
+            nav.Item(
+                "checks:my_tasks",
+                _("My checks"),
+                "clipboard-check",
+                Perm.DO_CHECKS,
+                group="prevention",
+                order=31,
+            ),
         )

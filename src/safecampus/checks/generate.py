@@ -48,8 +48,16 @@ class Plan:
     grace: dt.timedelta
 
 
-FIELDS = ("id", "unit_id", "unit_path", "title", "rule", "template__current_version_id",
-          "duration_minutes", "grace_minutes")  # fmt: skip
+FIELDS = (
+    "id",
+    "unit_id",
+    "unit_path",
+    "title",
+    "rule",
+    "template__current_version_id",
+    "duration_minutes",
+    "grace_minutes",
+)
 
 
 def _live(day: dt.date) -> Q:
@@ -68,8 +76,9 @@ def _plans(qs: Any) -> list[Plan]:
     ]
 
 
-def _tasks_for(school: Unit, cal: SchoolCalendar, plans: list[Plan], day: dt.date,
-               have: set[tuple[int, dt.datetime]]) -> list[Task]:  # fmt: skip
+def _tasks_for(
+    school: Unit, cal: SchoolCalendar, plans: list[Plan], day: dt.date, have: set[tuple[int, dt.datetime]]
+) -> list[Task]:
     out = []
     memo: dict[int, list[dt.datetime]] = {}
     for plan in plans:

@@ -153,8 +153,13 @@ def check_answers(task: Task, answers: Any) -> list[Checked]:
     for pk in items:
         if pk not in by_item:
             raise Invalid(_("Answer every item of the check."), field=f"answers.{pk}")
-    wanted = {i for raw in by_item.values() if isinstance(raw.get("photos"), list) for i in raw["photos"]
-              if isinstance(i, int) and not isinstance(i, bool)}  # fmt: skip
+    wanted = {
+        i
+        for raw in by_item.values()
+        if isinstance(raw.get("photos"), list)
+        for i in raw["photos"]
+        if isinstance(i, int) and not isinstance(i, bool)
+    }
     photos = {p.pk: p for p in CheckPhoto.objects.filter(pk__in=wanted, unit_id=task.unit_id)}
     return [_one(items[pk], by_item[pk], photos) for pk in items]
 
@@ -222,9 +227,15 @@ def submit(task: Task, *, actor: Any, client_id: Any, answers: Any) -> Task:
     try:
         with files_kept_on_success(), transaction.atomic():
             moved = Task.objects.filter(pk=task.pk, status=TaskStatus.OPEN).update(
-                status=TaskStatus.DONE, done_at=now, done_by=actor, on_time=now <= task.due_at,
-                client_id=key, failed_items=len(failed), hazards_raised=len(failed), status_changed_at=now,
-            )  # fmt: skip
+                status=TaskStatus.DONE,
+                done_at=now,
+                done_by=actor,
+                on_time=now <= task.due_at,
+                client_id=key,
+                failed_items=len(failed),
+                hazards_raised=len(failed),
+                status_changed_at=now,
+            )
             if not moved:
                 raise _Lost
             hazards = {r.item.pk: _raise_hazard(task, r, actor=actor, key=key) for r in failed}
@@ -254,9 +265,14 @@ def submit(task: Task, *, actor: Any, client_id: Any, answers: Any) -> Task:
                 "check.submitted",
                 task,
                 before={"status": before["status"]},
-                after={"status": task.status, "on_time": task.on_time, "failed_items": task.failed_items,
-                       "hazards": sorted(hazards.values()), "late": not task.on_time},
-            )  # fmt: skip
+                after={
+                    "status": task.status,
+                    "on_time": task.on_time,
+                    "failed_items": task.failed_items,
+                    "hazards": sorted(hazards.values()),
+                    "late": not task.on_time,
+                },
+            )
             counting.changed(before, task)
     except (_Lost, IntegrityError):
         # Another device recorded this task first (or the same client id raced with itself).

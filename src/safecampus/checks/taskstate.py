@@ -41,9 +41,21 @@ def move(tasks: QuerySet[Task], action: str, now: dt.datetime | None = None) -> 
                 tasks.filter(status__in=sources)
                 .select_for_update(skip_locked=True)
                 .order_by("pk")
-                .only("pk", "unit_id", "unit_path", "schedule_id", "status", "on_time", "failed_items",
-                      "hazards_raised", "due_at", "day", "opens_at", "closes_at")[:CHUNK]
-            )  # fmt: skip
+                .only(
+                    "pk",
+                    "unit_id",
+                    "unit_path",
+                    "schedule_id",
+                    "status",
+                    "on_time",
+                    "failed_items",
+                    "hazards_raised",
+                    "due_at",
+                    "day",
+                    "opens_at",
+                    "closes_at",
+                )[:CHUNK]
+            )
             if not chunk:
                 return moved
             done = Task.objects.filter(pk__in=[t.pk for t in chunk], status__in=sources).update(
