@@ -26,6 +26,8 @@ os.environ.setdefault("SAFECAMPUS_DEMO_RISKS", "0")
 os.environ.setdefault("SAFECAMPUS_DEMO_SUPERVISION", "0")
 # Nor demo hazards (tests/hazards/test_demo.py loads them).
 os.environ.setdefault("SAFECAMPUS_DEMO_HAZARDS", "0")
+# Nor demo check routines and history (tests/checks/test_tasks_demo.py loads them).
+os.environ.setdefault("SAFECAMPUS_DEMO_TASKS", "0")
 
 
 def _ensure_demo() -> None:
