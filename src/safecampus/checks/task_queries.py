@@ -15,6 +15,7 @@ from django.utils import timezone
 from safecampus.core.access import memberships
 from safecampus.core.roles import Perm
 from safecampus.hazards.models import OPEN_STATUSES
+from safecampus.schoolcal.calendar import school_datetime
 
 from .models import Answer, Schedule, ScheduleStatus, Task, TaskStatus, TemplateItem
 from .taskstate import settle
@@ -36,8 +37,9 @@ def tasks_for(
     """The tasks the user reads on `day` (all days when None), settled first (tasks past their
     closing time read as missed)."""
     qs = Task.objects.visible_to(user).filter(status__in=LIST_STATUSES)
-    if day is not None:
-        qs = qs.filter(day=day)
+    if day is not None:  # the day's tasks, and those of earlier days still open on it (a week allowed)
+        start = school_datetime(day, dt.time(0, 0))
+        qs = qs.filter(Q(day=day) | Q(day__lt=day, status=TaskStatus.OPEN, closes_at__gte=start))
     if mine:
         qs = qs.filter(mine_q(user))
     settle(qs)
