@@ -294,6 +294,7 @@ def test_outsider_walk(demo, roster_samples, outsider_name):
     risks.k1_plan()  # risk points, a control plan, a campus plan with an area
     hazards.k1_hazard()  # a reported hazard with a photo
     checks.check_photo_id()  # a check photo of demo-c1-k1-s1
+    checks.task_id()  # a check schedule of demo-c1-k1-s1 and its task open today
     supervision.k1_listing(), supervision.k1_letter()  # a listed major hazard and a replied letter
     outsider = User.objects.get(username=outsider_name)
     web = Client(raise_request_exception=False)

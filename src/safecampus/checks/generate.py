@@ -14,6 +14,7 @@ creates nothing. A task points at its checklist's current version at generation.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
@@ -47,6 +48,10 @@ class Plan:
     duration: dt.timedelta
     grace: dt.timedelta
 
+    @property
+    def rule_key(self) -> str:
+        return json.dumps(self.rule, sort_keys=True)
+
 
 FIELDS = (
     "id",
@@ -77,14 +82,21 @@ def _plans(qs: Any) -> list[Plan]:
 
 
 def _tasks_for(
-    school: Unit, cal: SchoolCalendar, plans: list[Plan], day: dt.date, have: set[tuple[int, dt.datetime]]
+    school: Unit,
+    cal: SchoolCalendar,
+    plans: list[Plan],
+    day: dt.date,
+    have: set[tuple[int, dt.datetime]],
+    memo: dict[tuple, list[dt.datetime]],
 ) -> list[Task]:
     out = []
-    memo: dict[int, list[dt.datetime]] = {}
+    # Schools whose calendars share their years and slots share the occurrences of a rule.
+    shape = (tuple(id(y) for y in cal.years.values()), tuple(cal.slots()))
     for plan in plans:
-        if plan.id not in memo:
-            memo[plan.id] = occurrences(plan.rule, cal, day, day)
-        for at in memo[plan.id]:
+        key = (plan.rule_key, shape)
+        if key not in memo:
+            memo[key] = occurrences(plan.rule, cal, day, day)
+        for at in memo[key]:
             if (plan.id, at) in have:
                 continue
             due = at + plan.duration
@@ -121,10 +133,11 @@ def _generate_chunk(schools: list[Unit], day: dt.date, area: list[Plan]) -> list
     ):
         have[unit_id].add((schedule_id, at))
     new: list[Task] = []
+    memo: dict[tuple, list[dt.datetime]] = {}
     for school in schools:
         plans = own.get(school.pk, []) + [p for p in area if school.path.startswith(p.unit_path)]
         if plans:
-            new += _tasks_for(school, cals[school.pk], plans, day, have[school.pk])
+            new += _tasks_for(school, cals[school.pk], plans, day, have[school.pk], memo)
     if new:
         Task.objects.bulk_create(new, batch_size=CHUNK, ignore_conflicts=True)
         for task in new:

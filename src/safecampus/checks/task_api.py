@@ -102,8 +102,8 @@ class AnswerIn(Schema):
 
 
 class SubmitIn(Schema):
-    client_id: SafeText = Field(description="A UUID made when the check page opened.")
-    answers: list[AnswerIn]
+    client_id: SafeText | None = Field(None, description="A UUID made when the check page opened.")
+    answers: list[AnswerIn] | None = Field(None, description="One answer per item of the checklist.")
 
 
 def summary_out(t: Task, now: dt.datetime) -> dict[str, Any]:
@@ -182,8 +182,9 @@ def read_task(request: HttpRequest, task_id: TaskId) -> dict[str, Any]:
 
 
 @router.post("/tasks/{task_id}/submit", response={200: TaskDetailOut, **ERRORS}, summary="Submit a check")
-def submit_task(request: HttpRequest, task_id: TaskId, body: SubmitIn) -> dict[str, Any]:
+def submit_task(request: HttpRequest, task_id: TaskId, body: SubmitIn = None) -> dict[str, Any]:  # type: ignore[assignment]
     user = request.auth  # type: ignore[attr-defined]
-    task = queries.get_task_for(user, task_id)
-    answers = [a.dict() for a in body.answers]
+    task = queries.get_task_for(user, task_id)  # another school's task: 404 before the body
+    body = body or SubmitIn()
+    answers = [a.dict() for a in body.answers] if body.answers is not None else None
     return detail_out(submit(task, actor=user, client_id=body.client_id, answers=answers))
