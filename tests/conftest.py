@@ -28,6 +28,8 @@ os.environ.setdefault("SAFECAMPUS_DEMO_SUPERVISION", "0")
 os.environ.setdefault("SAFECAMPUS_DEMO_HAZARDS", "0")
 # Nor demo fire equipment (tests/fire/test_demo.py loads it for one school).
 os.environ.setdefault("SAFECAMPUS_DEMO_FIRE", "0")
+# Nor demo check routines and history (tests/checks/test_tasks_demo.py loads them).
+os.environ.setdefault("SAFECAMPUS_DEMO_TASKS", "0")
 
 
 def _ensure_demo() -> None:

@@ -197,6 +197,8 @@ PARAM_SAMPLES: dict[str, Callable[[], object]] = {
     # checks (tests/checks/samples.py): demo-c1-k1-s1's adapted canteen check and a check photo
     "template_id": checks.template_id,
     "check_photo_id": checks.check_photo_id,
+    "task_id": checks.task_id,
+    "schedule_id": checks.schedule_id,
 }
 # Path segment before a generic parameter (`units/{id}`) → sample.
 SEGMENT_SAMPLES: dict[str, Callable[[], object]] = {
@@ -298,6 +300,7 @@ def test_outsider_walk(demo, roster_samples, outsider_name):
     risks.k1_plan()  # risk points, a control plan, a campus plan with an area
     hazards.k1_hazard()  # a reported hazard with a photo
     checks.check_photo_id()  # a check photo of demo-c1-k1-s1
+    checks.task_id()  # a check schedule of demo-c1-k1-s1 and its task open today
     supervision.k1_listing(), supervision.k1_letter()  # a listed major hazard and a replied letter
     fire.k1_check()  # a fire device with a failed, photographed check
     outsider = User.objects.get(username=outsider_name)

@@ -21,3 +21,28 @@ def check_photo_id() -> int:
     if found is None:
         found, _created = photos.upload(User.objects.get(username="demo_guard"), jpeg())
     return found.pk
+
+
+def task_id() -> int:
+    from safecampus.checks.models import Task
+
+    from .tasking import today_task
+
+    found = Task.objects.filter(unit__code=K1_S1).first()
+    if found is None:
+        school = found_school()
+        found = today_task(school, User.objects.get(username="demo_principal"), title="walk")
+    return found.pk
+
+
+def schedule_id() -> int:
+    from safecampus.checks.models import Schedule
+
+    task_id()
+    return Schedule.objects.filter(unit__code=K1_S1).first().pk
+
+
+def found_school():
+    from safecampus.core.models import Unit
+
+    return Unit.objects.get(code=K1_S1)

@@ -175,3 +175,6 @@ def upload_photo(
 def read_photo(request: HttpRequest, check_photo_id: CheckPhotoId) -> HttpResponse:
     user = request.auth  # type: ignore[attr-defined]
     return photo_service.serve(request, queries.get_photo_for(user, check_photo_id))
+
+
+from . import task_api  # noqa: E402, F401  (the task routes, on this router)

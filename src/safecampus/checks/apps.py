@@ -24,6 +24,8 @@ class ChecksConfig(AppConfig):
                 group="prevention",
                 order=30,
             ),
+            nav.Item("checks:my_tasks", _("My checks"), "clipboard-check", Perm.DO_CHECKS,
+                     group="prevention", order=31),
             nav.Item("check_stats:dashboard", _("Check statistics"), "clipboard-data", stats_reader,
                      group="prevention", order=32),
         )  # fmt: skip

@@ -41,3 +41,41 @@ register_fields(
     },
 )
 register_fields("checks.checkphoto", {"width": _("Width"), "height": _("Height")})
+
+register_verbs(
+    {
+        "check_schedule.created": Verb(_("Check schedule created"), "calendar-plus"),
+        "check_schedule.changed": Verb(_("Check schedule changed"), "calendar-event"),
+        "check_schedule.paused": Verb(_("Check schedule paused"), "pause-circle"),
+        "check_schedule.resumed": Verb(_("Check schedule resumed"), "play-circle"),
+        "check_schedule.retired": Verb(_("Check schedule retired"), "archive"),
+        "check.submitted": Verb(_("Check submitted"), "clipboard-check"),
+    }
+)
+register_fields(
+    "checks.schedule",
+    {
+        "title": _("Title"),
+        "template": Field(_("Checklist"), Obj("checks.checklisttemplate")),
+        "rule": _("Recurrence"),
+        "for_area": _("For every school of the area"),
+        "post_role": _("Post"),
+        "assignees": _("People"),
+        "duration_minutes": _("Time allowed (minutes)"),
+        "grace_minutes": _("Grace (minutes)"),
+        "starts_on": _("From"),
+        "ends_on": _("Until"),
+        "status": _("Status"),
+        "cancelled": _("Tasks cancelled"),
+    },
+)
+register_fields(
+    "checks.task",
+    {
+        "status": _("Status"),
+        "on_time": _("On time"),
+        "late": _("Late"),
+        "failed_items": _("Failed items"),
+        "hazards": _("Hazards raised"),
+    },
+)

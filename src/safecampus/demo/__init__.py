@@ -137,6 +137,20 @@ def _fire() -> None:
 
 STEPS.append(_fire)
 
+def _check_tasks() -> None:
+    """Every school's check routines; six weeks of done, late, failed and missed checks at
+    demo-c1-k1-s1; demo_guard's gate check and demo_safety's monthly check open now."""
+    import os
+
+    if os.environ.get("SAFECAMPUS_DEMO_TASKS", "1") == "0":
+        return
+    from safecampus.checks.task_demo import load_tasks_demo
+
+    load_tasks_demo()
+
+
+STEPS.append(_check_tasks)
+
 
 def load_demo() -> None:
     for step in STEPS:
