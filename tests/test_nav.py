@@ -18,7 +18,8 @@ from safecampus.core.roles import Role
 ADDRESSES = {
     "core:home", "core:unit_tree", "roster:home", "roster:my_class", "roster:my_children", "training:home",
     "training:classes", "stats:dashboard", "training:manage", "compliance:page", "risks:home",
-    "hazards:home", "supervision:home", "checks:library", "check_stats:dashboard", "patrols:home",
+    "hazards:home", "supervision:home", "checks:library", "checks:my_tasks", "check_stats:dashboard",
+    "patrols:home",
     "fire:home", "schoolcal:home",
     "accounts:user_list", "roster_year:transfer_list",
     "core:audit_log",

@@ -140,8 +140,7 @@ def _generate_chunk(schools: list[Unit], day: dt.date, area: list[Plan]) -> list
             new += _tasks_for(school, cals[school.pk], plans, day, have[school.pk], memo)
     if new:
         Task.objects.bulk_create(new, batch_size=CHUNK, ignore_conflicts=True)
-        for task in new:
-            counting.changed(None, task)
+        counting.changed_many((None, task) for task in new)  # open tasks count once settled
     return new
 
 

@@ -61,10 +61,12 @@ def move(tasks: QuerySet[Task], action: str, now: dt.datetime | None = None) -> 
             done = Task.objects.filter(pk__in=[t.pk for t in chunk], status__in=sources).update(
                 status=target, status_changed_at=now
             )
+            pairs = []
             for task in chunk:
                 before = snapshot(task)
                 task.status, task.status_changed_at = target, now
-                counting.changed(before, task)
+                pairs.append((before, task))
+            counting.changed_many(pairs)
             moved += done
             if len(chunk) < CHUNK:
                 return moved

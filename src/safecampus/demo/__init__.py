@@ -137,6 +137,7 @@ def _fire() -> None:
 
 STEPS.append(_fire)
 
+
 def _check_tasks() -> None:
     """Every school's check routines; six weeks of done, late, failed and missed checks at
     demo-c1-k1-s1; demo_guard's gate check and demo_safety's monthly check open now."""
