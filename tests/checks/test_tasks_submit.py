@@ -92,7 +92,9 @@ def test_two_devices_one_record(api_client_for, guard, safety, task):
     assert task.done_by == guard
 
 
-def test_failed_item_raises_one_hazard_and_shows_next_time(api_client_for, guard, school, principal, task):
+def test_failed_item_raises_one_hazard_and_shows_next_time(
+    api_client_for, client_for, guard, school, principal, task
+):
     photo = _photo(guard)
     item = TemplateItem.objects.filter(version_id=task.version_id).order_by("order").first()
     body = {
@@ -107,6 +109,9 @@ def test_failed_item_raises_one_hazard_and_shows_next_time(api_client_for, guard
     assert answer.hazard == hazard and hazard.check_answers.get() == answer
     assert hazard.source == "daily_inspection" and hazard.category == item.category
     assert hazard.description == "门闸损坏" and HazardPhoto.objects.filter(hazard=hazard).count() == 1
+    # linked both ways: the hazard's page names the check that raised it
+    page = client_for(principal).get(f"/hazards/{hazard.pk}/").content.decode()
+    assert 'id="check-answers"' in page and f"/checks/tasks/{task.pk}/" in page
     _post(client, task, body)
     assert (
         Hazard.objects.filter(pk__in=out["hazards"]).count() == 1 and Answer.objects.filter(task=task).count()
