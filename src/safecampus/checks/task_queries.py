@@ -73,6 +73,7 @@ def open_hazards(task: Task, items: list[TemplateItem]) -> dict[str, dict[str, A
         Answer.objects.filter(task__unit_id=task.unit_id, item__key__in=keys)
         .filter(hazard__status__in=OPEN_STATUSES)
         .exclude(task_id=task.pk)
+        .filter(task__opens_at__lte=task.opens_at)  # earlier checks only, never a later one's
         .order_by("-task__opens_at", "-id")
         .values_list("item__key", "hazard_id", "hazard__status", "task_id", "task__day")
     )
