@@ -157,7 +157,7 @@ def read_device(request: HttpRequest, device_id: DeviceId) -> dict[str, Any]:
 
 
 @router.post("/photos", response={201: FirePhotoOut, **ERRORS}, summary="Upload a photo for a check")
-def upload_photo(request: HttpRequest, photo: File[UploadedFile] = None) -> tuple[int, dict[str, Any]]:  # type: ignore[assignment]
+def upload_fire_photo(request: HttpRequest, photo: File[UploadedFile] = None) -> tuple[int, dict[str, Any]]:  # type: ignore[assignment]
     user = request.auth  # type: ignore[attr-defined]
     kept = checks.upload_photo(user, photo)
     return 201, {"id": kept.pk}
