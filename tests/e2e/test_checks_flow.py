@@ -144,8 +144,6 @@ def test_gate_check_patrol_and_statistics(browser, live_demo, shot, gate_task, p
     page.goto(f"{base}/checks/tasks/")
     link = page.locator(f"#tasks-open a[href='/checks/tasks/{gate_task.pk}/']")
     assert link.count() == 1
-    if lang == "zh-hans":
-        assert "检查" in page.inner_text("#page-title")
     _no_overflow(page)
     shot(page, f"checks-my-tasks-phone-{tag}")
     link.click()
@@ -164,9 +162,8 @@ def test_gate_check_patrol_and_statistics(browser, live_demo, shot, gate_task, p
         if item.pk == failing.pk:
             card.locator("[data-result=fail]").click()
             card.locator(".ck-photo").set_input_files(jpeg)
-            page.wait_for_function(
-                "el => el.textContent.includes('1')", arg=card.locator(".ck-thumbs").element_handle()
-            )
+            card.locator(".ck-thumbs .bi-camera-fill").wait_for()
+            assert "× 1" in card.locator(".ck-thumbs").inner_text()
             card.locator(".ck-note").fill("钢叉缺一把，已报告")
         else:
             card.locator("[data-result=pass]").click()
@@ -188,7 +185,7 @@ def test_gate_check_patrol_and_statistics(browser, live_demo, shot, gate_task, p
     assert hazard_link.count() == 1
     assert page.locator(f".ck-item[data-item='{failing.pk}'] img").count() == 1
     if lang == "zh-hans":
-        assert "已完成" in page.inner_text("#task-status") or "完成" in page.inner_text("#task-status")
+        assert "已完成" in page.inner_text("#task-status")
     _no_overflow(page)
     shot(page, f"checks-task-done-phone-{tag}")
 
@@ -204,8 +201,11 @@ def test_gate_check_patrol_and_statistics(browser, live_demo, shot, gate_task, p
         page.wait_for_selector(f"#point-{point.pk}.pt-done .pt-tick.bi-check-circle-fill")
     assert page.locator(".pt-open .pt-done").count() >= 2
     assert "2" in open_round.locator(".pt-count").inner_text()
+    tick = page.locator(f"#point-{points[0].pk} .pt-tick")
+    assert tick.get_attribute("aria-label") == ("已扫码" if lang == "zh-hans" else "Scanned")
     if lang == "zh-hans":
         assert "巡" in page.inner_text("#page-title")
+        assert "查看" not in page.inner_text("#today-rounds")  # a round's status, not the verb
     _no_overflow(page)
     shot(page, f"patrols-today-phone-{tag}")
     assert not errors, errors

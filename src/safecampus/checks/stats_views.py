@@ -20,7 +20,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
 from safecampus.core import ranking
 from safecampus.core.excel import Sheet, export_filename, xlsx_response
@@ -35,8 +35,8 @@ DEFINITIONS = [
         "Check tasks due in the chosen months that are settled: done (also late) or missed. Tasks still "
         "open are not counted yet; cancelled tasks never.")),
     (gettext_lazy("Completion rate"), gettext_lazy("Done ÷ due; “—” when nothing was due.")),
-    (gettext_lazy("On-time rate"), gettext_lazy("Done by the due time ÷ due.")),
-    (gettext_lazy("Missed"), gettext_lazy("Not submitted by the due time and its grace.")),
+    (pgettext_lazy("checks", "On-time rate"), gettext_lazy("Done by the due time ÷ due.")),
+    (pgettext_lazy("checks", "Missed"), gettext_lazy("Not submitted by the due time and its grace.")),
     (gettext_lazy("Failed items"), gettext_lazy("Items answered “fail” in the done checks.")),
     (gettext_lazy("Hazards raised"), gettext_lazy("Hazards the failed items of the done checks created.")),
 ]  # fmt: skip
@@ -123,7 +123,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 def header() -> list[str]:
     return [_("Unit"), _("Code"), _("Due"), _("Done"), _("Completion rate (%)"), _("On time"),
-            _("On-time rate (%)"), _("Missed"), _("Failed items"), _("Hazards raised")]  # fmt: skip
+            pgettext("checks", "On-time rate (%)"), pgettext("checks", "Missed"), _("Failed items"),
+            _("Hazards raised")]  # fmt: skip
 
 
 def row(unit: Unit, t: Totals) -> list[Any]:

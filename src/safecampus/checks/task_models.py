@@ -21,6 +21,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from safecampus.core.access import Rule
 from safecampus.core.roles import Perm, Role
@@ -38,7 +39,7 @@ class ScheduleStatus(models.TextChoices):
 class TaskStatus(models.TextChoices):
     OPEN = "open", _("To do")
     DONE = "done", _("Done")
-    MISSED = "missed", _("Missed")
+    MISSED = "missed", pgettext_lazy("checks", "Missed")
     CANCELLED = "cancelled", _("Cancelled")
 
 

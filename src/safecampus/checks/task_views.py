@@ -18,6 +18,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from safecampus.core import access
@@ -54,7 +55,7 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
         for status, label in (
             (TaskStatus.OPEN, _("To do")),
             (TaskStatus.DONE, _("Done")),
-            (TaskStatus.MISSED, _("Missed")),
+            (TaskStatus.MISSED, pgettext("checks", "Missed")),
         )
     ]
     return render(

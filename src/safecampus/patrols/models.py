@@ -13,6 +13,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from safecampus.core.access import Rule
 from safecampus.core.scoping import ScopedModel
@@ -99,10 +100,10 @@ class Checkpoint(ScopedModel):
 
 
 class RoundStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("patrol round", "Open")
     COMPLETE = "complete", _("Complete")
     INCOMPLETE = "incomplete", _("Incomplete")
-    MISSED = "missed", _("Missed")
+    MISSED = "missed", pgettext_lazy("patrol round", "Missed")
 
 
 class PatrolRound(ScopedModel):

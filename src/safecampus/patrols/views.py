@@ -71,6 +71,7 @@ def guard(request: HttpRequest) -> HttpResponse:
                 "failed": _("The scans could not be sent; they stay queued."),
                 "offline": _("Offline: the scans are kept and sent when the phone is online."),
                 "refused": _("Refused"),
+                "scanned": _("Scanned"), "pending": _("Scanned, not sent yet"),
                 "nocamera": _("The camera cannot be opened here: type the code under the QR instead."),
             },
         },

@@ -43,7 +43,13 @@
     });
     card.querySelector(".ck-fail").classList.toggle("d-none", a.result !== "fail");
     var thumbs = card.querySelector(".ck-thumbs");
-    thumbs.textContent = a.photos.length ? "\u{1F4F7} × " + a.photos.length : "";
+    thumbs.textContent = "";  // a camera icon (the font's, not an emoji a phone may lack) and the count
+    if (a.photos.length) {
+      var icon = document.createElement("i");
+      icon.className = "bi bi-camera-fill text-success me-1";
+      thumbs.appendChild(icon);
+      thumbs.appendChild(document.createTextNode("× " + a.photos.length));
+    }
   }
 
   cards().forEach(function (card) {

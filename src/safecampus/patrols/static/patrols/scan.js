@@ -40,7 +40,10 @@
     Array.prototype.forEach.call(items, function (li) {
       var i = li.querySelector(".pt-tick");
       li.classList.add("pt-done");
-      if (i) { i.className = "bi fs-5 pt-tick " + (state === "pending" ? "bi-clock-history text-warning" : "bi-check-circle-fill text-success"); }
+      if (i) {
+        i.className = "bi fs-5 pt-tick " + (state === "pending" ? "bi-clock-history text-warning" : "bi-check-circle-fill text-success");
+        i.setAttribute("aria-label", state === "pending" ? cfg.messages.pending : cfg.messages.scanned);
+      }
     });
   }
   function codeOf(text) {
