@@ -29,17 +29,13 @@ from django.db.models import Count, IntegerField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
 from django.utils import timezone
 
+from safecampus.core.months import month_of
 from safecampus.core.rollups import Change, Node, Rollup, register
 
 from .stats_models import COUNTERS, KEY, InspectionCell, InspectionDelta
 
 SETTLED = ("done", "missed")
 SNAPSHOT_FIELDS = ("status", "on_time", "failed_items", "hazards_raised", "due_at")
-
-
-def month_of(moment: Any) -> int:
-    local = timezone.localtime(moment, timezone.get_default_timezone())
-    return local.year * 100 + local.month
 
 
 def snapshot(task: Any) -> dict[str, Any]:

@@ -4,21 +4,19 @@ month window (`from`, `to` as YYYY-MM; by default the current month)."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from safecampus.core import access
+from safecampus.core import access, months
 from safecampus.core.errors import Invalid
 from safecampus.core.models import Unit
+from safecampus.core.months import label, this_month
 from safecampus.core.places import Place, can_view_unit, default_place, place_for
 from safecampus.core.roles import Perm, Role
 
-MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
 PERM = Perm.VIEW_CHECKS
 
 
@@ -32,15 +30,6 @@ class Months:
         return {"from": label(self.start), "to": label(self.end)}
 
 
-def label(m: int) -> str:
-    return f"{m // 100:04d}-{m % 100:02d}"
-
-
-def this_month() -> int:
-    today = timezone.localdate()
-    return today.year * 100 + today.month
-
-
 def place(user: Any, code: str | None) -> Place:
     """The unit named by `code`, or the user's own highest unit where they read checks."""
     if code:
@@ -52,13 +41,7 @@ def may_view(user: Any, unit: Unit) -> bool:
     return can_view_unit(user, unit, PERM)
 
 
-def month(value: Any, field: str) -> int | None:
-    if value in (None, ""):
-        return None
-    m = MONTH_RE.match(str(value).strip())
-    if not m or not 1 <= int(m.group(2)) <= 12 or int(m.group(1)) < 1900:
-        raise Invalid(_("Enter a month as YYYY-MM."), field=field)
-    return int(m.group(1)) * 100 + int(m.group(2))
+month = months.parse
 
 
 def window(params: Mapping[str, Any], errors: list[str] | None = None) -> Months:

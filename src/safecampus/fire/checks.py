@@ -25,6 +25,7 @@ from safecampus.core import access, audit
 from safecampus.core.errors import Conflict, Invalid
 from safecampus.core.files.checks import Media, reencode_image
 from safecampus.core.files.store import delete_on_commit, files_kept_on_success, save_media
+from safecampus.core.months import month_of
 from safecampus.core.scoping import require
 
 from . import rollup
@@ -38,11 +39,6 @@ MAX_PHOTOS = 6
 MAX_UPLOADS_KEPT = 30
 UPLOAD_HOURS = 24
 HAZARD_ID_SPACE = uuid.UUID("5f1c9a4e-6d2b-4a8e-9c1f-3e7b2d4a6f80")
-
-
-def month_of(moment: dt.datetime) -> int:
-    local = timezone.localtime(moment, timezone.get_default_timezone())
-    return local.year * 100 + local.month
 
 
 def encode_photo(upload: Any) -> Media:

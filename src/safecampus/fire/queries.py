@@ -13,6 +13,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from safecampus.core.models import Unit
+from safecampus.core.months import month_key
 from safecampus.core.places import unit_for
 from safecampus.core.rollups import STEP
 from safecampus.core.scoping import get_visible_or_404
@@ -83,7 +84,7 @@ def area_rows(area: Unit, units: list[Unit], today: dt.date | None = None) -> li
     """One row per unit of `units` (children of `area`): devices and failed devices now, devices
     checked this month (roll-up cells), expired devices (indexed query)."""
     today = today or timezone.localdate()
-    month = today.year * 100 + today.month
+    month = month_key(today)
     now = rollup.read(units)
     this_month = rollup.read(units, months=(month, month))
     expired = expired_by_child(area, today)
@@ -116,7 +117,7 @@ def area_totals(area: Unit, today: dt.date | None = None) -> dict[str, int]:
 
 def area_rows_for_self(area: Unit, today: dt.date | None = None) -> list[dict[str, Any]]:
     today = today or timezone.localdate()
-    month = today.year * 100 + today.month
+    month = month_key(today)
     now = rollup.read([area]).get((area.pk,), {})
     this_month = rollup.read([area], months=(month, month)).get((area.pk,), {})
     expired = FireDevice.objects.filter(

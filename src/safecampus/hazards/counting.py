@@ -21,14 +21,10 @@ from typing import Any
 
 from django.utils import timezone
 
+from safecampus.core.months import month_of
 from safecampus.core.rollups import Change, Node
 
 from .models import Resolution, Status
-
-
-def month_of(moment: dt.datetime) -> int:
-    local = timezone.localtime(moment, timezone.get_default_timezone())
-    return local.year * 100 + local.month
 
 
 def local_day(moment: dt.datetime) -> dt.date:

@@ -22,6 +22,7 @@ from django.db.models import Count, Q
 from django.db.models.functions import Substr
 from django.utils import timezone
 
+from safecampus.core import months
 from safecampus.core.rollups import STEP, ratio
 
 from .models import OPEN_STATUSES, RUNNING_STATUSES, Grade, Hazard, Status
@@ -231,7 +232,7 @@ def _months(found: dict[int, Summary], window: Window) -> dict[int, Summary]:
         return {}
     if not window.end:
         today = timezone.localdate()
-        last = max(last, today.year * 100 + today.month) if window.start else last
+        last = max(last, months.month_key(today)) if window.start else last
     out = {}
     month = first
     while month <= last and len(out) < 240:
@@ -242,4 +243,4 @@ def _months(found: dict[int, Summary], window: Window) -> dict[int, Summary]:
 
 
 def month_label(month: int) -> str:
-    return f"{month // 100:04d}-{month % 100:02d}"
+    return months.label(month)

@@ -4,12 +4,12 @@ missing and not yours) and the window (month range, grade, category, source)."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Any
 
 from django.utils.translation import gettext as _
 
+from safecampus.core import months
 from safecampus.core.errors import Invalid
 from safecampus.core.models import Unit
 from safecampus.core.places import Place, can_view_unit, default_place, place_for
@@ -19,7 +19,6 @@ from safecampus.risks.models import Category
 from .figures import Window
 from .models import Grade, Source
 
-MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
 PERM = Perm.VIEW_HAZARDS
 
 
@@ -34,13 +33,7 @@ def may_view(user: Any, unit: Unit) -> bool:
     return can_view_unit(user, unit, PERM)
 
 
-def month(value: Any, field: str) -> int | None:
-    if value in (None, ""):
-        return None
-    m = MONTH_RE.match(str(value).strip())
-    if not m or not 1 <= int(m.group(2)) <= 12 or int(m.group(1)) < 1900:
-        raise Invalid(_("Enter a month as YYYY-MM."), field=field)
-    return int(m.group(1)) * 100 + int(m.group(2))
+month = months.parse
 
 
 def _choice(value: Any, choices: Any, field: str) -> str | None:
@@ -92,7 +85,7 @@ def window_params(w: Window) -> dict[str, str]:
 
 
 def _label(m: int | None) -> str | None:
-    return None if m is None else f"{m // 100:04d}-{m % 100:02d}"
+    return None if m is None else months.label(m)
 
 
 def child_units(unit: Unit) -> list[Unit]:

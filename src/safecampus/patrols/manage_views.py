@@ -17,6 +17,7 @@ from django.utils import timezone
 from safecampus.core import places, ranking
 from safecampus.core.errors import DomainError, InvalidFields
 from safecampus.core.models import UnitKind
+from safecampus.core.months import month_key
 from safecampus.core.pdf import pdf_response, render_pdf
 from safecampus.core.scoping import has_perm_at
 from safecampus.risks.models import PlanArea
@@ -172,7 +173,7 @@ def history(request: HttpRequest, unit_id: int) -> HttpResponse:
 
 
 def _month_bounds(today: dt.date) -> int:
-    return today.year * 100 + today.month
+    return month_key(today)
 
 
 @login_required

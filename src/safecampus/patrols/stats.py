@@ -15,6 +15,7 @@ from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import ExtractMonth, ExtractYear
 from django.utils import timezone
 
+from safecampus.core.months import month_of
 from safecampus.core.rollups import Change, Node, Rollup, register
 
 KEY = ("month",)
@@ -55,11 +56,6 @@ class PatrolCell(PatrolCounters):
 
     def __str__(self) -> str:
         return f"{self.unit_id} {self.month}"
-
-
-def month_of(moment: Any) -> int:
-    local = timezone.localtime(moment)
-    return local.year * 100 + local.month
 
 
 def state(rnd: Any) -> SimpleNamespace:
