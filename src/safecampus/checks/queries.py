@@ -128,3 +128,16 @@ def get_photo_for(user: Any, photo_id: int) -> CheckPhoto:
     if found is None:
         raise Http404
     return found
+
+
+def available_at(unit: Unit) -> QuerySet[ChecklistTemplate]:
+    """Checklists a unit works with: its own and those published by a bureau above it (the one
+    definition for the schedule form and the schedule service)."""
+    return ChecklistTemplate.objects.filter(
+        Q(unit=unit) | Q(published=True, unit_path__in=unit.ancestor_paths())
+    )
+
+
+def usable_at(unit: Unit) -> QuerySet[ChecklistTemplate]:
+    """Those of `available_at` in use and with items: what a schedule may point at."""
+    return available_at(unit).filter(status=TemplateStatus.ACTIVE, current_version__isnull=False)

@@ -10,7 +10,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -26,7 +25,8 @@ from safecampus.schoolcal.recurrence import describe
 
 from . import schedules
 from . import task_queries as queries
-from .models import ChecklistTemplate, TemplateStatus
+from .models import ChecklistTemplate
+from .queries import usable_at
 from .schedule_forms import ScheduleForm, initial_for
 
 
@@ -39,9 +39,8 @@ def _crumbs(unit: Any, *extra: dict) -> list[dict]:
 
 
 def _templates(unit: Any) -> list[ChecklistTemplate]:
-    qs = ChecklistTemplate.objects.filter(status=TemplateStatus.ACTIVE, current_version__isnull=False)
-    qs = qs.filter(Q(unit=unit) | Q(published=True, unit_path__in=unit.ancestor_paths()))
-    return list(qs.select_related("unit").order_by("unit__depth", "kind", "code"))
+    qs = usable_at(unit).select_related("unit")
+    return list(qs.order_by("unit__depth", "kind", "code"))
 
 
 def _people(unit: Any) -> list:

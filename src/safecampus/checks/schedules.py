@@ -31,6 +31,7 @@ from safecampus.schoolcal.calendar import calendar_for
 from safecampus.schoolcal.recurrence import rule_error, validate_rule
 
 from .models import ChecklistTemplate, Schedule, ScheduleStatus, Task, TemplateStatus
+from .queries import available_at
 from .taskstate import move
 
 # action: (from statuses, to status, audit verb)
@@ -75,12 +76,8 @@ def readable_template(unit: Unit, value: Any) -> ChecklistTemplate:
         pk = int(getattr(value, "pk", value))
     except (TypeError, ValueError):
         pk = 0
-    qs = ChecklistTemplate.objects.select_related("current_version")
-    template = qs.filter(pk=pk).first() if pk else None
-    readable = template is not None and (
-        template.unit_id == unit.pk or (template.published and template.unit_path in unit.ancestor_paths())
-    )
-    if not readable:
+    template = available_at(unit).select_related("current_version").filter(pk=pk).first() if pk else None
+    if template is None:
         raise Invalid(_("Choose a checklist your unit uses."), field="template")
     if template.status != TemplateStatus.ACTIVE or template.current_version_id is None:
         raise Invalid(_("This checklist is retired: choose one in use."), field="template")
