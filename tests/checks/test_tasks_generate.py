@@ -128,3 +128,8 @@ def test_missed_with_a_frozen_clock(school, principal):
         assert mark_missed() == 0
     task.refresh_from_db()
     assert task.status == TaskStatus.MISSED
+    # the system's move leaves a trace at the school naming the task (one event per school and run)
+    from safecampus.core.models import AuditEvent
+
+    (event,) = AuditEvent.objects.filter(verb="check.missed", unit_path=school.path)
+    assert event.actor_id is None and str(task.pk) in str(event.after)

@@ -40,6 +40,7 @@ register_fields(
         "source_version": _("Version copied"),
     },
 )
+register_fields(["check.missed", "check.cancelled"], {"tasks": _("Tasks")})
 register_fields("checks.checkphoto", {"width": _("Width"), "height": _("Height")})
 
 register_verbs(
@@ -50,6 +51,8 @@ register_verbs(
         "check_schedule.resumed": Verb(_("Check schedule resumed"), "play-circle"),
         "check_schedule.retired": Verb(_("Check schedule retired"), "archive"),
         "check.submitted": Verb(_("Check submitted"), "clipboard-check"),
+        "check.missed": Verb(_("Checks missed"), "alarm"),
+        "check.cancelled": Verb(_("Checks cancelled"), "x-circle"),
     }
 )
 register_fields(

@@ -11,6 +11,9 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from safecampus.core import audit
+from safecampus.core.models import Unit
+
 from . import counting
 from .models import TASK_TRANSITIONS, Task, TaskStatus
 
@@ -26,6 +29,23 @@ def snapshot(task: Task) -> dict[str, Any]:
         "hazards_raised": task.hazards_raised,
         "due_at": task.due_at,
     }
+
+
+VERBS = {"miss": "check.missed", "cancel": "check.cancelled"}
+
+
+def _trace(action: str, chunk: list[Task]) -> None:
+    """One audit event per school and run for the tasks moved by the system (missed at closing
+    time, cancelled with a paused schedule), naming each task: 痕迹化 without an event per row."""
+    by_school: dict[int, list[Task]] = {}
+    for task in chunk:
+        by_school.setdefault(task.unit_id, []).append(task)
+    schools = Unit.objects.in_bulk(list(by_school))
+    for unit_id, tasks in by_school.items():
+        after = {
+            "tasks": [f"{t.pk} {t.title} {timezone.localtime(t.opens_at):%Y-%m-%d %H:%M}" for t in tasks]
+        }
+        audit.record(None, VERBS[action], unit=schools[unit_id], after=after)
 
 
 def move(tasks: QuerySet[Task], action: str, now: dt.datetime | None = None) -> int:
@@ -54,6 +74,7 @@ def move(tasks: QuerySet[Task], action: str, now: dt.datetime | None = None) -> 
                     "day",
                     "opens_at",
                     "closes_at",
+                    "title",
                 )[:CHUNK]
             )
             if not chunk:
@@ -67,6 +88,7 @@ def move(tasks: QuerySet[Task], action: str, now: dt.datetime | None = None) -> 
                 task.status, task.status_changed_at = target, now
                 pairs.append((before, task))
             counting.changed_many(pairs)
+            _trace(action, chunk)
             moved += done
             if len(chunk) < CHUNK:
                 return moved
