@@ -32,14 +32,18 @@ from safecampus.core.api import router as org_router
 from safecampus.core.errors import DomainError
 from safecampus.core.jobs_api import router as jobs_router
 from safecampus.core.today_api import router as today_router
+from safecampus.duty.api import router as duty_router
 from safecampus.fire.api import router as fire_router
 from safecampus.hazards.api import router as hazards_router
 from safecampus.hazards.stats_api import router as hazard_stats_router
 from safecampus.patrols.api import router as patrols_router
+from safecampus.responsibility.api import router as responsibility_router
 from safecampus.risks.api import router as risks_router
 from safecampus.roster.api import router as roster_router
 from safecampus.schoolcal.api import router as calendar_router
 from safecampus.supervision.api import router as supervision_router
+from safecampus.talks.api import router as talks_router
+from safecampus.termplan.api import router as termplan_router
 from safecampus.training.api import router as training_router
 from safecampus.training_stats.api import router as stats_router
 
@@ -224,6 +228,10 @@ api.add_router("/inspections/stats", inspection_stats_router)
 api.add_router("/inspections", inspections_router)
 api.add_router("/calendar", calendar_router)
 api.add_router("/fire", fire_router)
+api.add_router("/talks", talks_router)
+api.add_router("/duty", duty_router)
+api.add_router("/termplan", termplan_router)
+api.add_router("/responsibility", responsibility_router)
 api.add_router("/today", today_router)
 api.add_router("/jobs", jobs_router)
 api.add_router("/", me_router)

@@ -52,6 +52,10 @@ INSTALLED_APPS = [
     "safecampus.checks",
     "safecampus.schoolcal",
     "safecampus.fire",
+    "safecampus.talks",
+    "safecampus.duty",
+    "safecampus.termplan",
+    "safecampus.responsibility",
 ]
 
 MIDDLEWARE = [

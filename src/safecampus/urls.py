@@ -37,6 +37,10 @@ urlpatterns = [
     path("checks/", include("safecampus.checks.urls")),
     path("calendar/", include("safecampus.schoolcal.urls")),
     path("fire/", include("safecampus.fire.urls")),
+    path("talks/", include("safecampus.talks.urls")),
+    path("duty/", include("safecampus.duty.urls")),
+    path("termplan/", include("safecampus.termplan.urls")),
+    path("responsibility/", include("safecampus.responsibility.urls")),
 ]
 
 admin.site.site_header = "SafeCampus"

@@ -54,6 +54,10 @@ class Perm:
     DO_CHECKS = "checks.do"  # carry out checks at one's school: answer, upload photos
     MANAGE_CHECK_TEMPLATES = "checks.manage_templates"  # write, copy, publish and retire checklists
     MANAGE_CALENDAR = "calendar.manage"  # 校历: a region's terms and holidays; a school's own and its slots
+    VIEW_DUTIES = "duties.view"  # 1530 register, duty rosters, term plans, letters, their statistics
+    MANAGE_DUTIES = "duties.manage"  # rosters, rotas, swaps, term plan, letter texts; bureau countersigns
+    RECORD_TALKS = "duties.record_talks"  # record a class's 1530 talk (its head teacher, the teacher on duty)
+    SIGN_LETTERS = "duties.sign_letters"  # sign one's own post's responsibility letter (安全工作责任书)
 
 
 BUREAU = "bureau"
@@ -78,15 +82,19 @@ _STAFF_VIEW = {
     Perm.RECTIFY_HAZARDS,
     Perm.VIEW_CHECKS,
     Perm.DO_CHECKS,
+    Perm.RECORD_TALKS,
+    Perm.SIGN_LETTERS,
 }
 _SCHOOL_HAZARDS = {*_STAFF_VIEW, Perm.MANAGE_HAZARDS, Perm.VERIFY_HAZARDS}
 _BUREAU_HAZARDS = {Perm.VIEW_HAZARDS, Perm.REPORT_HAZARDS, Perm.ACCEPT_HAZARDS, Perm.SUPERVISE_HAZARDS}
 _TRAINING = {Perm.MANAGE_TRAINING, Perm.VIEW_TRAINING}
 _RISKS = {Perm.VIEW_RISKS, Perm.MANAGE_RISKS}
 _CHECKLISTS = {Perm.VIEW_CHECKS, Perm.MANAGE_CHECK_TEMPLATES}  # school and bureau managers
+_DUTIES = {Perm.VIEW_DUTIES, Perm.MANAGE_DUTIES}  # school and bureau managers
 _MANAGER = {
     *_TRAINING,
     *_CHECKLISTS,
+    *_DUTIES,
     *_BUREAU_HAZARDS,
     Perm.VIEW_RISKS,
     Perm.VIEW_UNITS,
@@ -117,6 +125,7 @@ ROLE_SPECS: dict[str, RoleSpec] = {
                     Perm.VIEW_RISKS,
                     Perm.VIEW_HAZARDS,
                     Perm.VIEW_CHECKS,
+                    Perm.VIEW_DUTIES,
                 }
             ),
         ),
@@ -130,6 +139,7 @@ ROLE_SPECS: dict[str, RoleSpec] = {
                     *_RISKS,
                     *_SCHOOL_HAZARDS,
                     *_CHECKLISTS,
+                    *_DUTIES,
                     Perm.VIEW_UNITS,
                     Perm.EDIT_OWN_UNIT,
                     Perm.VIEW_USERS,
@@ -149,6 +159,7 @@ ROLE_SPECS: dict[str, RoleSpec] = {
                     *_RISKS,
                     *_SCHOOL_HAZARDS,
                     *_CHECKLISTS,
+                    *_DUTIES,
                     Perm.VIEW_UNITS,
                     Perm.EDIT_OWN_UNIT,
                     Perm.VIEW_USERS,
@@ -168,6 +179,7 @@ ROLE_SPECS: dict[str, RoleSpec] = {
                     *_RISKS,
                     *_SCHOOL_HAZARDS,
                     *_CHECKLISTS,
+                    *_DUTIES,
                     Perm.VIEW_UNITS,
                     Perm.VIEW_USERS,
                     Perm.MANAGE_CALENDAR,
