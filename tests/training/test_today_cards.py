@@ -46,3 +46,15 @@ def test_bureau_sees_units_behind_on_training(county, outsider, pupils, video, c
         and "sort=participation_rate" in card["url"]
     )
     assert "training.units_behind" not in _counts(principal)  # a school's staff: not a bureau card
+
+
+def test_courses_due_card_counts_what_the_learner_page_shows(pupils, video, campaign, principal) -> None:
+    """The "Courses due" count is the number of due or overdue courses on the learner's own page,
+    for a pupil and for a member of staff, without building the page's cards."""
+    from safecampus.training.queries import DUE_STATES, due_count, learner_cards
+
+    for user in (pupils[0].user, principal):
+        shown = sum(1 for card in learner_cards(user, user) if card.state in DUE_STATES)
+        assert due_count(user) == shown
+        assert _counts(user).get("training.due", 0) == shown
+    assert due_count(pupils[0].user) >= 1  # the campaign's course is due for the pupils

@@ -231,6 +231,31 @@ def learner_cards(
     return cards
 
 
+DUE_STATES = (State.DUE, State.OVERDUE)
+
+
+def due_count(user: Any, today: dt.date | None = None) -> int:
+    """How many of the courses fitting `user` are due or overdue and not completed: the states of
+    `learner_cards` without reading lessons, quizzes and lesson progress (the "today" count)."""
+    today = today or local_today()
+    learner = learner_of(user)
+    courses = (
+        Course.objects.offered_to(user)
+        .filter(status=ContentStatus.PUBLISHED, campaign__status=ContentStatus.PUBLISHED)
+        .select_related("campaign", "stage")
+    )
+    fitting = [c for c in courses if learner.audience_for(c) is not None]
+    if not fitting:
+        return 0
+    completed = set(
+        CourseProgress.objects.filter(
+            learner=user, course__in=[c.pk for c in fitting], completed_at__isnull=False
+        ).values_list("course_id", flat=True)
+    )
+    states = (state_of(c, None, today) for c in fitting if c.pk not in completed)
+    return sum(1 for state in states if state in DUE_STATES)
+
+
 def _card_order(card: CourseCard) -> tuple:
     course = card.course
     stage = course.stage.number if course.stage_id else 0

@@ -12,16 +12,14 @@ from safecampus.core import today
 from safecampus.core.roles import Role
 
 from .class_queries import DONE
-from .queries import State, children_progress, learner_cards
+from .queries import children_progress, due_count
 
 if TYPE_CHECKING:
     from .class_queries import ClassBoard
 
-DUE = (State.DUE, State.OVERDUE)
-
 
 def my_due(user: Any, active: Any) -> int:
-    return sum(1 for card in learner_cards(user, user) if card.state in DUE)
+    return due_count(user)
 
 
 def children_due(user: Any, active: Any) -> int:
