@@ -153,6 +153,21 @@ def _check_tasks() -> None:
 STEPS.append(_check_tasks)
 
 
+def _talks() -> None:
+    """Six weeks of 1530 talks for the classes of demo-c1-k1 (a few missed, some late), settled;
+    today's talk of demo_teacher's class left to record."""
+    import os
+
+    if os.environ.get("SAFECAMPUS_DEMO_TALKS", "1") == "0":
+        return
+    from safecampus.talks.demo import load_talks_demo
+
+    load_talks_demo()
+
+
+STEPS.append(_talks)
+
+
 def load_demo() -> None:
     for step in STEPS:
         step()
