@@ -174,3 +174,18 @@ def load_demo() -> None:
 
 
 __all__ = ["ACCOUNTS", "DEMO_PASSWORD", "STEPS", "load_demo"]
+
+
+def _duty() -> None:
+    """demo-c1-k1-s1's duty rotas for this week and next: demo_principal on the leadership shift and
+    demo_teacher on duty this week, demo_guard at the gate; handovers with notes, one swap waiting."""
+    import os
+
+    if os.environ.get("SAFECAMPUS_DEMO_DUTY", "1") == "0":
+        return
+    from safecampus.duty.demo import load_demo_duty
+
+    load_demo_duty()
+
+
+STEPS.append(_duty)
