@@ -28,7 +28,11 @@ def snapshot(row: Any) -> SimpleNamespace:
     """What a plan or an item counts by, as it is now: take it before changing the row."""
     is_item = hasattr(row, "planned_on")
     return SimpleNamespace(
-        is_item=is_item, unit_id=row.unit_id, unit_path=row.unit_path, term_key=row.term_key, status=row.status
+        is_item=is_item,
+        unit_id=row.unit_id,
+        unit_path=row.unit_path,
+        term_key=row.term_key,
+        status=row.status,
     )
 
 

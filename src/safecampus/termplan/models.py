@@ -112,14 +112,18 @@ class TermPlan(ScopedModel):
 
     access = Rule(perm=Perm.VIEW_DUTIES)
 
-    template = models.ForeignKey(PlanTemplate, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    template = models.ForeignKey(
+        PlanTemplate, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     title = models.CharField(_("title"), max_length=160)
     term_name = models.CharField(_("term"), max_length=60)
     term_kind = models.CharField(_("term kind"), max_length=8, choices=TermKind.choices)
     term_key = models.IntegerField(_("term key"))  # academic year × 10 + 1 (autumn) or 2 (spring)
     term_start = models.DateField(_("term starts"))
     term_end = models.DateField(_("term ends"))
-    status = models.CharField(_("status"), max_length=10, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
+    status = models.CharField(
+        _("status"), max_length=10, choices=PlanStatus.choices, default=PlanStatus.DRAFT
+    )
     created_by = models.ForeignKey(_USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     published_at = models.DateTimeField(null=True, blank=True)
@@ -159,7 +163,9 @@ class MonthTheme(models.Model):
 
     class Meta:
         ordering = ["plan", "month"]
-        constraints = [models.UniqueConstraint(fields=["plan", "month"], name="termplan_theme_once_per_month")]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "month"], name="termplan_theme_once_per_month")
+        ]
 
     def __str__(self) -> str:
         return f"{self.month} {self.theme}"
@@ -182,7 +188,9 @@ class PlanItem(ScopedModel):
     title_en = models.CharField(_("title (English)"), max_length=240, blank=True)
     planned_on = models.DateField(_("planned date"))
     owner = models.CharField(_("owner"), max_length=60, blank=True)
-    status = models.CharField(_("status"), max_length=12, choices=ItemStatus.choices, default=ItemStatus.PLANNED)
+    status = models.CharField(
+        _("status"), max_length=12, choices=ItemStatus.choices, default=ItemStatus.PLANNED
+    )
     done_on = models.DateField(_("done on"), null=True, blank=True)
     done_by = models.ForeignKey(_USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     done_client_id = models.UUIDField(null=True, blank=True, editable=False)
@@ -191,7 +199,9 @@ class PlanItem(ScopedModel):
     evidence_type = models.CharField(max_length=32, blank=True)  # image/jpeg, image/png, application/pdf
     summary = models.TextField(_("summary"), blank=True)
     summarised_at = models.DateTimeField(null=True, blank=True)
-    summarised_by = models.ForeignKey(_USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    summarised_by = models.ForeignKey(
+        _USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     summary_client_id = models.UUIDField(null=True, blank=True, editable=False)
     schedule = models.ForeignKey(
         "checks.Schedule", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -209,7 +219,9 @@ class PlanItem(ScopedModel):
         ]
         constraints = [
             models.UniqueConstraint(
-                fields=["plan", "done_client_id"], condition=Q(done_client_id__isnull=False), name="planitem_done_once"
+                fields=["plan", "done_client_id"],
+                condition=Q(done_client_id__isnull=False),
+                name="planitem_done_once",
             ),
             models.UniqueConstraint(
                 fields=["plan", "summary_client_id"],
