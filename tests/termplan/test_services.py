@@ -6,8 +6,8 @@ import datetime as dt
 import io
 
 import pytest
-from django.utils import translation
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 from PIL import Image
 
 from safecampus.core.errors import Conflict, Invalid, PermissionDenied
