@@ -34,6 +34,8 @@ os.environ.setdefault("SAFECAMPUS_DEMO_TASKS", "0")
 os.environ.setdefault("SAFECAMPUS_DEMO_TALKS", "0")
 # Nor the demo duty rota (tests/duty/test_demo.py turns it on for itself).
 os.environ.setdefault("SAFECAMPUS_DEMO_DUTY", "0")
+# Nor the demo term plans (tests/termplan/test_demo.py loads them).
+os.environ.setdefault("SAFECAMPUS_DEMO_TERMPLAN", "0")
 
 
 def _ensure_demo() -> None:

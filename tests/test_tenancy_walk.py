@@ -29,6 +29,7 @@ from .patrols import samples as patrols
 from .risks import samples as risks
 from .roster.samples import ensure_k1_roster, k1_batch_id, k1_student_id
 from .supervision import samples as supervision
+from .termplan import samples as termplan
 from .training import walk_samples as training
 from .training.manage_samples import k1_content
 
@@ -199,6 +200,10 @@ PARAM_SAMPLES: dict[str, Callable[[], object]] = {
     "check_photo_id": checks.check_photo_id,
     "task_id": checks.task_id,
     "schedule_id": checks.schedule_id,
+    # term plans (tests/termplan/samples.py): demo-c1-k1-s1's plan of the current term
+    "term_plan_id": termplan.term_plan_id,
+    "plan_item_id": termplan.plan_item_id,
+    "month_theme_id": termplan.month_theme_id,
 }
 # Path segment before a generic parameter (`units/{id}`) → sample.
 SEGMENT_SAMPLES: dict[str, Callable[[], object]] = {
@@ -303,6 +308,7 @@ def test_outsider_walk(demo, roster_samples, outsider_name):
     checks.task_id()  # a check schedule of demo-c1-k1-s1 and its task open today
     supervision.k1_listing(), supervision.k1_letter()  # a listed major hazard and a replied letter
     fire.k1_check()  # a fire device with a failed, photographed check
+    termplan.term_plan_id()  # demo-c1-k1-s1's term plan of the current term
     outsider = User.objects.get(username=outsider_name)
     web = Client(raise_request_exception=False)
     web.force_login(outsider)

@@ -166,6 +166,19 @@ def _talks() -> None:
 
 
 STEPS.append(_talks)
+def _termplan() -> None:
+    """demo-c1-k1-s1's published term plan with this month's theme, the past months done and
+    summarised, this month's items partly done; a sibling school's plan; the kindergarten has none."""
+    import os
+
+    if os.environ.get("SAFECAMPUS_DEMO_TERMPLAN", "1") == "0":
+        return
+    from safecampus.termplan.demo import load_termplan_demo
+
+    load_termplan_demo()
+
+
+STEPS.append(_termplan)
 
 
 def load_demo() -> None:
