@@ -54,9 +54,11 @@ def refresh_posts(
     *,
     posts: Iterable[Post] | None = None,
     record: bool = False,
-) -> int:
+    dry_run: bool = False,
+) -> int | list[int]:
     """Bring the active posts under `under` (of `kinds`; or exactly `posts`) up to date: their
-    applicable text and their holder's signature of it. Returns how many posts changed."""
+    applicable text and their holder's signature of it. Returns how many posts changed (with
+    `dry_run`, changes nothing and returns the ids of the schools whose posts drift)."""
     if posts is None:
         qs = Post.objects.filter(active=True)
         if under:
@@ -67,7 +69,7 @@ def refresh_posts(
     else:
         posts = [p for p in posts if p.active]
     if not posts:
-        return 0
+        return [] if dry_run else 0
     kind_set = {p.kind for p in posts}
     paths = {q for p in posts for q in owner_paths(p.unit_path)}
     texts = published_for(paths, kind_set)
@@ -90,10 +92,15 @@ def refresh_posts(
         sig_id = signed.get((p.pk, p.holder_id, text_id)) if text_id else None
         if (p.current_text_id, p.current_signature_id) == (text_id, sig_id):
             continue
+        if dry_run:
+            moved.append(p)
+            continue
         before = counting.snapshot(p)
         p.current_text_id, p.current_signature_id = text_id, sig_id
         pairs.append((before, p))
         moved.append(p)
+    if dry_run:
+        return sorted({p.unit_id for p in moved})
     if moved:
         Post.objects.bulk_update(moved, ["current_text", "current_signature"], batch_size=500)
         if record:

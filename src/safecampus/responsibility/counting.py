@@ -60,6 +60,12 @@ def _refresh(under: str | None) -> int:
     return refresh_posts(under)
 
 
+def _check(under: str | None) -> list[int]:
+    from .applicable import refresh_posts
+
+    return refresh_posts(under, dry_run=True)  # type: ignore[return-value]
+
+
 LETTERS = register(
     Rollup(
         name="letters",
@@ -71,6 +77,7 @@ LETTERS = register(
         facts=facts,
         contributions=contributions,
         refresh=_refresh,
+        check=_check,
     )
 )
 
