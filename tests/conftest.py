@@ -30,6 +30,8 @@ os.environ.setdefault("SAFECAMPUS_DEMO_HAZARDS", "0")
 os.environ.setdefault("SAFECAMPUS_DEMO_FIRE", "0")
 # Nor demo check routines and history (tests/checks/test_tasks_demo.py loads them).
 os.environ.setdefault("SAFECAMPUS_DEMO_TASKS", "0")
+# Nor demo responsibility letters (tests/responsibility/test_demo.py loads them).
+os.environ.setdefault("SAFECAMPUS_DEMO_RESPONSIBILITY", "0")
 
 
 def _ensure_demo() -> None:

@@ -153,6 +153,21 @@ def _check_tasks() -> None:
 STEPS.append(_check_tasks)
 
 
+def _responsibility() -> None:
+    """The county's responsibility letters per post, every post of its schools, most signed (the
+    principals' countersigned), demo_teacher's still due."""
+    import os
+
+    if os.environ.get("SAFECAMPUS_DEMO_RESPONSIBILITY", "1") == "0":
+        return
+    from safecampus.responsibility.demo import load_responsibility_demo
+
+    load_responsibility_demo()
+
+
+STEPS.append(_responsibility)
+
+
 def load_demo() -> None:
     for step in STEPS:
         step()
