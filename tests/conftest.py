@@ -36,6 +36,8 @@ os.environ.setdefault("SAFECAMPUS_DEMO_TALKS", "0")
 os.environ.setdefault("SAFECAMPUS_DEMO_DUTY", "0")
 # Nor the demo term plans (tests/termplan/test_demo.py loads them).
 os.environ.setdefault("SAFECAMPUS_DEMO_TERMPLAN", "0")
+# Nor demo responsibility letters (tests/responsibility/test_demo.py loads them).
+os.environ.setdefault("SAFECAMPUS_DEMO_RESPONSIBILITY", "0")
 
 
 def _ensure_demo() -> None:

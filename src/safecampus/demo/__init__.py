@@ -179,6 +179,19 @@ def _termplan() -> None:
 
 
 STEPS.append(_termplan)
+def _responsibility() -> None:
+    """The county's responsibility letters per post, every post of its schools, most signed (the
+    principals' countersigned), demo_teacher's still due."""
+    import os
+
+    if os.environ.get("SAFECAMPUS_DEMO_RESPONSIBILITY", "1") == "0":
+        return
+    from safecampus.responsibility.demo import load_responsibility_demo
+
+    load_responsibility_demo()
+
+
+STEPS.append(_responsibility)
 
 
 def load_demo() -> None:

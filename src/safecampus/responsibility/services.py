@@ -1,0 +1,403 @@
+"""Every change to responsibility letters goes through here: permission, validation (translated
+errors, nothing changed on bad input), write, roll-up deltas and the audit event, in one
+transaction.
+
+- texts: `write_text` (a new version of a kind's letter at its owner unit, published at once or
+  kept as a draft) and `publish_text` — managers (duties.manage) of the owner unit itself; a
+  published version makes every signature of its kind below the owner due again;
+- posts: `sync_posts` (from the school's roles and staff list), `add_post` (by hand, e.g. vice
+  principal, canteen, dormitory), `change_holder`, `close_post` — the school's managers (or a
+  bureau's above it);
+- `sign`: only the post's holder (duties.sign_letters), only when due; the signed letter is
+  rendered as PDF and its sha256 kept; `verify` checks the PDF and the text against their hashes;
+- `countersign`: the principal's letter, by a manager of a bureau above the school.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from safecampus.core import audit
+from safecampus.core.access import holds_at, memberships
+from safecampus.core.errors import Conflict, Invalid, PermissionDenied
+from safecampus.core.files.store import files_kept_on_success, remember
+from safecampus.core.models import Membership, Unit, UnitKind
+from safecampus.core.roles import Perm
+from safecampus.schoolcal.calendar import academic_year
+
+from . import counting, drawing
+from .applicable import refresh_posts
+from .models import (
+    HAND_KINDS,
+    ROLE_KINDS,
+    STAFF_POST_KINDS,
+    LetterText,
+    Post,
+    PostKind,
+    PostSource,
+    Signature,
+    text_hash,
+)
+
+TITLE_MAX, BODY_MAX, NAME_MAX, NOTE_MAX = 120, 20000, 40, 60
+
+
+def clean_text(value: Any, limit: int, field: str, *, multiline: bool = False, required: str = "") -> str:
+    text = "" if value is None else str(value)
+    if "\x00" in text:
+        raise Invalid(_("The text contains a NUL character."), field=field)
+    text = text.replace("\r\n", "\n").strip() if multiline else " ".join(text.split())
+    if len(text) > limit:
+        raise Invalid(_("Ensure this value has at most %(n)s characters.") % {"n": limit}, field=field)
+    if required and not text:
+        raise Invalid(required, field=field)
+    return text
+
+
+def current_year() -> int:
+    return academic_year(timezone.localdate())
+
+
+def clean_year(value: Any) -> int:
+    try:
+        year = int(value) if value not in (None, "") else current_year()
+    except (TypeError, ValueError):
+        raise Invalid(_("Choose a school year."), field="school_year") from None
+    if not 2000 <= year <= 2100:
+        raise Invalid(_("Choose a school year."), field="school_year")
+    return year
+
+
+def clean_kind(value: Any) -> str:
+    if value not in PostKind.values:
+        raise Invalid(_("Choose the post."), field="kind")
+    return str(value)
+
+
+# ---------------------------------------------------------------------------------------------
+# Texts
+# ---------------------------------------------------------------------------------------------
+
+
+def may_write_texts(user: Any, unit: Unit) -> bool:
+    return holds_at(user, Perm.MANAGE_DUTIES, unit, here=True)
+
+
+def _publish_effects(text: LetterText) -> int:
+    """The posts below the owner whose applicable text changed: due again (deltas, bulk)."""
+    return refresh_posts(text.unit_path, [text.kind], record=True)
+
+
+def write_text(
+    unit: Unit, *, actor: Any, kind: Any, title: Any, body: Any, publish: bool = True
+) -> LetterText:
+    """A new version of `kind`'s letter at `unit` (a bureau or a school)."""
+    if not may_write_texts(actor, unit):
+        raise PermissionDenied(Perm.MANAGE_DUTIES)
+    kind = clean_kind(kind)
+    title = clean_text(title, TITLE_MAX, "title", required=_("Give the letter a title."))
+    body = clean_text(body, BODY_MAX, "body", multiline=True, required=_("Write the text of the letter."))
+    digest = text_hash(title, body)
+    with transaction.atomic():
+        last = LetterText.objects.select_for_update().filter(unit=unit, kind=kind).order_by("-number").first()
+        if last is not None and last.content_hash == digest and (last.published_at or not publish):
+            raise Invalid(_("The text is the same as version %(n)s.") % {"n": last.number}, field="body")
+        text = LetterText(kind=kind, number=(last.number if last else 0) + 1, title=title, body=body,
+                          content_hash=digest, published_at=timezone.now() if publish else None,
+                          created_by=actor if getattr(actor, "pk", None) else None)  # fmt: skip
+        text.set_unit(unit)
+        text.save()
+        due = _publish_effects(text) if publish else 0
+        audit.record(actor, "letter_text.published" if publish else "letter_text.written", text, unit=unit,
+                     after={"kind": kind, "version": text.number, "title": title, "hash": digest,
+                            "posts_due_again": due})  # fmt: skip
+    return text
+
+
+def publish_text(text: LetterText, *, actor: Any) -> LetterText:
+    if not may_write_texts(actor, text.unit):
+        raise PermissionDenied(Perm.MANAGE_DUTIES)
+    with transaction.atomic():
+        moved = LetterText.objects.filter(pk=text.pk, published_at__isnull=True).update(published_at=timezone.now())
+        if not moved:
+            raise Conflict(_("This version is already published."))
+        text.refresh_from_db()
+        due = _publish_effects(text)
+        audit.record(actor, "letter_text.published", text, unit=text.unit,
+                     after={"kind": text.kind, "version": text.number, "posts_due_again": due})  # fmt: skip
+    return text
+
+
+# ---------------------------------------------------------------------------------------------
+# Posts
+# ---------------------------------------------------------------------------------------------
+
+
+def may_manage_posts(user: Any, school: Unit) -> bool:
+    return holds_at(user, Perm.MANAGE_DUTIES, school)
+
+
+def _require_posts(user: Any, school: Unit) -> None:
+    if school.kind != UnitKind.SCHOOL:
+        raise Invalid(_("Posts belong to a school."), field="unit")
+    if not may_manage_posts(user, school):
+        raise PermissionDenied(Perm.MANAGE_DUTIES)
+
+
+def wanted_posts(school: Unit) -> dict[tuple[str, int], str]:
+    """{(kind, user id): source} of the posts the school's roles and staff list give."""
+    deputies: set[int] = set()
+    out: dict[tuple[str, int], str] = {}
+    try:
+        from safecampus.roster.models import StaffPost
+    except ImportError:  # pragma: no cover - the roster app is part of the platform
+        StaffPost = None  # noqa: N806
+    if StaffPost is not None:
+        for user_id, name in StaffPost.objects.filter(unit=school, user__is_active=True).values_list(
+            "user_id", "post"
+        ):
+            kind = STAFF_POST_KINDS.get(name.strip())
+            if kind is not None:
+                out[(kind, user_id)] = PostSource.STAFF_LIST
+                if kind == PostKind.VICE_PRINCIPAL:
+                    deputies.add(user_id)
+    for user_id, role in Membership.objects.filter(unit=school, is_active=True, user__is_active=True).values_list(
+        "user_id", "role"
+    ):
+        kind = ROLE_KINDS.get(role)
+        if kind is None or (kind == PostKind.PRINCIPAL and user_id in deputies):
+            continue
+        out.setdefault((kind, user_id), PostSource.ROLE)
+    return out
+
+
+def sync_posts(school: Unit, year: Any = None, *, actor: Any) -> dict[str, int]:
+    """The school's posts of the school year follow its roles and staff list: posts for new
+    holders, posts closed for people who left; posts added by hand are kept."""
+    _require_posts(actor, school)
+    year = clean_year(year)
+    with transaction.atomic():
+        wanted = wanted_posts(school)
+        existing = list(Post.objects.select_for_update().filter(unit=school, school_year=year, active=True))
+        have = {(p.kind, p.holder_id): p for p in existing}
+        closing = [p for p in existing if p.source != PostSource.HAND and (p.kind, p.holder_id) not in wanted]
+        pairs = []
+        for p in closing:
+            before = counting.snapshot(p)
+            p.active = False
+            pairs.append((before, p))
+        if closing:
+            Post.objects.filter(pk__in=[p.pk for p in closing]).update(active=False)
+            counting.changed_many(pairs)
+        new = [Post(unit=school, unit_path=school.path, kind=kind, holder_id=user_id, school_year=year,
+                    source=source) for (kind, user_id), source in sorted(wanted.items()) if (kind, user_id) not in have]  # fmt: skip
+        if new:
+            Post.objects.bulk_create(new, batch_size=500)
+            created = list(Post.objects.filter(unit=school, school_year=year, active=True,
+                                               pk__gt=max([p.pk for p in existing], default=0)))  # fmt: skip
+            refresh_posts(posts=created, record=True)
+        result = {"created": len(new), "closed": len(closing), "school_year": year}
+        if new or closing:
+            audit.record(actor, "letter_posts.synced", school, unit=school, after=result)
+    return result
+
+
+def _holder(school: Unit, value: Any) -> Any:
+    from safecampus.accounts.models import User
+
+    try:
+        pk = int(getattr(value, "pk", value))
+    except (TypeError, ValueError):
+        raise Invalid(_("Choose a staff member of the school."), field="holder") from None
+    user = User.objects.filter(pk=pk, is_active=True).first()
+    if user is None or not Membership.objects.filter(user=user, unit=school, is_active=True).exists():
+        raise Invalid(_("Choose a staff member of the school."), field="holder")
+    return user
+
+
+def add_post(school: Unit, *, actor: Any, kind: Any, holder: Any, year: Any = None, note: Any = "") -> Post:
+    """A post added by hand (kinds without a role: vice principal, canteen, dormitory; or any)."""
+    _require_posts(actor, school)
+    kind = clean_kind(kind)
+    user = _holder(school, holder)
+    year = clean_year(year)
+    note = clean_text(note, NOTE_MAX, "note")
+    with transaction.atomic():
+        if Post.objects.filter(unit=school, kind=kind, holder=user, school_year=year, active=True).exists():
+            raise Invalid(_("This person already holds this post."), field="holder")
+        post = Post(kind=kind, holder=user, school_year=year, source=PostSource.HAND, note=note)
+        post.set_unit(school)
+        post.save()
+        refresh_posts(posts=[post], record=True)
+        audit.record(actor, "letter_post.added", post, unit=school,
+                     after={"kind": kind, "holder": user.pk, "school_year": year, "note": note})  # fmt: skip
+    return post
+
+
+def change_holder(post: Post, *, actor: Any, holder: Any) -> Post:
+    """A post changes hands: the new holder's signature is due."""
+    _require_posts(actor, post.unit)
+    user = _holder(post.unit, holder)
+    if not post.active:
+        raise Conflict(_("This post is closed."))
+    if user.pk == post.holder_id:
+        raise Invalid(_("This person already holds this post."), field="holder")
+    with transaction.atomic():
+        if Post.objects.filter(unit=post.unit, kind=post.kind, holder=user, school_year=post.school_year,
+                               active=True).exists():  # fmt: skip
+            raise Invalid(_("This person already holds this post."), field="holder")
+        before = counting.snapshot(post)
+        was = post.holder_id
+        post.holder = user
+        post.source = PostSource.HAND
+        post.save(update_fields=["holder", "source"])
+        # Without a change of text the refresh may see nothing to do: count the holder change here.
+        post.current_signature_id = _signature_of(post)
+        Post.objects.filter(pk=post.pk).update(current_signature_id=post.current_signature_id)
+        counting.changed(before, post)
+        audit.record(actor, "letter_post.holder_changed", post, unit=post.unit,
+                     before={"holder": was}, after={"holder": user.pk})  # fmt: skip
+    return post
+
+
+def _signature_of(post: Post) -> int | None:
+    if not post.current_text_id:
+        return None
+    return (
+        Signature.objects.filter(post=post, holder_id=post.holder_id, text_id=post.current_text_id)
+        .values_list("pk", flat=True)
+        .first()
+    )
+
+
+def close_post(post: Post, *, actor: Any) -> Post:
+    _require_posts(actor, post.unit)
+    with transaction.atomic():
+        before = counting.snapshot(post)
+        if not Post.objects.filter(pk=post.pk, active=True).update(active=False):
+            raise Conflict(_("This post is closed."))
+        post.active = False
+        counting.changed(before, post)
+        audit.record(actor, "letter_post.closed", post, unit=post.unit, after={"active": False})
+    return post
+
+
+# ---------------------------------------------------------------------------------------------
+# Signing
+# ---------------------------------------------------------------------------------------------
+
+
+def _pdf(post: Post, text: LetterText, *, name: str, at: Any, png: bytes) -> bytes:
+    from safecampus.core.pdf import render_pdf
+
+    return render_pdf(
+        "responsibility/letter_pdf.html",
+        {"post": post, "text": text, "school": post.unit, "name": name, "signed_at": at,
+         "signature": drawing.data_url(png), "owner": text.unit,
+         "paragraphs": [p.strip() for p in text.body.split("\n") if p.strip()]},
+    )  # fmt: skip
+
+
+def sign(
+    post: Post, *, actor: Any, signature: Any, name: Any = None, client_id: Any = None
+) -> tuple[Signature, bool]:
+    """The holder signs the version of the letter that applies now. Returns (signature, created):
+    a retry (same client id, or the current version already signed) answers the first one."""
+    client = clean_text(client_id, 64, "client_id")
+    if client:
+        first = Signature.objects.filter(holder_id=getattr(actor, "pk", None), client_id=client).first()
+        if first is not None:
+            return first, False
+    if getattr(actor, "pk", None) != post.holder_id or not holds_at(actor, Perm.SIGN_LETTERS, post.unit):
+        raise PermissionDenied(Perm.SIGN_LETTERS)
+    if not post.active:
+        raise Conflict(_("This post is closed."))
+    if post.current_text_id is None:
+        raise Conflict(_("No letter text applies to this post yet."))
+    if post.current_signature_id:
+        return Signature.objects.get(pk=post.current_signature_id), False
+    png = drawing.png_from_data_url(signature)
+    typed = clean_text(name if name not in (None, "") else getattr(actor, "display_name", "") or actor.username,
+                       NAME_MAX, "name", required=_("Type your name."))  # fmt: skip
+    with files_kept_on_success(), transaction.atomic():
+        locked = Post.objects.select_for_update().get(pk=post.pk)
+        if locked.current_signature_id:
+            return Signature.objects.get(pk=locked.current_signature_id), False
+        text = LetterText.objects.get(pk=locked.current_text_id)
+        at = timezone.now()
+        pdf = _pdf(locked, text, name=typed, at=at, png=png)
+        sig = Signature(post=locked, holder_id=actor.pk, text=text, text_hash=text.content_hash, drawing=png,
+                        typed_name=typed, signed_at=at, client_id=client,
+                        pdf_sha256=hashlib.sha256(pdf).hexdigest())  # fmt: skip
+        sig.set_unit(locked.unit)
+        sig.pdf.save(f"letter-{locked.pk}-v{text.number}.pdf", ContentFile(pdf), save=False)
+        remember(sig.pdf.storage, sig.pdf.name)
+        sig.save()
+        before = counting.snapshot(locked)
+        locked.current_signature_id = sig.pk
+        Post.objects.filter(pk=locked.pk).update(current_signature_id=sig.pk)
+        counting.changed(before, locked)
+        audit.record(actor, "letter.signed", sig, unit=locked.unit,
+                     after={"post": locked.pk, "kind": locked.kind, "version": text.number,
+                            "text_hash": text.content_hash, "pdf_sha256": sig.pdf_sha256, "name": typed})  # fmt: skip
+    post.current_signature_id = sig.pk
+    return sig, True
+
+
+def verify(sig: Signature) -> dict[str, Any]:
+    """Does the stored PDF still have the hash kept at signing, and the signed text the hash of
+    its version (and that version its own content)?"""
+    try:
+        with sig.pdf.open("rb") as fh:
+            data = fh.read()
+        actual = hashlib.sha256(data).hexdigest()
+    except (OSError, ValueError):
+        actual = ""
+    text = sig.text
+    pdf_ok = bool(actual) and actual == sig.pdf_sha256
+    text_ok = sig.text_hash == text.content_hash and text.hash_matches()
+    return {"valid": pdf_ok and text_ok, "pdf_ok": pdf_ok, "text_ok": text_ok, "pdf_sha256": sig.pdf_sha256,
+            "pdf_sha256_now": actual, "text_hash": sig.text_hash, "version": text.number,
+            "signed_at": sig.signed_at}  # fmt: skip
+
+
+# ---------------------------------------------------------------------------------------------
+# Countersigning
+# ---------------------------------------------------------------------------------------------
+
+
+def may_countersign(user: Any, sig: Signature) -> bool:
+    """A manager (duties.manage) of a bureau above the school: the principal's letter only."""
+    if sig.post.kind != PostKind.PRINCIPAL:
+        return False
+    return any(
+        m.unit.is_bureau and sig.unit_path.startswith(m.unit.path) and m.unit.path != sig.unit_path
+        for m in memberships(user, Perm.MANAGE_DUTIES)
+    )
+
+
+def countersign(sig: Signature, *, actor: Any) -> Signature:
+    if sig.post.kind != PostKind.PRINCIPAL:
+        raise Invalid(_("Only the principal's letter is countersigned by the bureau."), field="signature")
+    if not may_countersign(actor, sig):
+        raise PermissionDenied(Perm.MANAGE_DUTIES)
+    with transaction.atomic():
+        now = timezone.now()
+        moved = Signature.objects.filter(pk=sig.pk, countersigned_at__isnull=True).update(
+            countersigned_by=actor, countersigned_at=now
+        )
+        if not moved:
+            raise Conflict(_("This letter is already countersigned."))
+        sig.refresh_from_db()
+        audit.record(actor, "letter.countersigned", sig, unit=sig.unit, after={"post": sig.post_id})
+    return sig
+
+
+__all__ = ["HAND_KINDS", "add_post", "change_holder", "close_post", "countersign", "publish_text", "sign",
+           "sync_posts", "verify", "write_text"]  # fmt: skip
