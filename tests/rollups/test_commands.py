@@ -23,6 +23,7 @@ def test_list_prints_name_cell_table_and_counters(demo, capsys):
         "inspections\tchecks_inspectioncell\tdue,done,on_time,missed,failed_items,hazards_raised",
         "patrol_rounds\tpatrols_patrolcell\trounds,complete,incomplete,missed",
         "risks\trisks_riskcell\tpoints",
+        "talks\ttalks_talkcell\tdue,done,on_day",
         "training\tstats_statcell\tlearning_ms,participants,takings,completions,passes",
         "training_targets\tstats_targetcell\tpeople",
     ]
