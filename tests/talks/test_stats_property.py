@@ -58,14 +58,20 @@ def test_figures_equal_a_recount(demo, monkeypatch, ops):
         with transaction.atomic():
             s1, s2 = Unit.objects.get(code="demo-c1-k1-s1"), Unit.objects.get(code="demo-c1-k2-s1")
             teacher = User.objects.get(username="demo_teacher")
-            classes = [make_class(s1, 3, 1, teacher), make_class(s1, 4, 1, teacher), make_class(s2, 3, 1, _teacher(s2))]
+            classes = [
+                make_class(s1, 3, 1, teacher),
+                make_class(s1, 4, 1, teacher),
+                make_class(s2, 3, 1, _teacher(s2)),
+            ]
             due: set[tuple[int, dt.date]] = set()
             done: dict[tuple[int, dt.date], bool] = {}
             for o in ops:
                 if o[0] == "record":
                     _n, k, d, late = o
                     klass, day = classes[k], DAYS[d]
-                    at = dt.datetime.combine(day + dt.timedelta(days=1 if late else 0), dt.time(8, 30), dt.UTC)
+                    at = dt.datetime.combine(
+                        day + dt.timedelta(days=1 if late else 0), dt.time(8, 30), dt.UTC
+                    )
                     kind, minutes = _kind(day)
                     with time_machine.travel(at, tick=False):
                         if (klass.pk, day) in done:
@@ -87,7 +93,11 @@ def test_figures_equal_a_recount(demo, monkeypatch, ops):
                 got = stats.read_one(unit)
                 mine = {(c, d) for c, d in due if by_unit[c].startswith(unit.path)}
                 expect_done = {(c, d): v for (c, d), v in done.items() if by_unit[c].startswith(unit.path)}
-                assert (got.due, got.done, got.on_day) == (len(mine), len(expect_done), sum(expect_done.values()))
+                assert (got.due, got.done, got.on_day) == (
+                    len(mine),
+                    len(expect_done),
+                    sum(expect_done.values()),
+                )
             for k in classes:
                 got = stats.read_one(k.unit, grade_id=k.grade_id, class_id=k.pk)
                 assert got.due == sum(1 for c, _d in due if c == k.pk)

@@ -35,7 +35,9 @@ router = Router(tags=["talks"])
 
 
 class TalkDueQuery(Schema):
-    class_id: int | None = Field(None, ge=1, le=2**31 - 1, description="Class id; all I may record when omitted.")
+    class_id: int | None = Field(
+        None, ge=1, le=2**31 - 1, description="Class id; all I may record when omitted."
+    )
     date: dt.date | None = Field(None, description="The day (YYYY-MM-DD); today when omitted.")
 
 
@@ -162,7 +164,9 @@ def unit_stats(request: HttpRequest, q: Query[TalkStatsQuery]) -> dict[str, Any]
     return {"unit": unit.code, "name": unit.name, "totals": stats.read_one(unit, start, end).as_dict()}
 
 
-@router.get("/stats/children", response={200: list[TalkStatsOut], **ERRORS}, summary="1530 statistics per child")
+@router.get(
+    "/stats/children", response={200: list[TalkStatsOut], **ERRORS}, summary="1530 statistics per child"
+)
 def child_stats(request: HttpRequest, q: Query[TalkStatsQuery]) -> list[dict[str, Any]]:
     user = request.auth  # type: ignore[attr-defined]
     unit = _unit(user, q.unit)
