@@ -22,6 +22,7 @@ ADDRESSES = {
     "patrols:home",
     "fire:home", "schoolcal:home",
     "termplan:home",
+    "talks:today",
     "accounts:user_list", "roster_year:transfer_list",
     "core:audit_log",
     "admin:index",

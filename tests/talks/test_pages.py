@@ -44,7 +44,9 @@ def test_head_teacher_records_today(client_for, head_teacher, klass, school):
     assert Talk.objects.get(school_class=klass).minutes == 5
     assert "talk-done" in c.get("/talks/").content.decode()
     reg = c.get(f"/talks/classes/{klass.pk}/?month=2026-10")
-    assert reg.status_code == 200 and "防溺水" in reg.content.decode() and "table-danger" in reg.content.decode()
+    assert (
+        reg.status_code == 200 and "防溺水" in reg.content.decode() and "table-danger" in reg.content.decode()
+    )
     pdf = c.get(f"/talks/classes/{klass.pk}/register.pdf?month=2026-10")
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
 
@@ -60,7 +62,11 @@ def test_stats_drill_down(client_for, principal, county, klass, school):
 def test_outsiders_get_404(client_for, outsider, outsider_principal, klass, school):
     for user in (outsider, outsider_principal):
         c = client_for(user)
-        for url in (f"/talks/classes/{klass.pk}/", f"/talks/classes/{klass.pk}/register.pdf",
-                    f"/talks/stats/?unit={school.code}", "/talks/stats/?unit=demo-c1-k1"):
+        for url in (
+            f"/talks/classes/{klass.pk}/",
+            f"/talks/classes/{klass.pk}/register.pdf",
+            f"/talks/stats/?unit={school.code}",
+            "/talks/stats/?unit=demo-c1-k1",
+        ):
             assert c.get(url).status_code == 404, (user.username, url)
         assert str(klass) not in c.get("/talks/").content.decode()

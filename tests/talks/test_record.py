@@ -110,7 +110,9 @@ def test_translated_detail(api_client_for, head_teacher, klass):
     assert r.json()["field"] == "minutes"
 
 
-def test_left_teacher_and_other_school(api_client_for, head_teacher, klass, school, sibling_school, principal):
+def test_left_teacher_and_other_school(
+    api_client_for, head_teacher, klass, school, sibling_school, principal
+):
     other = make_class(sibling_school, 3, 1)
     c = api_client_for(head_teacher)
     assert post(c, **body(other)).status_code == 404
@@ -168,8 +170,12 @@ def test_stats_api_and_outsiders(api_client_for, county, outsider, principal, he
     kids = api_client_for(principal).get(f"/api/v1/talks/stats/children?unit={school.code}").json()
     assert [k["class_id"] for k in kids] == [klass.pk] and kids[0]["totals"]["done"] == 1
     o = api_client_for(outsider)
-    for url in ("/api/v1/talks/stats?unit=demo-c1-k1", f"/api/v1/talks/stats/children?unit={school.code}",
-                f"/api/v1/talks/due?class_id={klass.pk}", f"/api/v1/talks?class_id={klass.pk}"):
+    for url in (
+        "/api/v1/talks/stats?unit=demo-c1-k1",
+        f"/api/v1/talks/stats/children?unit={school.code}",
+        f"/api/v1/talks/due?class_id={klass.pk}",
+        f"/api/v1/talks?class_id={klass.pk}",
+    ):
         assert o.get(url).status_code == 404, url
     assert o.get("/api/v1/talks").json()["count"] == 0
     assert o.get("/api/v1/talks/due").json() == []

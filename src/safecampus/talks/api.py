@@ -34,12 +34,14 @@ from .models import Talk
 router = Router(tags=["talks"])
 
 
-class DueQuery(Schema):
-    class_id: int | None = Field(None, ge=1, le=2**31 - 1, description="Class id; all I may record when omitted.")
+class TalkDueQuery(Schema):
+    class_id: int | None = Field(
+        None, ge=1, le=2**31 - 1, description="Class id; all I may record when omitted."
+    )
     date: dt.date | None = Field(None, description="The day (YYYY-MM-DD); today when omitted.")
 
 
-class DueOut(Schema):
+class TalkDueOut(Schema):
     class_id: int
     date: dt.date
     kind: str = Field(description="daily | weekend | holiday")
@@ -74,30 +76,30 @@ class TalkOut(Schema):
     on_day: bool
 
 
-class ListQuery(Schema):
+class TalkListQuery(Schema):
     class_id: int | None = Field(None, ge=1, le=2**31 - 1)
     month: str | None = Field(None, max_length=16, description="YYYY-MM")
 
 
-class StatsQuery(Schema):
+class TalkStatsQuery(Schema):
     unit: str = Field(min_length=1, max_length=64, description="Unit code.")
     from_: str | None = Field(None, alias="from", max_length=16, description="First day (YYYY-MM-DD).")
     to: str | None = Field(None, max_length=16, description="Last day (YYYY-MM-DD).")
 
 
-class TotalsOut(Schema):
+class TalkTotalsOut(Schema):
     due: int
     done: int
     on_day: int
     rate: float | None = Field(description="done ÷ due (0–1); null when nothing was due.")
 
 
-class StatsOut(Schema):
+class TalkStatsOut(Schema):
     unit: str
     name: str
     grade_id: int | None = None
     class_id: int | None = None
-    totals: TotalsOut
+    totals: TalkTotalsOut
 
 
 def talk_out(t: Talk) -> dict[str, Any]:
@@ -118,8 +120,8 @@ def talk_out(t: Talk) -> dict[str, Any]:
     }
 
 
-@router.get("/due", response={200: list[DueOut], **ERRORS}, summary="Talks due on a day")
-def due(request: HttpRequest, filters: Query[DueQuery]) -> list[dict[str, Any]]:
+@router.get("/due", response={200: list[TalkDueOut], **ERRORS}, summary="Talks due on a day")
+def due(request: HttpRequest, filters: Query[TalkDueQuery]) -> list[dict[str, Any]]:
     user = request.auth  # type: ignore[attr-defined]
     day = filters.date or timezone.localdate()
     if filters.class_id is not None:
@@ -139,7 +141,7 @@ def record(request: HttpRequest, body: TalkIn = None) -> tuple[int, dict[str, An
 
 @router.get("", response={200: list[TalkOut], **ERRORS}, summary="List 1530 talks")
 @paginate(BoundedPagination)
-def list_talks(request: HttpRequest, filters: Query[ListQuery]) -> Any:
+def list_talks(request: HttpRequest, filters: Query[TalkListQuery]) -> Any:
     user = request.auth  # type: ignore[attr-defined]
     qs = queries.talks_visible(user).select_related("school_class__grade", "unit", "recorded_by")
     if filters.class_id is not None:
@@ -154,16 +156,18 @@ def _unit(user: Any, code: str) -> Any:
     return unit_for(user, Perm.VIEW_DUTIES, code=code)
 
 
-@router.get("/stats", response={200: StatsOut, **ERRORS}, summary="1530 statistics of a unit")
-def unit_stats(request: HttpRequest, q: Query[StatsQuery]) -> dict[str, Any]:
+@router.get("/stats", response={200: TalkStatsOut, **ERRORS}, summary="1530 statistics of a unit")
+def unit_stats(request: HttpRequest, q: Query[TalkStatsQuery]) -> dict[str, Any]:
     user = request.auth  # type: ignore[attr-defined]
     unit = _unit(user, q.unit)
     start, end = stats.window(q.from_, q.to)
     return {"unit": unit.code, "name": unit.name, "totals": stats.read_one(unit, start, end).as_dict()}
 
 
-@router.get("/stats/children", response={200: list[StatsOut], **ERRORS}, summary="1530 statistics per child")
-def child_stats(request: HttpRequest, q: Query[StatsQuery]) -> list[dict[str, Any]]:
+@router.get(
+    "/stats/children", response={200: list[TalkStatsOut], **ERRORS}, summary="1530 statistics per child"
+)
+def child_stats(request: HttpRequest, q: Query[TalkStatsQuery]) -> list[dict[str, Any]]:
     user = request.auth  # type: ignore[attr-defined]
     unit = _unit(user, q.unit)
     start, end = stats.window(q.from_, q.to)

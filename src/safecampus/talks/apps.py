@@ -15,6 +15,7 @@ class TalksConfig(AppConfig):
 
         today_cards.register()
         nav.register(
-            nav.Item("talks:today", _("1530 safety talks"), "megaphone", (Perm.RECORD_TALKS, Perm.VIEW_DUTIES),
+            nav.Item("talks:today", _("1530 safety talks"), "megaphone",
+                     (Perm.RECORD_TALKS, Perm.VIEW_DUTIES),
                      group="duties", order=10),
         )  # fmt: skip

@@ -59,7 +59,8 @@ def load_talks_demo() -> int:
         rnd = random.Random(f"talks-{school.code}")  # noqa: S311 (demo data)
         cal = calendar_for(school, on=today)
         policy = policy_for(school, today)
-        classes = list(SchoolClass.objects.filter(unit=school, grade__school_year=year, head_teacher__isnull=False)
+        classes = list(SchoolClass.objects.filter(unit=school, grade__school_year=year,
+                                                  head_teacher__isnull=False)
                        .select_related("head_teacher", "grade", "unit"))  # fmt: skip
         day = start
         while day < today:

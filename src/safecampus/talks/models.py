@@ -84,7 +84,9 @@ class TalkDue(models.Model):
     minutes = models.PositiveSmallIntegerField()
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["class_id", "date"], name="talk_due_once_per_class_day")]
+        constraints = [
+            models.UniqueConstraint(fields=["class_id", "date"], name="talk_due_once_per_class_day")
+        ]
         indexes = [
             models.Index(fields=["unit_id", "date"]),
             models.Index(fields=["unit_path", "month"]),
@@ -129,7 +131,9 @@ class TalkCell(TalkCounters):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["unit_id", "grade_id", "class_id", "month"], name="uniq_talk_cell")
+            models.UniqueConstraint(
+                fields=["unit_id", "grade_id", "class_id", "month"], name="uniq_talk_cell"
+            )
         ]
 
     def __str__(self) -> str:

@@ -38,7 +38,9 @@ def class_for(user: Any, class_id: Any) -> SchoolClass:
 def recordable_classes(user: Any, day: dt.date) -> list[SchoolClass]:
     """The classes the user may record a talk for on `day`: those they teach, and those a
     registered cover rule gives them at their schools."""
-    taught = {k.pk: k for k in access.teaching().classes(user).select_related("grade", "unit", "head_teacher")}
+    taught = {
+        k.pk: k for k in access.teaching().classes(user).select_related("grade", "unit", "head_teacher")
+    }
     if cover._RULES:
         schools = [m.unit_id for m in access.memberships(user, Perm.RECORD_TALKS, bureau=False)]
         if schools:
@@ -110,7 +112,9 @@ def register_days(klass: SchoolClass, first: dt.date, last: dt.date) -> list[Reg
     policy = policy_for(klass.unit, first)
     talks = {
         t.date: t
-        for t in Talk.objects.filter(school_class=klass, date__range=(first, last)).select_related("recorded_by")
+        for t in Talk.objects.filter(school_class=klass, date__range=(first, last)).select_related(
+            "recorded_by"
+        )
     }
     settled = {d.date: d for d in TalkDue.objects.filter(class_id=klass.pk, date__range=(first, last))}
     out = []

@@ -164,5 +164,3 @@ def record(
             raise Conflict(_("The talk of this class on this day is recorded already.")) from None
         raise
     return talk, True
-
-

@@ -47,7 +47,10 @@ class Totals:
 
 
 def read(
-    nodes: Sequence[NodeKey], paths: Mapping[int, str], month_from: int | None = None, month_to: int | None = None
+    nodes: Sequence[NodeKey],
+    paths: Mapping[int, str],
+    month_from: int | None = None,
+    month_to: int | None = None,
 ) -> dict[NodeKey, Totals]:
     out = {n: Totals() for n in nodes}
     if not nodes:
@@ -84,7 +87,10 @@ def children_of(unit: Unit, school_year: int | None = None) -> list[Child]:
 
     year = school_year or current_school_year()
     classes = SchoolClass.objects.filter(unit=unit, grade__school_year=year).select_related("grade")
-    return [Child(unit, str(k), (unit.pk, k.grade_id, k.pk), k) for k in classes.order_by("grade__level", "number")]
+    return [
+        Child(unit, str(k), (unit.pk, k.grade_id, k.pk), k)
+        for k in classes.order_by("grade__level", "number")
+    ]
 
 
 def window(start: Any, end: Any) -> tuple[int | None, int | None]:

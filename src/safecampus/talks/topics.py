@@ -49,7 +49,9 @@ def seasonal_topic(day: dt.date, policy: Policy, language: str | None = None) ->
     return _text(section.get("default_topic") or {}, language)
 
 
-def suggested_topic(unit: Any, day: dt.date, *, policy: Policy | None = None, language: str | None = None) -> str:
+def suggested_topic(
+    unit: Any, day: dt.date, *, policy: Policy | None = None, language: str | None = None
+) -> str:
     """The month's plan theme at `unit` when a registered source has one, else the season's."""
     for source in _SOURCES:
         theme = source(unit, day)
