@@ -23,6 +23,7 @@ from safecampus.roster.runner import run_import_bytes
 from tests.roster.factories import csv_bytes, student_rows
 
 from .checks import samples as checks
+from .duty import samples as duty
 from .fire import samples as fire
 from .hazards import samples as hazards
 from .patrols import samples as patrols
@@ -199,6 +200,10 @@ PARAM_SAMPLES: dict[str, Callable[[], object]] = {
     "check_photo_id": checks.check_photo_id,
     "task_id": checks.task_id,
     "schedule_id": checks.schedule_id,
+    # duty rosters (tests/duty/samples.py): demo-c1-k1-s1's demo rotas, a shift and the pending swap
+    "shift_id": duty.shift_id,
+    "swap_id": duty.swap_id,
+    "rota_id": duty.rota_id,
 }
 # Path segment before a generic parameter (`units/{id}`) → sample.
 SEGMENT_SAMPLES: dict[str, Callable[[], object]] = {
@@ -303,6 +308,7 @@ def test_outsider_walk(demo, roster_samples, outsider_name):
     checks.task_id()  # a check schedule of demo-c1-k1-s1 and its task open today
     supervision.k1_listing(), supervision.k1_letter()  # a listed major hazard and a replied letter
     fire.k1_check()  # a fire device with a failed, photographed check
+    duty.k1_roster()  # duty rotas, shifts handed over, a swap waiting
     outsider = User.objects.get(username=outsider_name)
     web = Client(raise_request_exception=False)
     web.force_login(outsider)
