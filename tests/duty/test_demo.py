@@ -22,7 +22,11 @@ def test_demo_step(demo, monkeypatch, principal, head_teacher, guard):
     _duty()
     today = dt.date(2026, 9, 17)
     on = {(s.kind, s.person_id) for s in Shift.objects.filter(unit__code="demo-c1-k1-s1", date=today)}
-    assert (Kind.LEADERSHIP, principal.pk) in on and (Kind.DUTY, head_teacher.pk) in on and (Kind.GATE, guard.pk) in on
+    assert (
+        (Kind.LEADERSHIP, principal.pk) in on
+        and (Kind.DUTY, head_teacher.pk) in on
+        and (Kind.GATE, guard.pk) in on
+    )
     past = Shift.objects.filter(date__lt=today)
     assert past.filter(status=ShiftStatus.HANDED_OVER).exclude(hand_over_note="").count() >= 6
     assert past.filter(status=ShiftStatus.MISSED).count() == 1

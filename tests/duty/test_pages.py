@@ -43,11 +43,16 @@ def test_teacher_my_shift_hand_over(roster, client_for, head_teacher):
     assert r.status_code == 200 and "duty-hand-over" in html
     shift = Shift.objects.get(person=head_teacher, date="2026-09-16")
     assert shift.status == ShiftStatus.ON_DUTY
-    r = c.post(f"/duty/shifts/{shift.pk}/hand-over/", {"client_id": str(uuid.uuid4()), "note": "", "next": "today"})
+    r = c.post(
+        f"/duty/shifts/{shift.pk}/hand-over/", {"client_id": str(uuid.uuid4()), "note": "", "next": "today"}
+    )
     assert r.status_code == 302
     shift.refresh_from_db()
     assert shift.status == ShiftStatus.ON_DUTY  # no note: refused, nothing changed
-    c.post(f"/duty/shifts/{shift.pk}/hand-over/", {"client_id": str(uuid.uuid4()), "note": "学生安全离校", "next": "today"})
+    c.post(
+        f"/duty/shifts/{shift.pk}/hand-over/",
+        {"client_id": str(uuid.uuid4()), "note": "学生安全离校", "next": "today"},
+    )
     shift.refresh_from_db()
     assert shift.status == ShiftStatus.HANDED_OVER
     page = c.get(f"/duty/shifts/{shift.pk}/").content.decode()
@@ -60,12 +65,31 @@ def test_rota_form_and_swaps_pages(roster, client_for, principal, safety, guard)
     assert c.get("/duty/rotas/new/?unit=demo-c1-k1-s1").status_code == 200
     assert c.get("/duty/rotas/?unit=demo-c1-k1-s1").status_code == 200
     n = Rota.objects.count()
-    r = c.post("/duty/rotas/new/", {"unit": "demo-c1-k1-s1", "kind": "gate", "slot": "evening",
-                                    "starts_on": "2026-09-21", "ends_on": "2026-09-25", "people": [guard.pk]})  # fmt: skip
+    r = c.post(
+        "/duty/rotas/new/",
+        {
+            "unit": "demo-c1-k1-s1",
+            "kind": "gate",
+            "slot": "evening",
+            "starts_on": "2026-09-21",
+            "ends_on": "2026-09-25",
+            "people": [guard.pk],
+        },
+    )
     assert r.status_code == 200 and 'id="form-error"' in r.content.decode() and Rota.objects.count() == n
-    r = c.post("/duty/rotas/new/", {"unit": "demo-c1-k1-s1", "kind": "duty", "slot": "evening", "rotation": "daily",
-                                    "weekdays": ["1", "2", "3", "4", "5"], "starts_on": "2026-09-21",
-                                    "ends_on": "2026-09-25", "people": [safety.pk, guard.pk]})  # fmt: skip
+    r = c.post(
+        "/duty/rotas/new/",
+        {
+            "unit": "demo-c1-k1-s1",
+            "kind": "duty",
+            "slot": "evening",
+            "rotation": "daily",
+            "weekdays": ["1", "2", "3", "4", "5"],
+            "starts_on": "2026-09-21",
+            "ends_on": "2026-09-25",
+            "people": [safety.pk, guard.pk],
+        },
+    )
     assert r.status_code == 302 and Rota.objects.count() == n + 1
     rota = Rota.objects.order_by("-pk").first()
     assert Shift.objects.filter(rota=rota).count() == 4  # Friday 9-25 is 中秋节
@@ -97,12 +121,22 @@ def test_outsiders_404_on_pages(roster, client_for, request, who, principal):
     c = client_for(request.getfixturevalue(who))
     shift = Shift.objects.filter(unit__code="demo-c1-k1-s1").first()
     swap, rota = Swap.objects.first(), Rota.objects.first()
-    for path in ("/duty/?unit=demo-c1-k1-s1", f"/duty/shifts/{shift.pk}/", "/duty/rotas/?unit=demo-c1-k1-s1",
-                 "/duty/rotas/new/?unit=demo-c1-k1-s1", "/duty/swaps/?unit=demo-c1-k1-s1"):  # fmt: skip
+    for path in (
+        "/duty/?unit=demo-c1-k1-s1",
+        f"/duty/shifts/{shift.pk}/",
+        "/duty/rotas/?unit=demo-c1-k1-s1",
+        "/duty/rotas/new/?unit=demo-c1-k1-s1",
+        "/duty/swaps/?unit=demo-c1-k1-s1",
+    ):
         assert c.get(path).status_code == 404, path
-    for path in (f"/duty/shifts/{shift.pk}/take-over/", f"/duty/shifts/{shift.pk}/hand-over/",
-                 f"/duty/shifts/{shift.pk}/swap/", f"/duty/rotas/{rota.pk}/generate/",
-                 f"/duty/swaps/{swap.pk}/approve/", f"/duty/swaps/{swap.pk}/reject/"):  # fmt: skip
+    for path in (
+        f"/duty/shifts/{shift.pk}/take-over/",
+        f"/duty/shifts/{shift.pk}/hand-over/",
+        f"/duty/shifts/{shift.pk}/swap/",
+        f"/duty/rotas/{rota.pk}/generate/",
+        f"/duty/swaps/{swap.pk}/approve/",
+        f"/duty/swaps/{swap.pk}/reject/",
+    ):
         assert c.post(path, {"note": "x"}).status_code == 404, path
     for path in ("/duty/today/", "/duty/"):
         r = c.get(path)

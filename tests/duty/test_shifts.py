@@ -22,8 +22,9 @@ from .conftest import at
 @pytest.fixture
 def duty_shift(school, safety, head_teacher):
     with time_machine.travel(at(2026, 9, 13, 10), tick=False):
-        return services.create_shift(school, actor=safety, kind="duty", slot="day", date="2026-09-14",
-                                     person=head_teacher.pk)  # fmt: skip
+        return services.create_shift(
+            school, actor=safety, kind="duty", slot="day", date="2026-09-14", person=head_teacher.pk
+        )
 
 
 def test_window_from_the_calendar(duty_shift):
@@ -61,7 +62,9 @@ def test_hand_over_only_after_take_over_and_with_a_note(duty_shift, head_teacher
     with pytest.raises(PermissionDenied):
         services.hand_over(duty_shift, actor=principal, note="正常", now=duty_shift.end)
     key = uuid.uuid4()
-    done = services.hand_over(duty_shift, actor=head_teacher, client_id=key, note="一切正常", now=duty_shift.end)
+    done = services.hand_over(
+        duty_shift, actor=head_teacher, client_id=key, note="一切正常", now=duty_shift.end
+    )
     assert done.status == ShiftStatus.HANDED_OVER and done.hand_over_note == "一切正常"
     assert services.hand_over(done, actor=head_teacher, client_id=key, note="x").hand_over_note == "一切正常"
 
@@ -72,8 +75,11 @@ def test_missed_after_grace_marks_and_alerts(duty_shift, head_teacher, safety, p
     assert missed.mark_missed(grace_end) == 1
     duty_shift.refresh_from_db()
     assert duty_shift.status == ShiftStatus.MISSED and duty_shift.missed_at == grace_end
-    alerted = set(Notification.objects.filter(dedupe_key=f"duty-shift:{duty_shift.pk}:missed")
-                  .values_list("user_id", flat=True))  # fmt: skip
+    alerted = set(
+        Notification.objects.filter(dedupe_key=f"duty-shift:{duty_shift.pk}:missed").values_list(
+            "user_id", flat=True
+        )
+    )
     assert alerted == {safety.pk, principal.pk}
     assert missed.mark_missed(grace_end + dt.timedelta(minutes=5)) == 0  # once
     assert Notification.objects.filter(dedupe_key=f"duty-shift:{duty_shift.pk}:missed").count() == 2
@@ -91,17 +97,26 @@ def test_taken_over_shift_is_not_missed(duty_shift, head_teacher):
 @time_machine.travel(at(2026, 9, 13, 10), tick=False)
 def test_plan_edit_remove_rules(school, safety, head_teacher, guard, outsider_principal):
     with pytest.raises(Invalid) as err:
-        services.create_shift(school, actor=safety, kind="duty", slot="day", date="2026-09-01", person=guard.pk)
+        services.create_shift(
+            school, actor=safety, kind="duty", slot="day", date="2026-09-01", person=guard.pk
+        )
     assert err.value.field == "date"
     with pytest.raises(PermissionDenied):
-        services.create_shift(school, actor=head_teacher, kind="duty", slot="day", date="2026-09-14", person=guard.pk)
+        services.create_shift(
+            school, actor=head_teacher, kind="duty", slot="day", date="2026-09-14", person=guard.pk
+        )
     with pytest.raises(Invalid) as err:
-        services.create_shift(school, actor=safety, kind="duty", slot="day", date="2026-09-14",
-                              person=outsider_principal.pk)  # fmt: skip
+        services.create_shift(
+            school, actor=safety, kind="duty", slot="day", date="2026-09-14", person=outsider_principal.pk
+        )
     assert err.value.field == "person"
-    s = services.create_shift(school, actor=safety, kind="gate", slot="dismissal", date="2026-09-14", person=guard.pk)
+    s = services.create_shift(
+        school, actor=safety, kind="gate", slot="dismissal", date="2026-09-14", person=guard.pk
+    )
     with pytest.raises(Invalid):
-        services.create_shift(school, actor=safety, kind="gate", slot="dismissal", date="2026-09-14", person=guard.pk)
+        services.create_shift(
+            school, actor=safety, kind="gate", slot="dismissal", date="2026-09-14", person=guard.pk
+        )
     s = services.edit_shift(s, actor=safety, person=head_teacher.pk, slot="arrival")
     assert s.person_id == head_teacher.pk and s.slot == "arrival"
     services.remove_shift(s, actor=safety)

@@ -22,12 +22,15 @@ NOW = at(2026, 9, 13, 10)
 @pytest.fixture
 def shift(school, principal, safety):
     with time_machine.travel(NOW, tick=False):
-        return services.create_shift(school, actor=principal, kind="duty", slot="day", date="2026-09-14",
-                                     person=safety.pk)  # fmt: skip
+        return services.create_shift(
+            school, actor=principal, kind="duty", slot="day", date="2026-09-14", person=safety.pk
+        )
 
 
 @time_machine.travel(NOW, tick=False)
-def test_request_rules(shift, safety, head_teacher, principal, outsider_principal, django_capture_on_commit_callbacks):
+def test_request_rules(
+    shift, safety, head_teacher, principal, outsider_principal, django_capture_on_commit_callbacks
+):
     with pytest.raises(PermissionDenied):
         swaps.request_swap(shift, actor=head_teacher, to_person=principal.pk, reason="x")
     with pytest.raises(Invalid) as err:
@@ -41,10 +44,20 @@ def test_request_rules(shift, safety, head_teacher, principal, outsider_principa
     assert err.value.field == "reason"
     assert not Swap.objects.exists()
     with django_capture_on_commit_callbacks(execute=True):
-        swap = swaps.request_swap(shift, actor=safety, to_person=head_teacher.pk, reason="培训",
-                                  client_id="9f0e6a86-9d43-4a3c-a1a4-7b1d2b7bb7a1")  # fmt: skip
-    again = swaps.request_swap(shift, actor=safety, to_person=head_teacher.pk, reason="培训",
-                               client_id="9f0e6a86-9d43-4a3c-a1a4-7b1d2b7bb7a1")  # fmt: skip
+        swap = swaps.request_swap(
+            shift,
+            actor=safety,
+            to_person=head_teacher.pk,
+            reason="培训",
+            client_id="9f0e6a86-9d43-4a3c-a1a4-7b1d2b7bb7a1",
+        )
+    again = swaps.request_swap(
+        shift,
+        actor=safety,
+        to_person=head_teacher.pk,
+        reason="培训",
+        client_id="9f0e6a86-9d43-4a3c-a1a4-7b1d2b7bb7a1",
+    )
     assert again.pk == swap.pk
     with pytest.raises(Conflict):
         swaps.request_swap(shift, actor=safety, to_person=head_teacher.pk, reason="again")
@@ -90,8 +103,12 @@ def test_cover_hook_true_for_the_teacher_on_duty(school, safety, head_teacher, g
 
     ensure_k1_roster()
     klass = SchoolClass.objects.filter(unit=school).first()
-    services.create_shift(school, actor=safety, kind="duty", slot="day", date="2026-09-14", person=head_teacher.pk)
-    services.create_shift(school, actor=safety, kind="gate", slot="arrival", date="2026-09-14", person=guard.pk)
+    services.create_shift(
+        school, actor=safety, kind="duty", slot="day", date="2026-09-14", person=head_teacher.pk
+    )
+    services.create_shift(
+        school, actor=safety, kind="gate", slot="arrival", date="2026-09-14", person=guard.pk
+    )
     day = dt.date(2026, 9, 14)
     assert on_duty_for_class(head_teacher, klass, day) is True
     assert on_duty_for_class(head_teacher, klass, day + dt.timedelta(days=1)) is False
