@@ -30,11 +30,11 @@ _SHIFT = {
     "date": _("Day"),
     "person": Field(_("Person"), Person()),
     "post": _("Post"),
-    "start": _("Start"),
-    "end": _("End"),
+    "start": _("Shift start"),
+    "end": _("Shift end"),
     "status": Field(_("Status"), Choice(ShiftStatus)),
     "note": _("Note"),
-    "late": _("Late"),
+    "late": _("Taken over late"),
 }
 register_fields("duty.shift", _SHIFT)
 register_fields(
@@ -57,7 +57,7 @@ register_fields(
         "status": Field(_("Status"), Choice(SwapStatus)),
         "note": _("Note"),
         "reason": _("Reason"),
-        "to": Field(_("To"), Person()),
+        "to": Field(_("Swapped to"), Person()),
         "shift": _("Shift"),
     },
 )

@@ -25,7 +25,7 @@ from safecampus.core.errors import DomainError
 
 from . import queries, services, swaps, times
 from .evidence import evidence_for
-from .models import Kind, ShiftStatus
+from .models import Kind, ShiftStatus, SwapStatus
 from .services import staff_ids
 
 
@@ -57,7 +57,8 @@ def roster(request: HttpRequest) -> HttpResponse:
     for s in shifts:
         cells[(s.kind, s.date)].append(s)
     rows = [(label, kind, [(d, cells[(kind, d)]) for d in days]) for kind, label in Kind.choices]
-    by_day = [(d, [s for s in shifts if s.date == d]) for d in days]
+    order = {k: i for i, k in enumerate(Kind.values)}
+    by_day = [(d, sorted((s for s in shifts if s.date == d), key=lambda s: (order[s.kind], s.start))) for d in days]
     base = reverse("duty:roster")
     q = {"unit": unit.code}
     return render(
@@ -106,6 +107,7 @@ def my_shift(request: HttpRequest) -> HttpResponse:
         {
             "cards": cards,
             "upcoming": queries.my_upcoming(user, now),
+            "asked": list(queries.swaps_of(user).filter(to_person_id=user.pk, status=SwapStatus.REQUESTED)),
             "now": now,
             "roster": bool(access.home_unit(user, queries.VIEW)),
             "breadcrumbs": [{"label": _("My duty shift")}],
