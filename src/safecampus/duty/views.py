@@ -58,7 +58,8 @@ def roster(request: HttpRequest) -> HttpResponse:
         cells[(s.kind, s.date)].append(s)
     rows = [(label, kind, [(d, cells[(kind, d)]) for d in days]) for kind, label in Kind.choices]
     order = {k: i for i, k in enumerate(Kind.values)}
-    by_day = [(d, sorted((s for s in shifts if s.date == d), key=lambda s: (order[s.kind], s.start))) for d in days]
+    ordered = sorted(shifts, key=lambda s: (order[s.kind], s.start))
+    by_day = [(d, [s for s in ordered if s.date == d]) for d in days]
     base = reverse("duty:roster")
     q = {"unit": unit.code}
     return render(
