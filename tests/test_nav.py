@@ -23,6 +23,7 @@ ADDRESSES = {
     "fire:home", "schoolcal:home",
     "termplan:home",
     "talks:today",
+    "duty:roster",
     "accounts:user_list", "roster_year:transfer_list",
     "core:audit_log",
     "admin:index",

@@ -23,6 +23,7 @@ from safecampus.roster.runner import run_import_bytes
 from tests.roster.factories import csv_bytes, student_rows
 
 from .checks import samples as checks
+from .duty import samples as duty
 from .fire import samples as fire
 from .hazards import samples as hazards
 from .patrols import samples as patrols
@@ -204,6 +205,10 @@ PARAM_SAMPLES: dict[str, Callable[[], object]] = {
     "term_plan_id": termplan.term_plan_id,
     "plan_item_id": termplan.plan_item_id,
     "month_theme_id": termplan.month_theme_id,
+    # duty rosters (tests/duty/samples.py): demo-c1-k1-s1's demo rotas, a shift and the pending swap
+    "shift_id": duty.shift_id,
+    "swap_id": duty.swap_id,
+    "rota_id": duty.rota_id,
 }
 # Path segment before a generic parameter (`units/{id}`) → sample.
 SEGMENT_SAMPLES: dict[str, Callable[[], object]] = {
@@ -309,6 +314,7 @@ def test_outsider_walk(demo, roster_samples, outsider_name):
     supervision.k1_listing(), supervision.k1_letter()  # a listed major hazard and a replied letter
     fire.k1_check()  # a fire device with a failed, photographed check
     termplan.term_plan_id()  # demo-c1-k1-s1's term plan of the current term
+    duty.k1_roster()  # duty rotas, shifts handed over, a swap waiting
     outsider = User.objects.get(username=outsider_name)
     web = Client(raise_request_exception=False)
     web.force_login(outsider)

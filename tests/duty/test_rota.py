@@ -20,9 +20,13 @@ D = dt.date
 @time_machine.travel(at(2026, 9, 13, 10), tick=False)
 def test_rota_skips_holidays_and_includes_makeup_days(school, safety, principal, school_admin):
     rota, created = rotas.create_rota(
-        school, actor=safety, kind="leadership", people=[principal.pk, school_admin.pk],
-        starts_on="2026-09-14", ends_on="2026-10-11",
-    )  # fmt: skip
+        school,
+        actor=safety,
+        kind="leadership",
+        people=[principal.pk, school_admin.pk],
+        starts_on="2026-09-14",
+        ends_on="2026-10-11",
+    )
     days = sorted(Shift.objects.filter(rota=rota).values_list("date", flat=True))
     assert created == len(days)
     assert D(2026, 9, 20) in days  # Sunday make-up working day (调休上班日)
@@ -44,9 +48,16 @@ def test_rota_skips_holidays_and_includes_makeup_days(school, safety, principal,
 @time_machine.travel(at(2026, 9, 13, 10), tick=False)
 def test_generation_is_idempotent_and_keeps_swapped_days(school, safety, head_teacher, guard):
     rota, created = rotas.create_rota(
-        school, actor=safety, kind="gate", slot="arrival", people=[guard.pk, head_teacher.pk],
-        rotation="daily", starts_on="2026-09-14", ends_on="2026-09-18", post="南门",
-    )  # fmt: skip
+        school,
+        actor=safety,
+        kind="gate",
+        slot="arrival",
+        people=[guard.pk, head_teacher.pk],
+        rotation="daily",
+        starts_on="2026-09-14",
+        ends_on="2026-09-18",
+        post="南门",
+    )
     assert created == 5
     people = list(Shift.objects.filter(rota=rota).order_by("date").values_list("person_id", flat=True))
     assert people == [guard.pk, head_teacher.pk, guard.pk, head_teacher.pk, guard.pk]
@@ -61,8 +72,16 @@ def test_generation_is_idempotent_and_keeps_swapped_days(school, safety, head_te
 
 @time_machine.travel(at(2026, 9, 13, 10), tick=False)
 def test_rota_days_on_chosen_weekdays_only(school, safety, head_teacher):
-    rota, _n = rotas.create_rota(school, actor=safety, kind="duty", slot="day", people=[head_teacher.pk],
-                                 weekdays=[1, 3], starts_on="2026-09-14", ends_on="2026-09-27")  # fmt: skip
+    rota, _n = rotas.create_rota(
+        school,
+        actor=safety,
+        kind="duty",
+        slot="day",
+        people=[head_teacher.pk],
+        weekdays=[1, 3],
+        starts_on="2026-09-14",
+        ends_on="2026-09-27",
+    )
     days = sorted(Shift.objects.filter(rota=rota).values_list("date", flat=True))
     # Mondays and Wednesdays, and the Sunday make-up day whatever its weekday.
     assert days == [D(2026, 9, 14), D(2026, 9, 16), D(2026, 9, 20), D(2026, 9, 21), D(2026, 9, 23)]
@@ -84,8 +103,14 @@ def test_rota_days_on_chosen_weekdays_only(school, safety, head_teacher):
 )
 @time_machine.travel(at(2026, 9, 13, 10), tick=False)
 def test_bad_rota_input_is_refused_and_nothing_is_written(school, safety, head_teacher, change, field):
-    values = {"kind": "duty", "slot": "day", "people": [head_teacher.pk], "starts_on": "2026-09-14",
-              "ends_on": "2026-09-20", **change}  # fmt: skip
+    values = {
+        "kind": "duty",
+        "slot": "day",
+        "people": [head_teacher.pk],
+        "starts_on": "2026-09-14",
+        "ends_on": "2026-09-20",
+        **change,
+    }
     with pytest.raises(Invalid) as err:
         rotas.create_rota(school, actor=safety, **values)
     assert err.value.field == field
@@ -94,13 +119,25 @@ def test_bad_rota_input_is_refused_and_nothing_is_written(school, safety, head_t
 
 def test_a_sibling_schools_user_is_not_a_colleague(school, safety, outsider_principal):
     with pytest.raises(Invalid):
-        rotas.create_rota(school, actor=safety, kind="leadership", people=[outsider_principal.pk],
-                          starts_on="2026-12-07", ends_on="2026-12-11")  # fmt: skip
+        rotas.create_rota(
+            school,
+            actor=safety,
+            kind="leadership",
+            people=[outsider_principal.pk],
+            starts_on="2026-12-07",
+            ends_on="2026-12-11",
+        )
 
 
 def test_only_managers_make_rotas(school, head_teacher, outsider_principal):
     for actor in (head_teacher, outsider_principal):
         with pytest.raises(PermissionDenied):
-            rotas.create_rota(school, actor=actor, kind="leadership", people=[head_teacher.pk],
-                              starts_on="2026-12-07", ends_on="2026-12-11")  # fmt: skip
+            rotas.create_rota(
+                school,
+                actor=actor,
+                kind="leadership",
+                people=[head_teacher.pk],
+                starts_on="2026-12-07",
+                ends_on="2026-12-11",
+            )
     assert not Rota.objects.exists()

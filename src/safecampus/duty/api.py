@@ -124,11 +124,22 @@ def _person(user: Any) -> dict[str, Any] | None:
 
 def shift_out(s: Shift, evidence: dict[str, Any]) -> dict[str, Any]:
     return {
-        "id": s.pk, "kind": s.kind, "slot": s.slot, "date": s.date, "post": s.post, "unit": s.unit.code,
-        "start": s.start, "end": s.end, "person": _person(s.person), "status": s.status,
-        "taken_over_at": s.take_over_at, "take_over_note": s.take_over_note,
-        "handed_over_at": s.hand_over_at, "hand_over_note": s.hand_over_note, "evidence": evidence,
-    }  # fmt: skip
+        "id": s.pk,
+        "kind": s.kind,
+        "slot": s.slot,
+        "date": s.date,
+        "post": s.post,
+        "unit": s.unit.code,
+        "start": s.start,
+        "end": s.end,
+        "person": _person(s.person),
+        "status": s.status,
+        "taken_over_at": s.take_over_at,
+        "take_over_note": s.take_over_note,
+        "handed_over_at": s.hand_over_at,
+        "hand_over_note": s.hand_over_note,
+        "evidence": evidence,
+    }
 
 
 def shifts_out(shifts: list[Shift], reader: Any) -> list[dict[str, Any]]:
@@ -139,11 +150,17 @@ def shifts_out(shifts: list[Shift], reader: Any) -> list[dict[str, Any]]:
 def swap_out(w: Swap, reader: Any) -> dict[str, Any]:
     shift = Shift.objects.select_related("person", "unit").get(pk=w.shift_id)
     return {
-        "id": w.pk, "shift": shifts_out([shift], reader)[0], "from_person": _person(w.from_person),
-        "to_person": _person(w.to_person), "reason": w.reason, "status": w.status,
-        "decided_by": _person(w.decided_by), "decided_at": w.decided_at, "decision_note": w.decision_note,
+        "id": w.pk,
+        "shift": shifts_out([shift], reader)[0],
+        "from_person": _person(w.from_person),
+        "to_person": _person(w.to_person),
+        "reason": w.reason,
+        "status": w.status,
+        "decided_by": _person(w.decided_by),
+        "decided_at": w.decided_at,
+        "decision_note": w.decision_note,
         "created_at": w.created_at,
-    }  # fmt: skip
+    }
 
 
 @router.get("/today", response={200: TodayOut, **ERRORS}, summary="Who is on duty now")

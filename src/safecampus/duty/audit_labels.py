@@ -30,16 +30,35 @@ _SHIFT = {
     "date": _("Day"),
     "person": Field(_("Person"), Person()),
     "post": _("Post"),
-    "start": _("Start"),
-    "end": _("End"),
+    "start": _("Shift start"),
+    "end": _("Shift end"),
     "status": Field(_("Status"), Choice(ShiftStatus)),
     "note": _("Note"),
-    "late": _("Late"),
+    "late": _("Taken over late"),
 }
 register_fields("duty.shift", _SHIFT)
-register_fields("duty.rota", {**_SHIFT, "people": _("People in order"), "weekdays": _("Weekdays"),
-                              "rotation": Field(_("Rotation"), Choice(Rotation)), "starts_on": _("From"),
-                              "ends_on": _("Until"), "shifts": _("Shifts"), "from": _("From"), "to": _("Until")})  # fmt: skip
-register_fields("duty.swap", {"status": Field(_("Status"), Choice(SwapStatus)), "note": _("Note"),
-                              "reason": _("Reason"), "to": Field(_("To"), Person()), "shift": _("Shift")})  # fmt: skip
+register_fields(
+    "duty.rota",
+    {
+        **_SHIFT,
+        "people": _("People in order"),
+        "weekdays": _("Weekdays"),
+        "rotation": Field(_("Rotation"), Choice(Rotation)),
+        "starts_on": _("From"),
+        "ends_on": _("Until"),
+        "shifts": _("Shifts"),
+        "from": _("From"),
+        "to": _("Until"),
+    },
+)
+register_fields(
+    "duty.swap",
+    {
+        "status": Field(_("Status"), Choice(SwapStatus)),
+        "note": _("Note"),
+        "reason": _("Reason"),
+        "to": Field(_("Swapped to"), Person()),
+        "shift": _("Shift"),
+    },
+)
 register_fields(["duty.missed"], {"shifts": _("Shifts")})

@@ -28,8 +28,12 @@ NOTES = [
 
 def load_demo_duty(now: dt.datetime | None = None) -> None:
     school = Unit.objects.filter(code=SCHOOL).first()
-    people = {u.username: u for u in User.objects.filter(username__in=[
-        "demo_principal", "demo_schooladmin", "demo_teacher", "demo_safety", "demo_guard"])}  # fmt: skip
+    people = {
+        u.username: u
+        for u in User.objects.filter(
+            username__in=["demo_principal", "demo_schooladmin", "demo_teacher", "demo_safety", "demo_guard"]
+        )
+    }
     if school is None or len(people) < 5 or Rota.objects.filter(unit=school).exists():
         return
     now = now or timezone.now()
@@ -45,11 +49,23 @@ def load_demo_duty(now: dt.datetime | None = None) -> None:
         (Kind.GATE, Slot.DISMISSAL, ["demo_guard"], Rotation.DAILY, "南门"),
     ]
     for kind, slot, names, rotation, post in plans:
-        rotas.create_rota(school, actor=safety, kind=kind, slot=slot, people=[people[n].pk for n in names],
-                          starts_on=monday, ends_on=end, weekdays=[1, 2, 3, 4, 5], rotation=rotation,
-                          post=post, now=start_of_week)  # fmt: skip
+        rotas.create_rota(
+            school,
+            actor=safety,
+            kind=kind,
+            slot=slot,
+            people=[people[n].pk for n in names],
+            starts_on=monday,
+            ends_on=end,
+            weekdays=[1, 2, 3, 4, 5],
+            rotation=rotation,
+            post=post,
+            now=start_of_week,
+        )
     shifts = list(Shift.objects.filter(unit=school, date__lte=today).select_related("person", "unit"))
-    yesterday_gate = [s for s in shifts if s.kind == Kind.GATE and s.slot == Slot.DISMISSAL and s.date < today]
+    yesterday_gate = [
+        s for s in shifts if s.kind == Kind.GATE and s.slot == Slot.DISMISSAL and s.date < today
+    ]
     left_out = max(yesterday_gate, key=lambda s: s.date).pk if yesterday_gate else None
     for i, s in enumerate(sorted(shifts, key=lambda s: s.start)):
         if s.pk == left_out:
@@ -62,8 +78,18 @@ def load_demo_duty(now: dt.datetime | None = None) -> None:
             services.hand_over(s, actor=s.person, note=NOTES[i % len(NOTES)], now=s.end)
     if left_out:
         missed.mark_missed(now, shifts=Shift.objects.filter(pk=left_out))
-    nxt = Shift.objects.filter(unit=school, person=safety, kind=Kind.DUTY, status=ShiftStatus.PLANNED,
-                               start__gt=now).order_by("start").first()  # fmt: skip
+    nxt = (
+        Shift.objects.filter(
+            unit=school, person=safety, kind=Kind.DUTY, status=ShiftStatus.PLANNED, start__gt=now
+        )
+        .order_by("start")
+        .first()
+    )
     if nxt is not None:
-        swaps.request_swap(nxt, actor=safety, to_person=people["demo_teacher"].pk,
-                           reason="参加县教育局安全工作培训，请张丽老师代班。", now=now)  # fmt: skip
+        swaps.request_swap(
+            nxt,
+            actor=safety,
+            to_person=people["demo_teacher"].pk,
+            reason="参加县教育局安全工作培训，请张丽老师代班。",
+            now=now,
+        )

@@ -25,7 +25,15 @@ from .models import KIND_SLOTS, Kind, Rotation, Slot, SwapStatus
 from .views import _fail
 
 PEOPLE_FIELDS = 8
-WEEKDAYS = [(1, _("Mon")), (2, _("Tue")), (3, _("Wed")), (4, _("Thu")), (5, _("Fri")), (6, _("Sat")), (7, _("Sun"))]
+WEEKDAYS = [
+    (1, _("Mon")),
+    (2, _("Tue")),
+    (3, _("Wed")),
+    (4, _("Thu")),
+    (5, _("Fri")),
+    (6, _("Sat")),
+    (7, _("Sun")),
+]
 
 
 def _school(request: HttpRequest, code: Any) -> Any:
@@ -47,38 +55,61 @@ def rota_new(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     monday = today - dt.timedelta(days=today.weekday())
     values: dict[str, Any] = {
-        "kind": Kind.LEADERSHIP, "slot": Slot.FULL_DAY, "rotation": Rotation.WEEKLY, "post": "",
-        "starts_on": monday.isoformat(), "ends_on": (monday + dt.timedelta(days=27)).isoformat(),
-        "weekdays": [1, 2, 3, 4, 5], "people": [],
-    }  # fmt: skip
+        "kind": Kind.LEADERSHIP,
+        "slot": Slot.FULL_DAY,
+        "rotation": Rotation.WEEKLY,
+        "post": "",
+        "starts_on": monday.isoformat(),
+        "ends_on": (monday + dt.timedelta(days=27)).isoformat(),
+        "weekdays": [1, 2, 3, 4, 5],
+        "people": [],
+    }
     error = None
     if request.method == "POST":
         post = request.POST
         kind = post.get("kind", "")
         values = {
-            "kind": kind, "slot": post.get(f"slot_{kind}") or post.get("slot", ""),
-            "rotation": post.get("rotation", ""), "post": post.get("post", ""),
-            "starts_on": post.get("starts_on", ""), "ends_on": post.get("ends_on", ""),
+            "kind": kind,
+            "slot": post.get(f"slot_{kind}") or post.get("slot", ""),
+            "rotation": post.get("rotation", ""),
+            "post": post.get("post", ""),
+            "starts_on": post.get("starts_on", ""),
+            "ends_on": post.get("ends_on", ""),
             "weekdays": [int(d) for d in post.getlist("weekdays") if d.isdigit()],
             "people": [p for p in post.getlist("people") if p],
-        }  # fmt: skip
+        }
         try:
             rota, created = rotas.create_rota(unit, actor=request.user, **values)
         except (DomainError, PermissionDenied) as exc:
             error = exc
         else:
-            messages.success(request, ngettext("Rota saved: %(n)s shift planned.", "Rota saved: %(n)s shifts planned.",
-                                               created) % {"n": created})  # fmt: skip
+            messages.success(
+                request,
+                ngettext("Rota saved: %(n)s shift planned.", "Rota saved: %(n)s shifts planned.", created)
+                % {"n": created},
+            )
             week = max(rota.starts_on, today).isoformat()
             return redirect(f"{reverse('duty:roster')}?{urlencode({'unit': unit.code, 'week': week})}")
     people = [str(p) for p in values["people"]] + [""] * PEOPLE_FIELDS
-    return render(request, "duty/rota_form.html", {
-        "unit": unit, "values": values, "error": error, "staff": _staff(unit),
-        "people_fields": people[: max(PEOPLE_FIELDS, len(values["people"]))],
-        "kinds": Kind.choices, "kind_slots": [(k, [(s, Slot(s).label) for s in KIND_SLOTS[k]]) for k in Kind.values],
-        "rotations": Rotation.choices, "weekday_choices": WEEKDAYS,
-        "breadcrumbs": [{"label": _("Duty rosters"), "url": reverse("duty:roster")}, {"label": _("New rota")}],
-    })  # fmt: skip
+    return render(
+        request,
+        "duty/rota_form.html",
+        {
+            "unit": unit,
+            "values": values,
+            "error": error,
+            "staff": _staff(unit),
+            "people_fields": people[: max(PEOPLE_FIELDS, len(values["people"]))],
+            "kinds": Kind.choices,
+            "kind_slots": [(k, [(s, Slot(s).label) for s in KIND_SLOTS[k]]) for k in Kind.values],
+            "rotations": Rotation.choices,
+            "weekday_choices": WEEKDAYS,
+            "breadcrumbs": [
+                {"label": _("Duty rosters"), "url": reverse("duty:roster")},
+                {"label": _("New rota")},
+            ],
+        },
+    )
 
 
 @login_required
@@ -89,10 +120,18 @@ def rota_list(request: HttpRequest) -> HttpResponse:
 
     names = dict(User.objects.filter(pk__in={p for r in items for p in r.people}).values_list("pk", "name"))
     rows = [(r, [names.get(p, "?") for p in r.people]) for r in items]
-    return render(request, "duty/rotas.html", {
-        "unit": unit, "rows": rows,
-        "breadcrumbs": [{"label": _("Duty rosters"), "url": reverse("duty:roster")}, {"label": _("Rotas")}],
-    })  # fmt: skip
+    return render(
+        request,
+        "duty/rotas.html",
+        {
+            "unit": unit,
+            "rows": rows,
+            "breadcrumbs": [
+                {"label": _("Duty rosters"), "url": reverse("duty:roster")},
+                {"label": _("Rotas")},
+            ],
+        },
+    )
 
 
 @login_required
@@ -101,7 +140,9 @@ def rota_generate(request: HttpRequest, rota_id: int) -> HttpResponse:
     rota = queries.get_rota_for(request.user, rota_id)
     try:
         n = rotas.generate(rota, actor=request.user)
-        messages.success(request, ngettext("%(n)s new shift planned.", "%(n)s new shifts planned.", n) % {"n": n})
+        messages.success(
+            request, ngettext("%(n)s new shift planned.", "%(n)s new shifts planned.", n) % {"n": n}
+        )
     except (DomainError, PermissionDenied) as exc:
         _fail(request, exc)
     return redirect(f"{reverse('duty:rotas')}?{urlencode({'unit': rota.unit.code})}")
@@ -115,10 +156,21 @@ def swap_list(request: HttpRequest) -> HttpResponse:
     status = status if status in SwapStatus.values else ""
     items = list(queries.swaps_at(user, unit, status)[:200])
     manage = whole and services.may_manage(user, unit)
-    return render(request, "duty/swaps.html", {
-        "unit": unit, "items": items, "status": status, "statuses": SwapStatus.choices, "manage": manage,
-        "breadcrumbs": [{"label": _("Duty rosters"), "url": reverse("duty:roster")}, {"label": _("Shift swaps")}],
-    })  # fmt: skip
+    return render(
+        request,
+        "duty/swaps.html",
+        {
+            "unit": unit,
+            "items": items,
+            "status": status,
+            "statuses": SwapStatus.choices,
+            "manage": manage,
+            "breadcrumbs": [
+                {"label": _("Duty rosters"), "url": reverse("duty:roster")},
+                {"label": _("Shift swaps")},
+            ],
+        },
+    )
 
 
 @login_required

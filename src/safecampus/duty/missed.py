@@ -48,8 +48,12 @@ def _alert(shifts: list[Shift]) -> int:
             kind=NotificationKind.MESSAGE,
             title=gettext_noop("Duty shift not taken over: %(person)s"),
             body=gettext_noop("%(person)s has not taken over the %(kind)s of %(when)s at %(school)s."),
-            params={"person": s.person.name, "kind": str(s.get_kind_display()), "school": s.unit.name,
-                    "when": f"{timezone.localtime(s.start):%Y-%m-%d %H:%M}"},  # fmt: skip
+            params={
+                "person": s.person.name,
+                "kind": str(s.get_kind_display()),
+                "school": s.unit.name,
+                "when": f"{timezone.localtime(s.start):%Y-%m-%d %H:%M}",
+            },
             link=link,
             dedupe_key=f"duty-shift:{s.pk}:missed",
             unit=s.unit,
@@ -68,9 +72,11 @@ def mark_missed(now: dt.datetime | None = None, *, shifts: QuerySet[Shift] | Non
     while True:
         with transaction.atomic():
             chunk = list(
-                qs.filter(pk__gt=after).select_related("unit", "person").order_by("pk")
+                qs.filter(pk__gt=after)
+                .select_related("unit", "person")
+                .order_by("pk")
                 .select_for_update(skip_locked=True, of=("self",))[:CHUNK]
-            )  # fmt: skip
+            )
             if not chunk:
                 return moved
             after = chunk[-1].pk
@@ -87,7 +93,9 @@ def mark_missed(now: dt.datetime | None = None, *, shifts: QuerySet[Shift] | Non
                 for s in due:
                     by_unit[s.unit_id].append(s)
                 for group in by_unit.values():
-                    names = [f"{s.pk} {s.person.name} {timezone.localtime(s.start):%Y-%m-%d %H:%M}" for s in group]
+                    names = [
+                        f"{s.pk} {s.person.name} {timezone.localtime(s.start):%Y-%m-%d %H:%M}" for s in group
+                    ]
                     audit.record(None, "duty.missed", unit=group[0].unit, after={"shifts": names})
                 _alert(due)
         if len(chunk) < CHUNK:

@@ -78,7 +78,9 @@ class Rota(ScopedModel):
     slot = models.CharField(_("slot"), max_length=10, choices=Slot.choices)
     post = models.CharField(_("post"), max_length=60, blank=True)  # e.g. 南门 for a gate post
     people = models.JSONField(_("people in order"), default=list)  # user ids
-    rotation = models.CharField(_("rotation"), max_length=8, choices=Rotation.choices, default=Rotation.WEEKLY)
+    rotation = models.CharField(
+        _("rotation"), max_length=8, choices=Rotation.choices, default=Rotation.WEEKLY
+    )
     weekdays = models.JSONField(_("weekdays"), default=list)  # ISO weekdays 1 (Mon) … 7 (Sun)
     starts_on = models.DateField(_("from"))
     ends_on = models.DateField(_("until"))
@@ -106,7 +108,9 @@ class Shift(ScopedModel):
     start = models.DateTimeField(_("start"))
     end = models.DateTimeField(_("end"))
     person = models.ForeignKey(_USER, verbose_name=_("person"), on_delete=models.PROTECT, related_name="+")
-    status = models.CharField(_("status"), max_length=12, choices=ShiftStatus.choices, default=ShiftStatus.PLANNED)
+    status = models.CharField(
+        _("status"), max_length=12, choices=ShiftStatus.choices, default=ShiftStatus.PLANNED
+    )
     rota = models.ForeignKey(Rota, null=True, blank=True, on_delete=models.SET_NULL, related_name="shifts")
     position = models.PositiveSmallIntegerField(default=0)  # which of the rota's people a day (0: manual)
     take_over_at = models.DateTimeField(_("taken over at"), null=True, blank=True)
@@ -129,7 +133,9 @@ class Shift(ScopedModel):
                 fields=["unit", "kind", "slot", "date", "person"], name="duty_shift_once_per_person"
             ),
             models.UniqueConstraint(
-                fields=["rota", "date", "position"], condition=Q(rota__isnull=False), name="duty_rota_once_a_day"
+                fields=["rota", "date", "position"],
+                condition=Q(rota__isnull=False),
+                name="duty_rota_once_a_day",
             ),
         ]
         indexes = [
@@ -167,7 +173,9 @@ class Swap(ScopedModel):
     from_person = models.ForeignKey(_USER, verbose_name=_("from"), on_delete=models.PROTECT, related_name="+")
     to_person = models.ForeignKey(_USER, verbose_name=_("to"), on_delete=models.PROTECT, related_name="+")
     reason = models.CharField(_("reason"), max_length=300)
-    status = models.CharField(_("status"), max_length=10, choices=SwapStatus.choices, default=SwapStatus.REQUESTED)
+    status = models.CharField(
+        _("status"), max_length=10, choices=SwapStatus.choices, default=SwapStatus.REQUESTED
+    )
     client_id = models.UUIDField(null=True, blank=True, unique=True)
     decided_by = models.ForeignKey(_USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     decided_at = models.DateTimeField(null=True, blank=True)

@@ -35,8 +35,9 @@ def has_shifts(user: Any, active: Any = None) -> bool:
     if not access.signed_in(user):
         return False
     today = timezone.localdate()
-    return Shift.objects.filter(person_id=user.pk, date__range=(today - dt.timedelta(days=7),
-                                                                  today + dt.timedelta(days=14))).exists()  # fmt: skip
+    return Shift.objects.filter(
+        person_id=user.pk, date__range=(today - dt.timedelta(days=7), today + dt.timedelta(days=14))
+    ).exists()
 
 
 def reader_unit(user: Any, code: Any = None) -> tuple[Unit, bool]:
@@ -55,8 +56,13 @@ def reader_unit(user: Any, code: Any = None) -> tuple[Unit, bool]:
         return home, True
     today = timezone.localdate()
     mine = Shift.objects.filter(person_id=getattr(user, "pk", None), date__gte=today).select_related("unit")
-    first = mine.order_by("date").first() or Shift.objects.filter(person_id=getattr(user, "pk", None)).select_related(
-        "unit").order_by("-date").first()  # fmt: skip
+    first = (
+        mine.order_by("date").first()
+        or Shift.objects.filter(person_id=getattr(user, "pk", None))
+        .select_related("unit")
+        .order_by("-date")
+        .first()
+    )
     if first is None:
         raise Http404
     return first.unit, False
@@ -107,7 +113,9 @@ def my_upcoming(user: Any, now: dt.datetime | None = None, days: int = 14) -> li
 
 
 def swaps_of(user: Any) -> QuerySet[Swap]:
-    return Swap.objects.visible_to(user).select_related("shift", "from_person", "to_person", "decided_by", "unit")
+    return Swap.objects.visible_to(user).select_related(
+        "shift", "from_person", "to_person", "decided_by", "unit"
+    )
 
 
 def swaps_at(user: Any, unit: Unit, status: str = "") -> QuerySet[Swap]:

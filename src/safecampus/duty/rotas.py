@@ -24,7 +24,16 @@ from safecampus.schoolcal.calendar import SchoolCalendar, calendar_for
 
 from . import times
 from .models import Rota, Rotation, Shift
-from .services import MAX_POST, clean_text, colleague, kind_and_slot, parse_day, require_manager, school_of, staff_ids
+from .services import (
+    MAX_POST,
+    clean_text,
+    colleague,
+    kind_and_slot,
+    parse_day,
+    require_manager,
+    school_of,
+    staff_ids,
+)
 
 MAX_DAYS = 366
 MAX_PEOPLE = 30
@@ -116,10 +125,21 @@ def create_rota(
     rota.set_unit(unit)
     times.window(unit, kind, slot, start)  # the calendar has the slot's times
     rota.save()
-    audit.record(actor, "duty.rota_created", rota, after={
-        "kind": kind, "slot": slot, "people": rota.people, "weekdays": rota.weekdays,
-        "rotation": rotation, "starts_on": start.isoformat(), "ends_on": end.isoformat(), "post": rota.post,
-    })  # fmt: skip
+    audit.record(
+        actor,
+        "duty.rota_created",
+        rota,
+        after={
+            "kind": kind,
+            "slot": slot,
+            "people": rota.people,
+            "weekdays": rota.weekdays,
+            "rotation": rotation,
+            "starts_on": start.isoformat(),
+            "ends_on": end.isoformat(),
+            "post": rota.post,
+        },
+    )
     created = _generate(rota, actor=actor, now=now)
     return rota, created
 
@@ -138,8 +158,9 @@ def _generate(rota: Rota, *, actor: Any, now: dt.datetime | None) -> int:
     pol = times.duty_policy(unit)
     have = set(Shift.objects.filter(rota=rota).values_list("date", flat=True))
     taken = set(
-        Shift.objects.filter(unit=unit, kind=rota.kind, slot=rota.slot, date__range=(rota.starts_on, rota.ends_on))
-        .values_list("date", "person_id")
+        Shift.objects.filter(
+            unit=unit, kind=rota.kind, slot=rota.slot, date__range=(rota.starts_on, rota.ends_on)
+        ).values_list("date", "person_id")
     )
     staff = staff_ids(unit)  # someone who left the school since is skipped
     rows = []
@@ -147,13 +168,30 @@ def _generate(rota: Rota, *, actor: Any, now: dt.datetime | None) -> int:
         if day < today or day in have or (day, person) in taken or person not in staff:
             continue
         start, end = times.window(unit, rota.kind, rota.slot, day, cal=cal, policy=pol)
-        shift = Shift(kind=rota.kind, slot=rota.slot, post=rota.post, date=day, start=start, end=end,
-                      person_id=person, rota=rota, position=1, created_by=actor)  # fmt: skip
+        shift = Shift(
+            kind=rota.kind,
+            slot=rota.slot,
+            post=rota.post,
+            date=day,
+            start=start,
+            end=end,
+            person_id=person,
+            rota=rota,
+            position=1,
+            created_by=actor,
+        )
         shift.set_unit(unit)
         rows.append(shift)
     Shift.objects.bulk_create(rows)
     if rows:
-        audit.record(actor, "duty.rota_generated", rota, after={
-            "shifts": len(rows), "from": rows[0].date.isoformat(), "to": rows[-1].date.isoformat(),
-        })  # fmt: skip
+        audit.record(
+            actor,
+            "duty.rota_generated",
+            rota,
+            after={
+                "shifts": len(rows),
+                "from": rows[0].date.isoformat(),
+                "to": rows[-1].date.isoformat(),
+            },
+        )
     return len(rows)

@@ -58,7 +58,9 @@ def may_manage(user: Any, unit: Unit) -> bool:
 
 def require_manager(user: Any, unit: Unit) -> None:
     if not may_manage(user, unit):
-        raise PermissionDenied(_("Only the school's safety office, principal or administrator plans duty shifts."))
+        raise PermissionDenied(
+            _("Only the school's safety office, principal or administrator plans duty shifts.")
+        )
 
 
 def school_of(unit: Unit) -> Unit:
@@ -128,7 +130,9 @@ def snapshot(shift: Shift) -> dict[str, Any]:
     }
 
 
-def _no_double(unit: Unit, kind: str, slot: str, day: dt.date, person: Any, exclude: int | None = None) -> None:
+def _no_double(
+    unit: Unit, kind: str, slot: str, day: dt.date, person: Any, exclude: int | None = None
+) -> None:
     same = Shift.objects.filter(unit=unit, kind=kind, slot=slot, date=day, person=person)
     if exclude:
         same = same.exclude(pk=exclude)
@@ -151,7 +155,9 @@ def create_shift(
     post = clean_text(post, MAX_POST, "post")
     _no_double(unit, kind, slot, day, who)
     start, end = times.window(unit, kind, slot, day)
-    shift = Shift(kind=kind, slot=slot, date=day, start=start, end=end, person=who, post=post, created_by=actor)
+    shift = Shift(
+        kind=kind, slot=slot, date=day, start=start, end=end, person=who, post=post, created_by=actor
+    )
     shift.set_unit(unit)
     shift.save()
     audit.record(actor, "duty.shift_planned", shift, after=snapshot(shift))
@@ -169,7 +175,9 @@ def edit_shift(shift: Shift, *, actor: Any, **changes: Any) -> Shift:
     day = parse_day(changes["date"]) if changes.get("date") not in (None, "") else shift.date
     if day != shift.date and day < timezone.localdate():
         raise Invalid(_("A shift cannot be planned on a past day."), field="date")
-    who = colleague(shift.unit, changes["person"]) if changes.get("person") not in (None, "") else shift.person
+    who = (
+        colleague(shift.unit, changes["person"]) if changes.get("person") not in (None, "") else shift.person
+    )
     post = clean_text(changes.get("post", shift.post), MAX_POST, "post")
     _no_double(shift.unit, kind, slot, day, who, exclude=shift.pk)
     start, end = times.window(shift.unit, kind, slot, day)
@@ -209,7 +217,9 @@ def _mine(shift: Shift, actor: Any) -> None:
 
 
 @transaction.atomic
-def take_over(shift: Shift, *, actor: Any, client_id: Any = None, note: Any = "", now: dt.datetime | None = None) -> Shift:
+def take_over(
+    shift: Shift, *, actor: Any, client_id: Any = None, note: Any = "", now: dt.datetime | None = None
+) -> Shift:
     """The person on the shift takes it over (接班), from shortly before its start until its end."""
     key = client_key(client_id)
     if key is not None and shift.take_over_client_id == key:
@@ -223,11 +233,16 @@ def take_over(shift: Shift, *, actor: Any, client_id: Any = None, note: Any = ""
     opens = times.take_over_opens(shift)
     if now < opens:
         local = timezone.localtime(opens)
-        raise Invalid(_("The shift can be taken over from %(time)s.") % {"time": f"{local:%Y-%m-%d %H:%M}"}, field="status")
+        raise Invalid(
+            _("The shift can be taken over from %(time)s.") % {"time": f"{local:%Y-%m-%d %H:%M}"},
+            field="status",
+        )
     if now >= shift.end:
         raise Invalid(_("This shift is over: it can no longer be taken over."), field="status")
     late = shift.status == ShiftStatus.MISSED
-    if not _move(shift, "take_over", take_over_at=now, take_over_note=note, take_over_client_id=key, updated_at=now):
+    if not _move(
+        shift, "take_over", take_over_at=now, take_over_note=note, take_over_client_id=key, updated_at=now
+    ):
         raise Conflict(_("This shift has already been taken over."))
     shift.refresh_from_db()
     audit.record(actor, "duty.taken_over", shift, after={"status": shift.status, "note": note, "late": late})
@@ -235,7 +250,9 @@ def take_over(shift: Shift, *, actor: Any, client_id: Any = None, note: Any = ""
 
 
 @transaction.atomic
-def hand_over(shift: Shift, *, actor: Any, client_id: Any = None, note: Any = "", now: dt.datetime | None = None) -> Shift:
+def hand_over(
+    shift: Shift, *, actor: Any, client_id: Any = None, note: Any = "", now: dt.datetime | None = None
+) -> Shift:
     """The person on duty hands the shift over (交班) with the handover note (交接班记录)."""
     key = client_key(client_id)
     if key is not None and shift.hand_over_client_id == key:
@@ -249,8 +266,12 @@ def hand_over(shift: Shift, *, actor: Any, client_id: Any = None, note: Any = ""
     if shift.status != ShiftStatus.ON_DUTY:
         raise Conflict(_("Take the shift over before handing it over."))
     if not note:
-        raise Invalid(_("Write the handover note: what happened and what the next person must know."), field="note")
-    if not _move(shift, "hand_over", hand_over_at=now, hand_over_note=note, hand_over_client_id=key, updated_at=now):
+        raise Invalid(
+            _("Write the handover note: what happened and what the next person must know."), field="note"
+        )
+    if not _move(
+        shift, "hand_over", hand_over_at=now, hand_over_note=note, hand_over_client_id=key, updated_at=now
+    ):
         raise Conflict(_("This shift has already been handed over."))
     shift.refresh_from_db()
     audit.record(actor, "duty.handed_over", shift, after={"status": shift.status, "note": note})

@@ -39,15 +39,31 @@ def _notify(users: set[int], swap: Swap, title: str, body: str, key: str) -> Non
     from safecampus.inbox.services import notify
 
     shift = swap.shift
-    notify(users, kind=NotificationKind.MESSAGE, title=title, body=body, unit=shift.unit,
-           params={"shift": f"{shift.get_kind_display()} {shift.date:%Y-%m-%d} {shift.get_slot_display()}",
-                   "from": swap.from_person.name, "to": swap.to_person.name},
-           link=_link("duty:swaps"), dedupe_key=f"duty-swap:{swap.pk}:{key}")  # fmt: skip
+    notify(
+        users,
+        kind=NotificationKind.MESSAGE,
+        title=title,
+        body=body,
+        unit=shift.unit,
+        params={
+            "shift": f"{shift.get_kind_display()} {shift.date:%Y-%m-%d} {shift.get_slot_display()}",
+            "from": swap.from_person.name,
+            "to": swap.to_person.name,
+        },
+        link=_link("duty:swaps"),
+        dedupe_key=f"duty-swap:{swap.pk}:{key}",
+    )
 
 
 @transaction.atomic
 def request_swap(
-    shift: Shift, *, actor: Any, to_person: Any, reason: Any, client_id: Any = None, now: dt.datetime | None = None
+    shift: Shift,
+    *,
+    actor: Any,
+    to_person: Any,
+    reason: Any,
+    client_id: Any = None,
+    now: dt.datetime | None = None,
 ) -> Swap:
     """The person on `shift` asks `to_person` (a colleague of the school) to take it."""
     key = client_key(client_id)
@@ -68,7 +84,9 @@ def request_swap(
         raise Invalid(_("Give the reason for the swap."), field="reason")
     if shift.status != ShiftStatus.PLANNED or shift.start <= now:
         raise Conflict(_("Only a shift that has not started can be swapped."))
-    same = Shift.objects.filter(unit=shift.unit, kind=shift.kind, slot=shift.slot, date=shift.date, person=other)
+    same = Shift.objects.filter(
+        unit=shift.unit, kind=shift.kind, slot=shift.slot, date=shift.date, person=other
+    )
     if same.exists():
         raise Invalid(_("This colleague is already on this shift that day."), field="to_person")
     if Swap.objects.filter(shift=shift, status=SwapStatus.REQUESTED).exists():
@@ -76,10 +94,19 @@ def request_swap(
     swap = Swap(shift=shift, from_person=actor, to_person=other, reason=reason, client_id=key)
     swap.set_unit(shift.unit)
     swap.save()
-    audit.record(actor, "duty.swap_requested", swap, after={"shift": shift.pk, "to": other.pk, "reason": reason})
+    audit.record(
+        actor, "duty.swap_requested", swap, after={"shift": shift.pk, "to": other.pk, "reason": reason}
+    )
     managers = holders_of(Perm.MANAGE_DUTIES, [shift.unit]) - {actor.pk}
-    transaction.on_commit(lambda: _notify(managers, swap, gettext_noop("Shift swap to approve: %(shift)s"),
-                                          gettext_noop("%(from)s asks %(to)s to take the shift."), "requested"))  # fmt: skip
+    transaction.on_commit(
+        lambda: _notify(
+            managers,
+            swap,
+            gettext_noop("Shift swap to approve: %(shift)s"),
+            gettext_noop("%(from)s asks %(to)s to take the shift."),
+            "requested",
+        )
+    )
     return swap
 
 
@@ -89,7 +116,9 @@ def decide_swap(swap: Swap, *, actor: Any, action: str, note: Any = "") -> Swap:
     if action not in SWAP_TRANSITIONS:
         raise Invalid(_("Approve or reject the swap."), field="action")
     if not may_manage(actor, swap.unit):
-        raise PermissionDenied(_("Only the school's safety office, principal or administrator decides swaps."))
+        raise PermissionDenied(
+            _("Only the school's safety office, principal or administrator decides swaps.")
+        )
     if getattr(actor, "pk", None) in (swap.from_person_id, swap.to_person_id):
         raise PermissionDenied(_("You cannot decide a swap of your own shift."))
     note = clean_text(note, MAX_REASON, "note")
@@ -97,8 +126,13 @@ def decide_swap(swap: Swap, *, actor: Any, action: str, note: Any = "") -> Swap:
     now = timezone.now()
     if action == "approve":
         moved = Shift.objects.filter(pk=swap.shift_id, status=ShiftStatus.PLANNED, person=swap.from_person_id)
-        clash = Shift.objects.filter(unit=swap.unit, kind=swap.shift.kind, slot=swap.shift.slot,
-                                     date=swap.shift.date, person=swap.to_person_id)  # fmt: skip
+        clash = Shift.objects.filter(
+            unit=swap.unit,
+            kind=swap.shift.kind,
+            slot=swap.shift.slot,
+            date=swap.shift.date,
+            person=swap.to_person_id,
+        )
         if clash.exists():
             raise Conflict(_("This colleague is already on this shift that day."))
         if not moved.update(person=swap.to_person_id, updated_at=now):
@@ -109,12 +143,22 @@ def decide_swap(swap: Swap, *, actor: Any, action: str, note: Any = "") -> Swap:
     if not done:
         raise Conflict(_("This swap has already been decided."))
     swap.refresh_from_db()
-    audit.record(actor, f"duty.swap_{target}", swap, after={"status": target, "note": note, "shift": swap.shift_id})
+    audit.record(
+        actor, f"duty.swap_{target}", swap, after={"status": target, "note": note, "shift": swap.shift_id}
+    )
     if action == "approve":
-        audit.record(actor, "duty.shift_swapped", swap.shift,
-                     before={"person": swap.from_person_id}, after={"person": swap.to_person_id})  # fmt: skip
+        audit.record(
+            actor,
+            "duty.shift_swapped",
+            swap.shift,
+            before={"person": swap.from_person_id},
+            after={"person": swap.to_person_id},
+        )
     people = {swap.from_person_id, swap.to_person_id}
-    title = (gettext_noop("Shift swap approved: %(shift)s") if action == "approve"
-             else gettext_noop("Shift swap rejected: %(shift)s"))  # fmt: skip
+    title = (
+        gettext_noop("Shift swap approved: %(shift)s")
+        if action == "approve"
+        else gettext_noop("Shift swap rejected: %(shift)s")
+    )
     transaction.on_commit(lambda: _notify(people, swap, title, gettext_noop("%(from)s → %(to)s"), target))
     return swap

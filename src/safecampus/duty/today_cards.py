@@ -12,9 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from safecampus.core import access, nav, today
-from safecampus.core.roles import Perm, role_allows
-
 from safecampus.core.models import Unit
+from safecampus.core.roles import Perm, role_allows
 
 from . import times
 from .models import Shift, ShiftStatus, Swap, SwapStatus
@@ -26,8 +25,11 @@ MANAGE = Perm.MANAGE_DUTIES
 def my_count(user: Any, active: Any) -> int:
     """Today's shifts of the user still to take over or hand over."""
     now = timezone.now()
-    mine = Shift.objects.filter(person_id=user.pk, status__in=(ShiftStatus.PLANNED, ShiftStatus.ON_DUTY,
-                                                                 ShiftStatus.MISSED), end__gt=now)  # fmt: skip
+    mine = Shift.objects.filter(
+        person_id=user.pk,
+        status__in=(ShiftStatus.PLANNED, ShiftStatus.ON_DUTY, ShiftStatus.MISSED),
+        end__gt=now,
+    )
     return mine.filter(Q(date=timezone.localdate(now)) | Q(start__lte=now)).count()
 
 
@@ -64,21 +66,50 @@ def swaps_count(user: Any, active: Any) -> int:
     schools = _schools(user, active)
     if not schools:
         return 0
-    return Swap.objects.filter(unit_id__in=schools, status=SwapStatus.REQUESTED).exclude(
-        Q(from_person_id=user.pk) | Q(to_person_id=user.pk)
-    ).count()
+    return (
+        Swap.objects.filter(unit_id__in=schools, status=SwapStatus.REQUESTED)
+        .exclude(Q(from_person_id=user.pk) | Q(to_person_id=user.pk))
+        .count()
+    )
 
 
 def register() -> None:
     today.register(
-        today.Card("duty.my_shift", _("My duty shift today"), "duty:today", my_count, has_shift_today,
-                   "person-badge", 12),
-        today.Card("duty.missed", _("Duty shifts not taken over"), "duty:roster", missed_count,
-                   school_manager, "person-exclamation", 21),
-        today.Card("duty.swaps", _("Shift swaps to approve"), "duty:swaps", swaps_count, school_manager,
-                   "arrow-left-right", 22),
-    )  # fmt: skip
+        today.Card(
+            "duty.my_shift",
+            _("My duty shift today"),
+            "duty:today",
+            my_count,
+            has_shift_today,
+            "person-badge",
+            12,
+        ),
+        today.Card(
+            "duty.missed",
+            _("Duty shifts not taken over"),
+            "duty:roster",
+            missed_count,
+            school_manager,
+            "person-exclamation",
+            21,
+        ),
+        today.Card(
+            "duty.swaps",
+            _("Shift swaps to approve"),
+            "duty:swaps",
+            swaps_count,
+            school_manager,
+            "arrow-left-right",
+            22,
+        ),
+    )
     nav.register(
-        nav.Item("duty:roster", _("Duty rosters"), "calendar-week", (Perm.VIEW_DUTIES, has_shifts),
-                 group="duties", order=20),
-    )  # fmt: skip
+        nav.Item(
+            "duty:roster",
+            _("Duty rosters"),
+            "calendar-week",
+            (Perm.VIEW_DUTIES, has_shifts),
+            group="duties",
+            order=20,
+        ),
+    )

@@ -17,6 +17,8 @@ urlpatterns = [
     path("rotas/new/", manage_views.rota_new, name="rota_new"),
     path("rotas/<int:rota_id>/generate/", manage_views.rota_generate, name="rota_generate"),
     path("swaps/", manage_views.swap_list, name="swaps"),
-    path("swaps/<int:swap_id>/approve/", manage_views.swap_decide, {"action": "approve"}, name="swap_approve"),
+    path(
+        "swaps/<int:swap_id>/approve/", manage_views.swap_decide, {"action": "approve"}, name="swap_approve"
+    ),
     path("swaps/<int:swap_id>/reject/", manage_views.swap_decide, {"action": "reject"}, name="swap_reject"),
 ]

@@ -25,7 +25,7 @@ from safecampus.core.errors import DomainError
 
 from . import queries, services, swaps, times
 from .evidence import evidence_for
-from .models import Kind, ShiftStatus
+from .models import Kind, ShiftStatus, SwapStatus
 from .services import staff_ids
 
 
@@ -38,7 +38,9 @@ def _week(value: Any) -> dt.date:
 
 
 def _fail(request: HttpRequest, exc: Exception) -> None:
-    message = getattr(exc, "message", None) or (exc.args[0] if exc.args and isinstance(exc.args[0], str) else "")
+    message = getattr(exc, "message", None) or (
+        exc.args[0] if exc.args and isinstance(exc.args[0], str) else ""
+    )
     messages.error(request, str(message) or _("You do not have permission to do this."))
 
 
@@ -55,26 +57,38 @@ def roster(request: HttpRequest) -> HttpResponse:
     for s in shifts:
         cells[(s.kind, s.date)].append(s)
     rows = [(label, kind, [(d, cells[(kind, d)]) for d in days]) for kind, label in Kind.choices]
-    by_day = [(d, [s for s in shifts if s.date == d]) for d in days]
+    order = {k: i for i, k in enumerate(Kind.values)}
+    ordered = sorted(shifts, key=lambda s: (order[s.kind], s.start))
+    by_day = [(d, [s for s in ordered if s.date == d]) for d in days]
     base = reverse("duty:roster")
     q = {"unit": unit.code}
-    return render(request, "duty/roster.html", {
-        "unit": unit, "rows": rows, "days": days, "by_day": by_day, "today": timezone.localdate(),
-        "manage": services.may_manage(user, unit) and not unit.is_bureau,
-        "previous": f"{base}?{urlencode({**q, 'week': (monday - dt.timedelta(days=7)).isoformat()})}",
-        "next": f"{base}?{urlencode({**q, 'week': (monday + dt.timedelta(days=7)).isoformat()})}",
-        "this_week": f"{base}?{urlencode(q)}",
-        "pending": queries.pending_swaps(user, unit).count(),
-        "missed": sum(1 for s in shifts if s.status == ShiftStatus.MISSED),
-        "breadcrumbs": [{"label": _("Duty rosters")}],
-    })  # fmt: skip
+    return render(
+        request,
+        "duty/roster.html",
+        {
+            "unit": unit,
+            "rows": rows,
+            "days": days,
+            "by_day": by_day,
+            "today": timezone.localdate(),
+            "manage": services.may_manage(user, unit) and not unit.is_bureau,
+            "previous": f"{base}?{urlencode({**q, 'week': (monday - dt.timedelta(days=7)).isoformat()})}",
+            "next": f"{base}?{urlencode({**q, 'week': (monday + dt.timedelta(days=7)).isoformat()})}",
+            "this_week": f"{base}?{urlencode(q)}",
+            "pending": queries.pending_swaps(user, unit).count(),
+            "missed": sum(1 for s in shifts if s.status == ShiftStatus.MISSED),
+            "breadcrumbs": [{"label": _("Duty rosters")}],
+        },
+    )
 
 
 def _actions(shift: Any, user: Any, now: dt.datetime) -> dict[str, Any]:
     mine = shift.person_id == user.pk
     opens = times.take_over_opens(shift)
     return {
-        "can_take_over": mine and shift.status in (ShiftStatus.PLANNED, ShiftStatus.MISSED) and opens <= now < shift.end,
+        "can_take_over": mine
+        and shift.status in (ShiftStatus.PLANNED, ShiftStatus.MISSED)
+        and opens <= now < shift.end,
         "opens": opens,
         "can_hand_over": mine and shift.status == ShiftStatus.ON_DUTY,
         "client_id": uuid.uuid4(),
@@ -88,11 +102,18 @@ def my_shift(request: HttpRequest) -> HttpResponse:
     shifts = queries.my_today(user, now)
     ev = evidence_for(shifts, user)
     cards = [{"shift": s, "evidence": ev[s.pk], **_actions(s, user, now)} for s in shifts]
-    return render(request, "duty/today.html", {
-        "cards": cards, "upcoming": queries.my_upcoming(user, now), "now": now,
-        "roster": bool(access.home_unit(user, queries.VIEW)),
-        "breadcrumbs": [{"label": _("My duty shift")}],
-    })  # fmt: skip
+    return render(
+        request,
+        "duty/today.html",
+        {
+            "cards": cards,
+            "upcoming": queries.my_upcoming(user, now),
+            "asked": list(queries.swaps_of(user).filter(to_person_id=user.pk, status=SwapStatus.REQUESTED)),
+            "now": now,
+            "roster": bool(access.home_unit(user, queries.VIEW)),
+            "breadcrumbs": [{"label": _("My duty shift")}],
+        },
+    )
 
 
 @login_required
@@ -106,11 +127,19 @@ def shift_page(request: HttpRequest, shift_id: int) -> HttpResponse:
 
         colleagues = list(User.objects.filter(pk__in=staff_ids(shift.unit) - {user.pk}).order_by("name"))
     crumbs = [{"label": _("Duty rosters"), "url": reverse("duty:roster")}, {"label": str(shift)}]
-    return render(request, "duty/shift.html", {
-        "shift": shift, "evidence": evidence_for([shift], user)[shift.pk], **_actions(shift, user, now),
-        "swaps": list(queries.swaps_of(user).filter(shift=shift)), "colleagues": colleagues,
-        "timeline": list(audit.timeline_for(shift, user)[:30]), "breadcrumbs": crumbs,
-    })  # fmt: skip
+    return render(
+        request,
+        "duty/shift.html",
+        {
+            "shift": shift,
+            "evidence": evidence_for([shift], user)[shift.pk],
+            **_actions(shift, user, now),
+            "swaps": list(queries.swaps_of(user).filter(shift=shift)),
+            "colleagues": colleagues,
+            "timeline": list(audit.timeline_for(shift, user)[:30]),
+            "breadcrumbs": crumbs,
+        },
+    )
 
 
 def _back(request: HttpRequest, shift_id: int) -> HttpResponse:
@@ -125,8 +154,12 @@ def _back(request: HttpRequest, shift_id: int) -> HttpResponse:
 def take_over(request: HttpRequest, shift_id: int) -> HttpResponse:
     shift = queries.get_shift_for(request.user, shift_id)
     try:
-        services.take_over(shift, actor=request.user, client_id=request.POST.get("client_id"),
-                           note=request.POST.get("note", ""))  # fmt: skip
+        services.take_over(
+            shift,
+            actor=request.user,
+            client_id=request.POST.get("client_id"),
+            note=request.POST.get("note", ""),
+        )
         messages.success(request, _("Shift taken over."))
     except (DomainError, PermissionDenied) as exc:
         _fail(request, exc)
@@ -138,8 +171,12 @@ def take_over(request: HttpRequest, shift_id: int) -> HttpResponse:
 def hand_over(request: HttpRequest, shift_id: int) -> HttpResponse:
     shift = queries.get_shift_for(request.user, shift_id)
     try:
-        services.hand_over(shift, actor=request.user, client_id=request.POST.get("client_id"),
-                           note=request.POST.get("note", ""))  # fmt: skip
+        services.hand_over(
+            shift,
+            actor=request.user,
+            client_id=request.POST.get("client_id"),
+            note=request.POST.get("note", ""),
+        )
         messages.success(request, _("Shift handed over."))
     except (DomainError, PermissionDenied) as exc:
         _fail(request, exc)
@@ -151,8 +188,13 @@ def hand_over(request: HttpRequest, shift_id: int) -> HttpResponse:
 def request_swap(request: HttpRequest, shift_id: int) -> HttpResponse:
     shift = queries.get_shift_for(request.user, shift_id)
     try:
-        swaps.request_swap(shift, actor=request.user, to_person=request.POST.get("to_person"),
-                           reason=request.POST.get("reason"), client_id=request.POST.get("client_id"))  # fmt: skip
+        swaps.request_swap(
+            shift,
+            actor=request.user,
+            to_person=request.POST.get("to_person"),
+            reason=request.POST.get("reason"),
+            client_id=request.POST.get("client_id"),
+        )
         messages.success(request, _("Swap requested: waiting for approval."))
     except (DomainError, PermissionDenied) as exc:
         _fail(request, exc)
