@@ -61,7 +61,7 @@ def test_bad_input_400_translated_and_nothing_changed(api_client_for, safety, pl
         f"/api/v1/termplan/items/{item.pk}/summary", {"summary": "x"}, content_type="application/json"
     )
     assert r.status_code == 409
-    r = api.get("/api/v1/termplan/stats", {"unit": "demo-c1-k1", "term": "20263"})
+    r = api.get("/api/v1/termplan/stats", {"unit": "demo-c1-k1-s1", "term": "20263"})
     assert r.status_code == 400 and r.json()["field"] == "term"
     item.refresh_from_db()
     assert item.status == ItemStatus.PLANNED and not item.evidence_note

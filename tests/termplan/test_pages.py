@@ -86,7 +86,8 @@ def test_outsiders_404(client_for, plan, who, request):
     item = plan.items.first()
     theme = plan.themes.first()
     for url in (f"/termplan/plans/{plan.pk}/", f"/termplan/plans/{plan.pk}/pdf/",
-                f"/termplan/items/{item.pk}/", f"/termplan/themes/{theme.pk}/", f"/termplan/items/{item.pk}/evidence/",
+                f"/termplan/items/{item.pk}/", f"/termplan/themes/{theme.pk}/",
+                f"/termplan/items/{item.pk}/evidence/",
                 "/termplan/?unit=demo-c1-k1-s1", "/termplan/stats/?unit=demo-c1-k1"):  # fmt: skip
         r = c.get(url)
         assert r.status_code == 404, url
