@@ -33,13 +33,13 @@ ItemId = Path[int, P(ge=1, le=MAX_ID, description="Plan item id.")]
 MAX_LIMIT = 500
 
 
-class PlanQuery(Schema):
+class TermPlanQuery(Schema):
     unit: str = Field(min_length=1, max_length=64, description="Unit code (a school or a bureau).")
     limit: int = Field(100, ge=1, le=MAX_LIMIT)
     offset: int = Field(0, ge=0, le=2**31 - 1)
 
 
-class PlanSummaryOut(Schema):
+class TermPlanSummaryOut(Schema):
     id: int
     unit: str
     unit_name: str
@@ -54,12 +54,12 @@ class PlanSummaryOut(Schema):
     summarised: int
 
 
-class PlanListOut(Schema):
-    items: list[PlanSummaryOut]
+class TermPlanListOut(Schema):
+    items: list[TermPlanSummaryOut]
     count: int
 
 
-class ItemOut(Schema):
+class TermPlanItemOut(Schema):
     id: int
     kind: str = Field(description="meeting | training | drill | special_check | talk_topic | parent_letter")
     title: str
@@ -73,23 +73,23 @@ class ItemOut(Schema):
     schedule: int | None = Field(description="The linked check schedule, if one was created.")
 
 
-class MonthOut(Schema):
+class TermPlanMonthOut(Schema):
     month: str = Field(description="YYYY-MM")
     theme: str | None
     summary: str
-    items: list[ItemOut]
+    items: list[TermPlanItemOut]
 
 
-class PlanDetailOut(PlanSummaryOut):
-    months: list[MonthOut]
+class TermPlanDetailOut(TermPlanSummaryOut):
+    months: list[TermPlanMonthOut]
 
 
-class StatsQuery(Schema):
+class TermPlanStatsQuery(Schema):
     unit: str = Field(min_length=1, max_length=64, description="Unit code.")
     term: str | None = Field(None, max_length=8, description="Term key: year and 1 (autumn) or 2 (spring).")
 
 
-class TotalsOut(Schema):
+class TermPlanTotalsOut(Schema):
     schools: int
     with_plan: int
     published: int
@@ -99,20 +99,20 @@ class TotalsOut(Schema):
     rate: float | None = Field(description="done ÷ items (0–1); null when nothing is planned.")
 
 
-class StatsOut(Schema):
+class TermPlanStatsOut(Schema):
     unit: str
     name: str
     term: int | None
-    totals: TotalsOut
+    totals: TermPlanTotalsOut
 
 
-class DoneIn(Schema):
+class TermPlanDoneIn(Schema):
     client_id: SafeText | None = None
     note: SafeText = ""
     done_on: dt.date | None = None
 
 
-class SummaryIn(Schema):
+class TermPlanSummaryIn(Schema):
     client_id: SafeText | None = None
     summary: SafeText = ""
 
@@ -134,8 +134,8 @@ def item_out(i: PlanItem) -> dict[str, Any]:
     }  # fmt: skip
 
 
-@router.get("/plans", response={200: PlanListOut, **ERRORS}, summary="Term plans of a unit's schools")
-def list_plans(request: HttpRequest, q: Query[PlanQuery]) -> dict[str, Any]:
+@router.get("/plans", response={200: TermPlanListOut, **ERRORS}, summary="Term plans of a unit's schools")
+def list_plans(request: HttpRequest, q: Query[TermPlanQuery]) -> dict[str, Any]:
     user = request.auth  # type: ignore[attr-defined]
     unit = place_for(user, q.unit, perm=Perm.VIEW_DUTIES).unit
     qs = queries.plans(user).filter(unit_path__startswith=unit.path)
@@ -144,7 +144,7 @@ def list_plans(request: HttpRequest, q: Query[PlanQuery]) -> dict[str, Any]:
     return {"items": [plan_out(p) for p in rows[q.offset : q.offset + q.limit]], "count": count}
 
 
-@router.get("/plans/{term_plan_id}", response={200: PlanDetailOut, **ERRORS}, summary="One term plan")
+@router.get("/plans/{term_plan_id}", response={200: TermPlanDetailOut, **ERRORS}, summary="One term plan")
 def read_plan(request: HttpRequest, term_plan_id: PlanId) -> dict[str, Any]:
     user = request.auth  # type: ignore[attr-defined]
     plan = queries.plan_for(user, term_plan_id)
@@ -159,23 +159,23 @@ def read_plan(request: HttpRequest, term_plan_id: PlanId) -> dict[str, Any]:
     return {**plan_out(plan), "months": months}
 
 
-def _stats(user: Any, q: StatsQuery) -> tuple[Any, int | None]:
+def _stats(user: Any, q: TermPlanStatsQuery) -> tuple[Any, int | None]:
     unit = place_for(user, q.unit, perm=Perm.VIEW_DUTIES).unit
     return unit, stats.term_key_of(unit, q.term)
 
 
-@router.get("/stats", response={200: StatsOut, **ERRORS}, summary="Term plan figures of a unit")
-def plan_stats(request: HttpRequest, q: Query[StatsQuery]) -> dict[str, Any]:
+@router.get("/stats", response={200: TermPlanStatsOut, **ERRORS}, summary="Term plan figures of a unit")
+def plan_stats(request: HttpRequest, q: Query[TermPlanStatsQuery]) -> dict[str, Any]:
     unit, key = _stats(request.auth, q)  # type: ignore[attr-defined]
     return {"unit": unit.code, "name": unit.name, "term": key, "totals": stats.read_one(unit, key).as_dict()}
 
 
 @router.get(
     "/stats/children",
-    response={200: list[StatsOut], **ERRORS},
+    response={200: list[TermPlanStatsOut], **ERRORS},
     summary="Term plan figures of the child units",
 )
-def plan_stats_children(request: HttpRequest, q: Query[StatsQuery]) -> list[dict[str, Any]]:
+def plan_stats_children(request: HttpRequest, q: Query[TermPlanStatsQuery]) -> list[dict[str, Any]]:
     unit, key = _stats(request.auth, q)  # type: ignore[attr-defined]
     children = stats.child_units(unit)
     figures = stats.read(children, key)
@@ -185,9 +185,13 @@ def plan_stats_children(request: HttpRequest, q: Query[StatsQuery]) -> list[dict
 
 
 @router.post(
-    "/items/{plan_item_id}/done", response={200: ItemOut, 201: ItemOut, **ERRORS}, summary="Mark an item done"
+    "/items/{plan_item_id}/done",
+    response={200: TermPlanItemOut, 201: TermPlanItemOut, **ERRORS},
+    summary="Mark an item done",
 )
-def item_done(request: HttpRequest, plan_item_id: ItemId, payload: DoneIn) -> tuple[int, dict[str, Any]]:
+def item_done(
+    request: HttpRequest, plan_item_id: ItemId, payload: TermPlanDoneIn
+) -> tuple[int, dict[str, Any]]:
     user = request.auth  # type: ignore[attr-defined]
     item = queries.item_for(user, plan_item_id)
     row, created = services.mark_done(item, actor=user, note=payload.note, done_on=payload.done_on,
@@ -197,11 +201,11 @@ def item_done(request: HttpRequest, plan_item_id: ItemId, payload: DoneIn) -> tu
 
 @router.post(
     "/items/{plan_item_id}/summary",
-    response={200: ItemOut, 201: ItemOut, **ERRORS},
+    response={200: TermPlanItemOut, 201: TermPlanItemOut, **ERRORS},
     summary="Summarise an item",
 )
 def item_summary(
-    request: HttpRequest, plan_item_id: ItemId, payload: SummaryIn
+    request: HttpRequest, plan_item_id: ItemId, payload: TermPlanSummaryIn
 ) -> tuple[int, dict[str, Any]]:
     user = request.auth  # type: ignore[attr-defined]
     item = queries.item_for(user, plan_item_id)
