@@ -21,6 +21,7 @@ ADDRESSES = {
     "hazards:home", "supervision:home", "checks:library", "checks:my_tasks", "check_stats:dashboard",
     "patrols:home",
     "fire:home", "schoolcal:home",
+    "responsibility:home",
     "accounts:user_list", "roster_year:transfer_list",
     "core:audit_log",
     "admin:index",

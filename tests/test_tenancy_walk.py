@@ -26,6 +26,7 @@ from .checks import samples as checks
 from .fire import samples as fire
 from .hazards import samples as hazards
 from .patrols import samples as patrols
+from .responsibility import samples as responsibility
 from .risks import samples as risks
 from .roster.samples import ensure_k1_roster, k1_batch_id, k1_student_id
 from .supervision import samples as supervision
@@ -199,6 +200,9 @@ PARAM_SAMPLES: dict[str, Callable[[], object]] = {
     "check_photo_id": checks.check_photo_id,
     "task_id": checks.task_id,
     "schedule_id": checks.schedule_id,
+    # responsibility letters (tests/responsibility/samples.py): demo_teacher's post, the principal's signature
+    "letter_post_id": responsibility.letter_post_id,
+    "signature_id": responsibility.signature_id,
 }
 # Path segment before a generic parameter (`units/{id}`) → sample.
 SEGMENT_SAMPLES: dict[str, Callable[[], object]] = {
@@ -303,6 +307,7 @@ def test_outsider_walk(demo, roster_samples, outsider_name):
     checks.task_id()  # a check schedule of demo-c1-k1-s1 and its task open today
     supervision.k1_listing(), supervision.k1_letter()  # a listed major hazard and a replied letter
     fire.k1_check()  # a fire device with a failed, photographed check
+    responsibility.k1_letters()  # letter texts, posts and the principal's signed letter
     outsider = User.objects.get(username=outsider_name)
     web = Client(raise_request_exception=False)
     web.force_login(outsider)
