@@ -18,7 +18,9 @@ def k1_letters() -> None:
     officer = User.objects.get(username="demo_county")
     for kind in (PostKind.PRINCIPAL, PostKind.HEAD_TEACHER):
         if not LetterText.objects.filter(unit=county, kind=kind).exists():
-            services.write_text(county, actor=officer, kind=kind, title="东港区 安全工作责任书", body="一岗双责。")
+            services.write_text(
+                county, actor=officer, kind=kind, title="东港区 安全工作责任书", body="一岗双责。"
+            )
     if not Post.objects.filter(unit=school, active=True).exists():
         services.sync_posts(school, actor=officer)
     principal = User.objects.get(username="demo_principal")
@@ -29,8 +31,9 @@ def k1_letters() -> None:
 
 def letter_post_id() -> int:
     k1_letters()
-    return Post.objects.get(unit__code=K1_S1, holder__username="demo_teacher", kind=PostKind.HEAD_TEACHER,
-                            active=True).pk  # fmt: skip
+    return Post.objects.get(
+        unit__code=K1_S1, holder__username="demo_teacher", kind=PostKind.HEAD_TEACHER, active=True
+    ).pk
 
 
 def signature_id() -> int:
