@@ -25,7 +25,7 @@ from safecampus.core import audit
 from safecampus.core.access import holds_at
 from safecampus.core.errors import Conflict, Invalid, PermissionDenied
 from safecampus.core.models import Membership, Unit, UnitKind
-from safecampus.core.roles import Perm
+from safecampus.core.roles import Perm, Role
 from safecampus.schoolcal.calendar import academic_year
 
 from . import counting
@@ -241,7 +241,10 @@ def _holder(school: Unit, value: Any) -> Any:
     except (TypeError, ValueError):
         raise Invalid(_("Choose a staff member of the school."), field="holder") from None
     user = User.objects.filter(pk=pk, is_active=True).first()
-    if user is None or not Membership.objects.filter(user=user, unit=school, is_active=True).exists():
+    staff = Membership.objects.filter(user=user, unit=school, is_active=True).exclude(
+        role__in=(Role.STUDENT, Role.PARENT)
+    )
+    if user is None or not staff.exists():
         raise Invalid(_("Choose a staff member of the school."), field="holder")
     return user
 

@@ -23,7 +23,7 @@ from safecampus.core.models import Membership
 from safecampus.core.pdf import pdf_response
 from safecampus.core.places import id_param, unit_for
 from safecampus.core.ranking import child_units
-from safecampus.core.roles import Perm
+from safecampus.core.roles import Perm, Role
 
 from . import queries, services, stats
 from .applicable import applicable
@@ -121,10 +121,12 @@ def school(request: HttpRequest) -> HttpResponse:
             return redirect(f"{reverse('responsibility:stats')}?{urlencode({'unit': unit.code})}")
     unit = _school(request)
     year = _year(request)
-    posts = list(queries.school_posts(user, unit, year))
+    order = {k: i for i, k in enumerate(PostKind.values)}
+    posts = sorted(queries.school_posts(user, unit, year), key=lambda p: (order[p.kind], p.holder.name, p.pk))
     totals = stats.read_one(unit, year)
     staff = (
         Membership.objects.filter(unit=unit, is_active=True, user__is_active=True)
+        .exclude(role__in=(Role.STUDENT, Role.PARENT))
         .select_related("user")
         .order_by("user__name")
     )
