@@ -24,6 +24,7 @@ ADDRESSES = {
     "termplan:home",
     "talks:today",
     "duty:roster",
+    "responsibility:home",
     "accounts:user_list", "roster_year:transfer_list",
     "core:audit_log",
     "admin:index",

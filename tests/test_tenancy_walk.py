@@ -27,6 +27,7 @@ from .duty import samples as duty
 from .fire import samples as fire
 from .hazards import samples as hazards
 from .patrols import samples as patrols
+from .responsibility import samples as responsibility
 from .risks import samples as risks
 from .roster.samples import ensure_k1_roster, k1_batch_id, k1_student_id
 from .supervision import samples as supervision
@@ -209,6 +210,9 @@ PARAM_SAMPLES: dict[str, Callable[[], object]] = {
     "shift_id": duty.shift_id,
     "swap_id": duty.swap_id,
     "rota_id": duty.rota_id,
+    # responsibility letters (tests/responsibility/samples.py): demo_teacher's post, the principal's signature
+    "letter_post_id": responsibility.letter_post_id,
+    "signature_id": responsibility.signature_id,
 }
 # Path segment before a generic parameter (`units/{id}`) → sample.
 SEGMENT_SAMPLES: dict[str, Callable[[], object]] = {
@@ -315,6 +319,7 @@ def test_outsider_walk(demo, roster_samples, outsider_name):
     fire.k1_check()  # a fire device with a failed, photographed check
     termplan.term_plan_id()  # demo-c1-k1-s1's term plan of the current term
     duty.k1_roster()  # duty rotas, shifts handed over, a swap waiting
+    responsibility.k1_letters()  # letter texts, posts and the principal's signed letter
     outsider = User.objects.get(username=outsider_name)
     web = Client(raise_request_exception=False)
     web.force_login(outsider)

@@ -29,10 +29,15 @@ def data_url(png: bytes | None = None) -> str:
 def county_texts(county_user, kinds=(PostKind.PRINCIPAL, PostKind.HEAD_TEACHER, PostKind.GUARD)) -> dict:
     county = Unit.objects.get(code="demo-c1-k1")
     return {
-        k: services.write_text(county, actor=county_user, kind=k, title=f"{k} 安全工作责任书",
-                               body=f"一岗双责，层层签订。{k} 的安全责任。")
+        k: services.write_text(
+            county,
+            actor=county_user,
+            kind=k,
+            title=f"{k} 安全工作责任书",
+            body=f"一岗双责，层层签订。{k} 的安全责任。",
+        )
         for k in kinds
-    }  # fmt: skip
+    }
 
 
 def synced(school, actor) -> None:

@@ -10,8 +10,11 @@ from .helpers import data_url, post_of
 
 
 def _sign(client, post_id, body):
-    return client.post(f"/api/v1/responsibility/letters/{post_id}/sign", data=json.dumps(body),
-                       content_type="application/json")  # fmt: skip
+    return client.post(
+        f"/api/v1/responsibility/letters/{post_id}/sign",
+        data=json.dumps(body),
+        content_type="application/json",
+    )
 
 
 def test_my_letters_and_sign(letters, api_client_for, head_teacher, school):
@@ -43,8 +46,12 @@ def test_bad_png_is_400_translated_and_changes_nothing(letters, api_client_for, 
         resp = _sign(api, post.pk, {"signature": bad})
         assert resp.status_code == 400, resp.content
         assert resp.json()["field"] == "signature" and resp.json()["detail"]
-    zh = api.post(f"/api/v1/responsibility/letters/{post.pk}/sign", data=json.dumps({"signature": ""}),
-                  content_type="application/json", HTTP_ACCEPT_LANGUAGE="zh-hans")  # fmt: skip
+    zh = api.post(
+        f"/api/v1/responsibility/letters/{post.pk}/sign",
+        data=json.dumps({"signature": ""}),
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    )
     assert zh.status_code == 400
     assert not Signature.objects.filter(post=post).exists()
 
@@ -60,19 +67,35 @@ def test_someone_elses_letter_is_404(letters, api_client_for, principal, head_te
 
 
 def test_school_list_and_stats(letters, api_client_for, principal, county, outsider, head_teacher, school):
-    body = api_client_for(principal).get("/api/v1/responsibility/letters?mine=false&unit=demo-c1-k1-s1").json()
+    body = (
+        api_client_for(principal).get("/api/v1/responsibility/letters?mine=false&unit=demo-c1-k1-s1").json()
+    )
     assert body["count"] >= 3
-    assert api_client_for(outsider).get("/api/v1/responsibility/letters?mine=false&unit=demo-c1-k1-s1"
-                                        ).status_code == 404  # fmt: skip
-    assert api_client_for(head_teacher).get("/api/v1/responsibility/letters?mine=false&unit=demo-c1-k1-s1"
-                                            ).status_code == 404  # fmt: skip
-    _sign(api_client_for(head_teacher), post_of(school, head_teacher, PostKind.HEAD_TEACHER).pk,
-          {"signature": data_url()})  # fmt: skip
+    assert (
+        api_client_for(outsider)
+        .get("/api/v1/responsibility/letters?mine=false&unit=demo-c1-k1-s1")
+        .status_code
+        == 404
+    )
+    assert (
+        api_client_for(head_teacher)
+        .get("/api/v1/responsibility/letters?mine=false&unit=demo-c1-k1-s1")
+        .status_code
+        == 404
+    )
+    _sign(
+        api_client_for(head_teacher),
+        post_of(school, head_teacher, PostKind.HEAD_TEACHER).pk,
+        {"signature": data_url()},
+    )
     stats = api_client_for(county).get("/api/v1/responsibility/stats?unit=demo-c1-k1").json()
     assert stats["unit"] == "demo-c1-k1" and stats["totals"] == {"required": 3, "signed": 1, "rate": 0.333333}
     children = api_client_for(county).get("/api/v1/responsibility/stats/children?unit=demo-c1-k1").json()
     s1 = next(c for c in children if c["unit"] == "demo-c1-k1-s1")
     assert s1["totals"]["signed"] == 1
     assert api_client_for(outsider).get("/api/v1/responsibility/stats?unit=demo-c1-k1").status_code == 404
-    assert api_client_for(outsider).get("/api/v1/responsibility/stats/children?unit=demo-c1-k1").status_code == 404
+    assert (
+        api_client_for(outsider).get("/api/v1/responsibility/stats/children?unit=demo-c1-k1").status_code
+        == 404
+    )
     assert api_client_for(outsider).get("/api/v1/responsibility/letters").json()["count"] == 0

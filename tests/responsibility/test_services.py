@@ -44,8 +44,13 @@ def test_sign_stores_hash_and_pdf(letters, school, head_teacher):
 def test_changed_text_requires_resigning(letters, school, head_teacher, county, county_unit):
     post = post_of(school, head_teacher, PostKind.HEAD_TEACHER)
     services.sign(post, actor=head_teacher, signature=data_url())
-    v2 = services.write_text(county_unit, actor=county, kind=PostKind.HEAD_TEACHER, title="班主任安全工作责任书",
-                             body="一岗双责。新增：防溺水教育每周一次。")  # fmt: skip
+    v2 = services.write_text(
+        county_unit,
+        actor=county,
+        kind=PostKind.HEAD_TEACHER,
+        title="班主任安全工作责任书",
+        body="一岗双责。新增：防溺水教育每周一次。",
+    )
     post.refresh_from_db()
     assert v2.number == 2 and post.current_text_id == v2.pk and post.status == "due"
     sig2, created = services.sign(post, actor=head_teacher, signature=data_url())
@@ -54,15 +59,21 @@ def test_changed_text_requires_resigning(letters, school, head_teacher, county, 
 
 
 def test_school_text_overrides_county(letters, school, head_teacher, principal):
-    own = services.write_text(school, actor=principal, kind=PostKind.HEAD_TEACHER, title="本校班主任责任书",
-                              body="本校条款。")  # fmt: skip
+    own = services.write_text(
+        school, actor=principal, kind=PostKind.HEAD_TEACHER, title="本校班主任责任书", body="本校条款。"
+    )
     assert post_of(school, head_teacher, PostKind.HEAD_TEACHER).current_text_id == own.pk
     # A later county version does not override the school's own.
     county = Unit.objects.get(code="demo-c1-k1")
     from safecampus.accounts.models import User
 
-    services.write_text(county, actor=User.objects.get(username="demo_county"), kind=PostKind.HEAD_TEACHER,
-                        title="县版", body="县版第二版。")  # fmt: skip
+    services.write_text(
+        county,
+        actor=User.objects.get(username="demo_county"),
+        kind=PostKind.HEAD_TEACHER,
+        title="县版",
+        body="县版第二版。",
+    )
     assert post_of(school, head_teacher, PostKind.HEAD_TEACHER).current_text_id == own.pk
 
 
@@ -111,9 +122,14 @@ def test_tampered_text_is_detected(letters, school, head_teacher):
 
 @pytest.mark.parametrize(
     "value",
-    ["", "data:image/jpeg;base64,AAAA", "data:image/png;base64,!!!!", "data:image/png;base64,"
-     + __import__("base64").b64encode(b"GIF89a" + b"0" * 100).decode(), None],
-)  # fmt: skip
+    [
+        "",
+        "data:image/jpeg;base64,AAAA",
+        "data:image/png;base64,!!!!",
+        "data:image/png;base64," + __import__("base64").b64encode(b"GIF89a" + b"0" * 100).decode(),
+        None,
+    ],
+)
 def test_bad_png_is_refused_and_nothing_changes(letters, school, head_teacher, value):
     post = post_of(school, head_teacher, PostKind.HEAD_TEACHER)
     with pytest.raises(Invalid) as exc:
@@ -147,8 +163,9 @@ def test_countersign_only_by_the_county(letters, school, principal, county, outs
     services.countersign(sig, actor=county)
     sig.refresh_from_db()
     assert sig.countersigned_by_id == county.pk
-    teacher_sig, _ = services.sign(post_of(school, head_teacher, PostKind.HEAD_TEACHER), actor=head_teacher,
-                                   signature=data_url())  # fmt: skip
+    teacher_sig, _ = services.sign(
+        post_of(school, head_teacher, PostKind.HEAD_TEACHER), actor=head_teacher, signature=data_url()
+    )
     with pytest.raises(Invalid):
         services.countersign(teacher_sig, actor=county)
 
@@ -159,14 +176,20 @@ def test_hand_post_and_bad_input(letters, school, principal, county, county_unit
     admin = User.objects.get(username="demo_schooladmin")
     post = services.add_post(school, actor=principal, kind=PostKind.VICE_PRINCIPAL, holder=admin.pk)
     assert post.source == PostSource.HAND and post.status == "none"
-    services.write_text(county_unit, actor=county, kind=PostKind.VICE_PRINCIPAL, title="副校长责任书", body="分管安全。")
+    services.write_text(
+        county_unit, actor=county, kind=PostKind.VICE_PRINCIPAL, title="副校长责任书", body="分管安全。"
+    )
     post.refresh_from_db()
     assert post.status == "due"
     with pytest.raises(Invalid):
         services.add_post(school, actor=principal, kind="nope", holder=admin.pk)
     with pytest.raises(Invalid):
-        services.add_post(school, actor=principal, kind=PostKind.CANTEEN, holder=User.objects.get(
-            username="demo_principal2").pk)  # fmt: skip
+        services.add_post(
+            school,
+            actor=principal,
+            kind=PostKind.CANTEEN,
+            holder=User.objects.get(username="demo_principal2").pk,
+        )
     with pytest.raises(Invalid):
         services.write_text(county_unit, actor=county, kind=PostKind.GUARD, title="", body="x")
     with pytest.raises(PermissionDenied):

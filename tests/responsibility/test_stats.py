@@ -15,8 +15,11 @@ def recount(unit: Unit, year: int) -> tuple[int, int]:
     signature from the signatures."""
     required = signed = 0
     for post in Post.objects.filter(unit_path__startswith=unit.path, school_year=year, active=True):
-        texts = [t for t in LetterText.objects.filter(kind=post.kind, published_at__isnull=False)
-                 if post.unit_path.startswith(t.unit_path)]  # fmt: skip
+        texts = [
+            t
+            for t in LetterText.objects.filter(kind=post.kind, published_at__isnull=False)
+            if post.unit_path.startswith(t.unit_path)
+        ]
         if not texts:
             continue
         best = max(texts, key=lambda t: (len(t.unit_path), t.number))
@@ -38,7 +41,9 @@ def test_stats_follow_every_change(letters, school, head_teacher, principal, gua
     check_equal(year)
     t = stats.read_one(school, year)
     assert t.required == 3 and t.signed == 0 and t.rate == 0
-    services.sign(post_of(school, head_teacher, PostKind.HEAD_TEACHER), actor=head_teacher, signature=data_url())
+    services.sign(
+        post_of(school, head_teacher, PostKind.HEAD_TEACHER), actor=head_teacher, signature=data_url()
+    )
     services.sign(post_of(school, guard, PostKind.GUARD), actor=guard, signature=data_url())
     check_equal(year)
     assert stats.read_one(county_unit, year).signed == 2
@@ -49,8 +54,11 @@ def test_stats_follow_every_change(letters, school, head_teacher, principal, gua
     # A change of holder and a closed post.
     from safecampus.accounts.models import User
 
-    services.change_holder(post_of(school, guard, PostKind.GUARD), actor=principal,
-                           holder=User.objects.get(username="demo_doctor"))  # fmt: skip
+    services.change_holder(
+        post_of(school, guard, PostKind.GUARD),
+        actor=principal,
+        holder=User.objects.get(username="demo_doctor"),
+    )
     check_equal(year)
     services.close_post(post_of(school, principal, PostKind.PRINCIPAL), actor=principal)
     check_equal(year)

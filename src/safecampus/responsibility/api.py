@@ -39,7 +39,7 @@ router = Router(tags=["responsibility"])
 LetterPostId = Path[int, P(ge=1, le=MAX_ID, description="Letter id (the post's id).")]
 
 
-class LettersQuery(Schema):
+class RespLettersQuery(Schema):
     mine: bool = Field(True, description="Only the caller's own letters.")
     unit: str | None = Field(None, max_length=64, description="School code (with mine=false).")
     year: int | None = Field(None, ge=2000, le=2100, description="School year (2026 = 2026–2027).")
@@ -47,7 +47,7 @@ class LettersQuery(Schema):
     offset: int = Field(0, ge=0, le=10**9)
 
 
-class LetterOut(Schema):
+class RespLetterOut(Schema):
     id: int = Field(description="The post's id: the letter to sign against.")
     post_kind: str
     post_label: str
@@ -63,18 +63,24 @@ class LetterOut(Schema):
     pdf_url: str | None
 
 
-class LettersOut(Schema):
-    items: list[LetterOut]
+class RespLettersOut(Schema):
+    items: list[RespLetterOut]
     count: int
 
 
-class SignIn(Schema):
-    signature: str = Field(max_length=300_000, description="data:image/png;base64,… of the drawn signature.")
-    name: SafeText | None = Field(None, max_length=40, description="Typed name (default: the account's name).")
+class RespSignIn(Schema):
+    # Optional here so that another person's letter answers 404 before the body is looked at; the
+    # service refuses a missing or bad signature with 400 on the `signature` field.
+    signature: str | None = Field(
+        None, max_length=300_000, description="data:image/png;base64,… of the drawn signature."
+    )
+    name: SafeText | None = Field(
+        None, max_length=40, description="Typed name (default: the account's name)."
+    )
     client_id: SafeText | None = Field(None, max_length=64, description="Idempotency key from the phone.")
 
 
-class SignatureOut(Schema):
+class RespSignatureOut(Schema):
     id: int
     letter: int
     version: int
@@ -85,7 +91,7 @@ class SignatureOut(Schema):
     pdf_url: str
 
 
-class VerifyOut(Schema):
+class RespVerifyOut(Schema):
     valid: bool
     signed: bool
     pdf_ok: bool
@@ -96,22 +102,22 @@ class VerifyOut(Schema):
     signed_at: dt.datetime | None
 
 
-class StatsQuery(Schema):
+class RespStatsQuery(Schema):
     unit: str = Field(min_length=1, max_length=64, description="Unit code.")
     year: int | None = Field(None, ge=2000, le=2100, description="School year (default: the current one).")
 
 
-class TotalsOut(Schema):
+class RespTotalsOut(Schema):
     required: int = Field(description="Posts that need a signed letter.")
     signed: int
     rate: float | None = Field(description="signed ÷ required (0–1); null when nothing is required.")
 
 
-class StatsOut(Schema):
+class RespStatsOut(Schema):
     unit: str
     name: str
     school_year: int
-    totals: TotalsOut
+    totals: RespTotalsOut
 
 
 def pdf_url(sig: Signature | None) -> str | None:
@@ -138,13 +144,20 @@ def letter_out(post: Post) -> dict[str, Any]:
 
 
 def signature_out(sig: Signature) -> dict[str, Any]:
-    return {"id": sig.pk, "letter": sig.post_id, "version": sig.text.number, "text_hash": sig.text_hash,
-            "typed_name": sig.typed_name, "signed_at": sig.signed_at, "pdf_sha256": sig.pdf_sha256,
-            "pdf_url": pdf_url(sig)}  # fmt: skip
+    return {
+        "id": sig.pk,
+        "letter": sig.post_id,
+        "version": sig.text.number,
+        "text_hash": sig.text_hash,
+        "typed_name": sig.typed_name,
+        "signed_at": sig.signed_at,
+        "pdf_sha256": sig.pdf_sha256,
+        "pdf_url": pdf_url(sig),
+    }
 
 
-@router.get("/letters", response={200: LettersOut, **ERRORS}, summary="Responsibility letters")
-def letters(request: HttpRequest, q: Query[LettersQuery]) -> dict[str, Any]:
+@router.get("/letters", response={200: RespLettersOut, **ERRORS}, summary="Responsibility letters")
+def letters(request: HttpRequest, q: Query[RespLettersQuery]) -> dict[str, Any]:
     user = request.auth  # type: ignore[attr-defined]
     year = q.year or services.current_year()
     if q.mine:
@@ -159,18 +172,27 @@ def letters(request: HttpRequest, q: Query[LettersQuery]) -> dict[str, Any]:
     return {"items": [letter_out(p) for p in qs[q.offset : q.offset + q.limit]], "count": count}
 
 
-@router.post("/letters/{letter_post_id}/sign", response={200: SignatureOut, 201: SignatureOut, **ERRORS},
-             summary="Sign one's own letter")  # fmt: skip
-def sign(request: HttpRequest, letter_post_id: LetterPostId, payload: SignIn) -> tuple[int, dict[str, Any]]:
+@router.post(
+    "/letters/{letter_post_id}/sign",
+    response={200: RespSignatureOut, 201: RespSignatureOut, **ERRORS},
+    summary="Sign one's own letter",
+)
+def sign(
+    request: HttpRequest, letter_post_id: LetterPostId, payload: RespSignIn
+) -> tuple[int, dict[str, Any]]:
     user = request.auth  # type: ignore[attr-defined]
     post = queries.my_post(user, letter_post_id)
-    sig, created = services.sign(post, actor=user, signature=payload.signature, name=payload.name,
-                                 client_id=payload.client_id)  # fmt: skip
+    sig, created = services.sign(
+        post, actor=user, signature=payload.signature, name=payload.name, client_id=payload.client_id
+    )
     return (201 if created else 200), signature_out(sig)
 
 
-@router.get("/letters/{letter_post_id}/verify", response={200: VerifyOut, **ERRORS},
-            summary="Check a signed letter against its hashes")  # fmt: skip
+@router.get(
+    "/letters/{letter_post_id}/verify",
+    response={200: RespVerifyOut, **ERRORS},
+    summary="Check a signed letter against its hashes",
+)
 def verify(request: HttpRequest, letter_post_id: LetterPostId) -> dict[str, Any]:
     user = request.auth  # type: ignore[attr-defined]
     post = Post.objects.visible_to(user, Perm.VIEW_DUTIES).filter(pk=letter_post_id).first()
@@ -178,8 +200,16 @@ def verify(request: HttpRequest, letter_post_id: LetterPostId) -> dict[str, Any]
         raise Http404
     sig = post.current_signature or queries.signatures_of(post).first()
     if sig is None:
-        return {"valid": False, "signed": False, "pdf_ok": False, "text_ok": False, "version": None,
-                "text_hash": None, "pdf_sha256": None, "signed_at": None}  # fmt: skip
+        return {
+            "valid": False,
+            "signed": False,
+            "pdf_ok": False,
+            "text_ok": False,
+            "version": None,
+            "text_hash": None,
+            "pdf_sha256": None,
+            "signed_at": None,
+        }
     return {"signed": True, **services.verify(sig)}
 
 
@@ -187,15 +217,15 @@ def _stats(unit: Any, year: int) -> dict[str, Any]:
     return {"unit": unit.code, "name": unit.name, "school_year": year, "totals": {}}
 
 
-@router.get("/stats", response={200: StatsOut, **ERRORS}, summary="Letters signed / posts that need one")
-def letter_stats(request: HttpRequest, q: Query[StatsQuery]) -> dict[str, Any]:
+@router.get("/stats", response={200: RespStatsOut, **ERRORS}, summary="Letters signed / posts that need one")
+def letter_stats(request: HttpRequest, q: Query[RespStatsQuery]) -> dict[str, Any]:
     unit = unit_for(request.auth, Perm.VIEW_DUTIES, code=q.unit)  # type: ignore[attr-defined]
     year = q.year or services.current_year()
     return {**_stats(unit, year), "totals": stats.read_one(unit, year).as_dict()}
 
 
-@router.get("/stats/children", response={200: list[StatsOut], **ERRORS}, summary="Letters per child unit")
-def letter_stats_children(request: HttpRequest, q: Query[StatsQuery]) -> list[dict[str, Any]]:
+@router.get("/stats/children", response={200: list[RespStatsOut], **ERRORS}, summary="Letters per child unit")
+def letter_stats_children(request: HttpRequest, q: Query[RespStatsQuery]) -> list[dict[str, Any]]:
     unit = unit_for(request.auth, Perm.VIEW_DUTIES, code=q.unit)  # type: ignore[attr-defined]
     year = q.year or services.current_year()
     children = child_units(unit)

@@ -15,7 +15,12 @@ class ResponsibilityConfig(AppConfig):
 
         today_cards.register()
         nav.register(
-            nav.Item("responsibility:home", _("Responsibility letters"), "pen",
-                     (nav.staff_with(Perm.SIGN_LETTERS), nav.staff_with(Perm.VIEW_DUTIES)),
-                     group="duties", order=40),
-        )  # fmt: skip
+            nav.Item(
+                "responsibility:home",
+                _("Responsibility letters"),
+                "pen",
+                (nav.staff_with(Perm.SIGN_LETTERS), nav.staff_with(Perm.VIEW_DUTIES)),
+                group="duties",
+                order=40,
+            ),
+        )

@@ -46,13 +46,15 @@ TEXTS: dict[str, tuple[str, str]] = {
         "分管安全副校长安全工作责任书",
         "为落实“一岗双责”，层层签订安全工作责任书，学校与分管安全工作副校长签订本责任书。\n"
         "一、协助校长抓好学校安全工作，具体负责安全制度建设、安全检查、隐患整改督办和安全工作台账管理。\n"
-        "二、每周组织一次校园安全巡查，每月组织一次全面隐患排查，督促各部门按时完成整改并验收销号。\n" + _COMMON,
+        "二、每周组织一次校园安全巡查，每月组织一次全面隐患排查，督促各部门按时完成整改并验收销号。\n"
+        + _COMMON,
     ),
     PostKind.SAFETY_STAFF: (
         "安全办（专职安全管理人员）安全工作责任书",
         "为落实学校安全工作责任，层层签订安全工作责任书，学校与安全办工作人员签订本责任书。\n"
         "一、负责学校日常安全检查、隐患登记与跟踪、消防设施巡检和安全台账的建立与归档，做到痕迹化管理。\n"
-        "二、组织实施安全教育、应急演练和1530安全教育的检查督导，及时向分管领导报告安全工作情况。\n" + _COMMON,
+        "二、组织实施安全教育、应急演练和1530安全教育的检查督导，及时向分管领导报告安全工作情况。\n"
+        + _COMMON,
     ),
     PostKind.HEAD_TEACHER: (
         "班主任安全工作责任书",
@@ -65,7 +67,8 @@ TEXTS: dict[str, tuple[str, str]] = {
         "教师安全工作责任书",
         "为落实“一岗双责”，层层签订安全工作责任书，学校与任课教师签订本责任书。\n"
         "一、对本人授课、值班和组织活动期间学生的安全负直接责任，上课前清点人数，课堂和实验、体育活动前讲清安全要求。\n"
-        "二、按照排班做好教师值班和护学岗工作，课间巡查走廊、楼梯等重点部位，及时制止学生危险行为。\n" + _COMMON,
+        "二、按照排班做好教师值班和护学岗工作，课间巡查走廊、楼梯等重点部位，及时制止学生危险行为。\n"
+        + _COMMON,
     ),
     PostKind.GUARD: (
         "保安（门卫）安全工作责任书",
@@ -85,7 +88,8 @@ TEXTS: dict[str, tuple[str, str]] = {
         "宿舍管理安全工作责任书",
         "为保障住宿学生安全，层层签订安全工作责任书，学校与宿舍管理人员签订本责任书。\n"
         "一、落实宿舍24小时值班和就寝点名制度，学生未按时归寝立即报告班主任和值班领导。\n"
-        "二、每日检查宿舍用电、消防通道和安全出口，严禁学生使用违规电器，组织每学期宿舍疏散演练。\n" + _COMMON,
+        "二、每日检查宿舍用电、消防通道和安全出口，严禁学生使用违规电器，组织每学期宿舍疏散演练。\n"
+        + _COMMON,
     ),
     PostKind.DOCTOR: (
         "校医卫生安全工作责任书",
@@ -99,8 +103,10 @@ TEXTS: dict[str, tuple[str, str]] = {
 def _font(size: int) -> Any:
     from PIL import ImageFont
 
-    for path in ("/usr/share/fonts/opentype/noto/NotoSerifCJK-Bold.ttc",
-                 "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc"):  # fmt: skip
+    for path in (
+        "/usr/share/fonts/opentype/noto/NotoSerifCJK-Bold.ttc",
+        "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc",
+    ):
         try:
             return ImageFont.truetype(path, size)
         except OSError:
@@ -144,7 +150,10 @@ def _texts(county: Unit, officer: User) -> None:
 
 def _hand_posts(school: Unit, actor: User, year: int) -> None:
     """Posts without a role of their own, added by hand where the staff list has none."""
-    extra = [(PostKind.VICE_PRINCIPAL, "demo_schooladmin", "分管安全"), (PostKind.CANTEEN, "demo_doctor", "食品安全")]
+    extra = [
+        (PostKind.VICE_PRINCIPAL, "demo_schooladmin", "分管安全"),
+        (PostKind.CANTEEN, "demo_doctor", "食品安全"),
+    ]
     for kind, username, note in extra:
         if Post.objects.filter(unit=school, kind=kind, school_year=year, active=True).exists():
             continue
@@ -159,25 +168,38 @@ def load_responsibility_demo() -> None:
     officer = User.objects.get(username="demo_county")
     year = services.current_year()
     _texts(county, officer)
-    schools = list(Unit.objects.filter(path__startswith=county.path, kind=UnitKind.SCHOOL, is_active=True)
-                   .order_by("code"))  # fmt: skip
+    schools = list(
+        Unit.objects.filter(path__startswith=county.path, kind=UnitKind.SCHOOL, is_active=True).order_by(
+            "code"
+        )
+    )
     for school in schools:
         services.sync_posts(school, year, actor=officer)
     s1 = next((s for s in schools if s.code == f"{COUNTY}-s1"), None)
     if s1 is not None:
         _hand_posts(s1, officer, year)
     posts = list(
-        Post.objects.filter(unit__in=schools, school_year=year, active=True, current_text__isnull=False,
-                            current_signature__isnull=True)
+        Post.objects.filter(
+            unit__in=schools,
+            school_year=year,
+            active=True,
+            current_text__isnull=False,
+            current_signature__isnull=True,
+        )
         .select_related("holder", "unit")
         .order_by("unit__code", "kind", "id")
-    )  # fmt: skip
+    )
     for n, post in enumerate(posts):
         holder = post.holder
         # demo_teacher's letter stays due; so does about one post in nine elsewhere.
         if holder.username == DUE_USERNAME or (n % 9 == 4 and post.kind != PostKind.PRINCIPAL):
             continue
-        sig, _ = services.sign(post, actor=holder, signature=data_url(signature_png(holder.display_name, holder.pk)),
-                               name=holder.display_name, client_id=f"demo-{post.pk}")  # fmt: skip
+        sig, _ = services.sign(
+            post,
+            actor=holder,
+            signature=data_url(signature_png(holder.display_name, holder.pk)),
+            name=holder.display_name,
+            client_id=f"demo-{post.pk}",
+        )
         if post.kind == PostKind.PRINCIPAL and sig.countersigned_at is None:
             services.countersign(sig, actor=officer)

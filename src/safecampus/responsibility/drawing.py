@@ -76,7 +76,9 @@ def _blank(img: Any) -> bool:
     # Pixels that are both visible and dark enough count as ink.
     from PIL import ImageChops
 
-    return ImageChops.multiply(ink.convert("L"), alpha.point(lambda v: 255 if v > 40 else 0)).getbbox() is None
+    return (
+        ImageChops.multiply(ink.convert("L"), alpha.point(lambda v: 255 if v > 40 else 0)).getbbox() is None
+    )
 
 
 def data_url(png: bytes) -> str:

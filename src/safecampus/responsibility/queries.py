@@ -37,8 +37,13 @@ def my_post(user: Any, post_id: Any) -> Post:
 
 
 def unsigned(school_ids: list[int], year: int | None = None) -> QuerySet:
-    return Post.objects.filter(unit_id__in=school_ids, active=True, school_year=year or current_year(),
-                               current_text__isnull=False, current_signature__isnull=True)  # fmt: skip
+    return Post.objects.filter(
+        unit_id__in=school_ids,
+        active=True,
+        school_year=year or current_year(),
+        current_text__isnull=False,
+        current_signature__isnull=True,
+    )
 
 
 def school_posts(user: Any, school: Any, year: int) -> QuerySet:

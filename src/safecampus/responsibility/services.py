@@ -15,24 +15,22 @@ transaction.
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from safecampus.core import audit
-from safecampus.core.access import holds_at, memberships
+from safecampus.core.access import holds_at
 from safecampus.core.errors import Conflict, Invalid, PermissionDenied
-from safecampus.core.files.store import files_kept_on_success, remember
 from safecampus.core.models import Membership, Unit, UnitKind
-from safecampus.core.roles import Perm
+from safecampus.core.roles import Perm, Role
 from safecampus.schoolcal.calendar import academic_year
 
-from . import counting, drawing
+from . import counting
 from .applicable import refresh_posts
+from .cleaning import clean_text
 from .models import (
     HAND_KINDS,
     ROLE_KINDS,
@@ -46,18 +44,6 @@ from .models import (
 )
 
 TITLE_MAX, BODY_MAX, NAME_MAX, NOTE_MAX = 120, 20000, 40, 60
-
-
-def clean_text(value: Any, limit: int, field: str, *, multiline: bool = False, required: str = "") -> str:
-    text = "" if value is None else str(value)
-    if "\x00" in text:
-        raise Invalid(_("The text contains a NUL character."), field=field)
-    text = text.replace("\r\n", "\n").strip() if multiline else " ".join(text.split())
-    if len(text) > limit:
-        raise Invalid(_("Ensure this value has at most %(n)s characters.") % {"n": limit}, field=field)
-    if required and not text:
-        raise Invalid(required, field=field)
-    return text
 
 
 def current_year() -> int:
@@ -108,15 +94,31 @@ def write_text(
         last = LetterText.objects.select_for_update().filter(unit=unit, kind=kind).order_by("-number").first()
         if last is not None and last.content_hash == digest and (last.published_at or not publish):
             raise Invalid(_("The text is the same as version %(n)s.") % {"n": last.number}, field="body")
-        text = LetterText(kind=kind, number=(last.number if last else 0) + 1, title=title, body=body,
-                          content_hash=digest, published_at=timezone.now() if publish else None,
-                          created_by=actor if getattr(actor, "pk", None) else None)  # fmt: skip
+        text = LetterText(
+            kind=kind,
+            number=(last.number if last else 0) + 1,
+            title=title,
+            body=body,
+            content_hash=digest,
+            published_at=timezone.now() if publish else None,
+            created_by=actor if getattr(actor, "pk", None) else None,
+        )
         text.set_unit(unit)
         text.save()
         due = _publish_effects(text) if publish else 0
-        audit.record(actor, "letter_text.published" if publish else "letter_text.written", text, unit=unit,
-                     after={"kind": kind, "version": text.number, "title": title, "hash": digest,
-                            "posts_due_again": due})  # fmt: skip
+        audit.record(
+            actor,
+            "letter_text.published" if publish else "letter_text.written",
+            text,
+            unit=unit,
+            after={
+                "kind": kind,
+                "version": text.number,
+                "title": title,
+                "hash": digest,
+                "posts_due_again": due,
+            },
+        )
     return text
 
 
@@ -124,13 +126,20 @@ def publish_text(text: LetterText, *, actor: Any) -> LetterText:
     if not may_write_texts(actor, text.unit):
         raise PermissionDenied(Perm.MANAGE_DUTIES)
     with transaction.atomic():
-        moved = LetterText.objects.filter(pk=text.pk, published_at__isnull=True).update(published_at=timezone.now())
+        moved = LetterText.objects.filter(pk=text.pk, published_at__isnull=True).update(
+            published_at=timezone.now()
+        )
         if not moved:
             raise Conflict(_("This version is already published."))
         text.refresh_from_db()
         due = _publish_effects(text)
-        audit.record(actor, "letter_text.published", text, unit=text.unit,
-                     after={"kind": text.kind, "version": text.number, "posts_due_again": due})  # fmt: skip
+        audit.record(
+            actor,
+            "letter_text.published",
+            text,
+            unit=text.unit,
+            after={"kind": text.kind, "version": text.number, "posts_due_again": due},
+        )
     return text
 
 
@@ -157,7 +166,7 @@ def wanted_posts(school: Unit) -> dict[tuple[str, int], str]:
     try:
         from safecampus.roster.models import StaffPost
     except ImportError:  # pragma: no cover - the roster app is part of the platform
-        StaffPost = None  # noqa: N806
+        StaffPost = None
     if StaffPost is not None:
         for user_id, name in StaffPost.objects.filter(unit=school, user__is_active=True).values_list(
             "user_id", "post"
@@ -167,9 +176,9 @@ def wanted_posts(school: Unit) -> dict[tuple[str, int], str]:
                 out[(kind, user_id)] = PostSource.STAFF_LIST
                 if kind == PostKind.VICE_PRINCIPAL:
                     deputies.add(user_id)
-    for user_id, role in Membership.objects.filter(unit=school, is_active=True, user__is_active=True).values_list(
-        "user_id", "role"
-    ):
+    for user_id, role in Membership.objects.filter(
+        unit=school, is_active=True, user__is_active=True
+    ).values_list("user_id", "role"):
         kind = ROLE_KINDS.get(role)
         if kind is None or (kind == PostKind.PRINCIPAL and user_id in deputies):
             continue
@@ -195,12 +204,28 @@ def sync_posts(school: Unit, year: Any = None, *, actor: Any) -> dict[str, int]:
         if closing:
             Post.objects.filter(pk__in=[p.pk for p in closing]).update(active=False)
             counting.changed_many(pairs)
-        new = [Post(unit=school, unit_path=school.path, kind=kind, holder_id=user_id, school_year=year,
-                    source=source) for (kind, user_id), source in sorted(wanted.items()) if (kind, user_id) not in have]  # fmt: skip
+        new = [
+            Post(
+                unit=school,
+                unit_path=school.path,
+                kind=kind,
+                holder_id=user_id,
+                school_year=year,
+                source=source,
+            )
+            for (kind, user_id), source in sorted(wanted.items())
+            if (kind, user_id) not in have
+        ]
         if new:
             Post.objects.bulk_create(new, batch_size=500)
-            created = list(Post.objects.filter(unit=school, school_year=year, active=True,
-                                               pk__gt=max([p.pk for p in existing], default=0)))  # fmt: skip
+            created = list(
+                Post.objects.filter(
+                    unit=school,
+                    school_year=year,
+                    active=True,
+                    pk__gt=max([p.pk for p in existing], default=0),
+                )
+            )
             refresh_posts(posts=created, record=True)
         result = {"created": len(new), "closed": len(closing), "school_year": year}
         if new or closing:
@@ -216,7 +241,10 @@ def _holder(school: Unit, value: Any) -> Any:
     except (TypeError, ValueError):
         raise Invalid(_("Choose a staff member of the school."), field="holder") from None
     user = User.objects.filter(pk=pk, is_active=True).first()
-    if user is None or not Membership.objects.filter(user=user, unit=school, is_active=True).exists():
+    staff = Membership.objects.filter(user=user, unit=school, is_active=True).exclude(
+        role__in=(Role.STUDENT, Role.PARENT)
+    )
+    if user is None or not staff.exists():
         raise Invalid(_("Choose a staff member of the school."), field="holder")
     return user
 
@@ -235,8 +263,13 @@ def add_post(school: Unit, *, actor: Any, kind: Any, holder: Any, year: Any = No
         post.set_unit(school)
         post.save()
         refresh_posts(posts=[post], record=True)
-        audit.record(actor, "letter_post.added", post, unit=school,
-                     after={"kind": kind, "holder": user.pk, "school_year": year, "note": note})  # fmt: skip
+        audit.record(
+            actor,
+            "letter_post.added",
+            post,
+            unit=school,
+            after={"kind": kind, "holder": user.pk, "school_year": year, "note": note},
+        )
     return post
 
 
@@ -249,8 +282,9 @@ def change_holder(post: Post, *, actor: Any, holder: Any) -> Post:
     if user.pk == post.holder_id:
         raise Invalid(_("This person already holds this post."), field="holder")
     with transaction.atomic():
-        if Post.objects.filter(unit=post.unit, kind=post.kind, holder=user, school_year=post.school_year,
-                               active=True).exists():  # fmt: skip
+        if Post.objects.filter(
+            unit=post.unit, kind=post.kind, holder=user, school_year=post.school_year, active=True
+        ).exists():
             raise Invalid(_("This person already holds this post."), field="holder")
         before = counting.snapshot(post)
         was = post.holder_id
@@ -261,8 +295,14 @@ def change_holder(post: Post, *, actor: Any, holder: Any) -> Post:
         post.current_signature_id = _signature_of(post)
         Post.objects.filter(pk=post.pk).update(current_signature_id=post.current_signature_id)
         counting.changed(before, post)
-        audit.record(actor, "letter_post.holder_changed", post, unit=post.unit,
-                     before={"holder": was}, after={"holder": user.pk})  # fmt: skip
+        audit.record(
+            actor,
+            "letter_post.holder_changed",
+            post,
+            unit=post.unit,
+            before={"holder": was},
+            after={"holder": user.pk},
+        )
     return post
 
 
@@ -288,116 +328,19 @@ def close_post(post: Post, *, actor: Any) -> Post:
     return post
 
 
-# ---------------------------------------------------------------------------------------------
-# Signing
-# ---------------------------------------------------------------------------------------------
+# Signing, verifying and countersigning live in `signing` (re-exported here).
+from .signing import countersign, may_countersign, sign, verify  # noqa: E402
 
-
-def _pdf(post: Post, text: LetterText, *, name: str, at: Any, png: bytes) -> bytes:
-    from safecampus.core.pdf import render_pdf
-
-    return render_pdf(
-        "responsibility/letter_pdf.html",
-        {"post": post, "text": text, "school": post.unit, "name": name, "signed_at": at,
-         "signature": drawing.data_url(png), "owner": text.unit,
-         "paragraphs": [p.strip() for p in text.body.split("\n") if p.strip()]},
-    )  # fmt: skip
-
-
-def sign(
-    post: Post, *, actor: Any, signature: Any, name: Any = None, client_id: Any = None
-) -> tuple[Signature, bool]:
-    """The holder signs the version of the letter that applies now. Returns (signature, created):
-    a retry (same client id, or the current version already signed) answers the first one."""
-    client = clean_text(client_id, 64, "client_id")
-    if client:
-        first = Signature.objects.filter(holder_id=getattr(actor, "pk", None), client_id=client).first()
-        if first is not None:
-            return first, False
-    if getattr(actor, "pk", None) != post.holder_id or not holds_at(actor, Perm.SIGN_LETTERS, post.unit):
-        raise PermissionDenied(Perm.SIGN_LETTERS)
-    if not post.active:
-        raise Conflict(_("This post is closed."))
-    if post.current_text_id is None:
-        raise Conflict(_("No letter text applies to this post yet."))
-    if post.current_signature_id:
-        return Signature.objects.get(pk=post.current_signature_id), False
-    png = drawing.png_from_data_url(signature)
-    typed = clean_text(name if name not in (None, "") else getattr(actor, "display_name", "") or actor.username,
-                       NAME_MAX, "name", required=_("Type your name."))  # fmt: skip
-    with files_kept_on_success(), transaction.atomic():
-        locked = Post.objects.select_for_update().get(pk=post.pk)
-        if locked.current_signature_id:
-            return Signature.objects.get(pk=locked.current_signature_id), False
-        text = LetterText.objects.get(pk=locked.current_text_id)
-        at = timezone.now()
-        pdf = _pdf(locked, text, name=typed, at=at, png=png)
-        sig = Signature(post=locked, holder_id=actor.pk, text=text, text_hash=text.content_hash, drawing=png,
-                        typed_name=typed, signed_at=at, client_id=client,
-                        pdf_sha256=hashlib.sha256(pdf).hexdigest())  # fmt: skip
-        sig.set_unit(locked.unit)
-        sig.pdf.save(f"letter-{locked.pk}-v{text.number}.pdf", ContentFile(pdf), save=False)
-        remember(sig.pdf.storage, sig.pdf.name)
-        sig.save()
-        before = counting.snapshot(locked)
-        locked.current_signature_id = sig.pk
-        Post.objects.filter(pk=locked.pk).update(current_signature_id=sig.pk)
-        counting.changed(before, locked)
-        audit.record(actor, "letter.signed", sig, unit=locked.unit,
-                     after={"post": locked.pk, "kind": locked.kind, "version": text.number,
-                            "text_hash": text.content_hash, "pdf_sha256": sig.pdf_sha256, "name": typed})  # fmt: skip
-    post.current_signature_id = sig.pk
-    return sig, True
-
-
-def verify(sig: Signature) -> dict[str, Any]:
-    """Does the stored PDF still have the hash kept at signing, and the signed text the hash of
-    its version (and that version its own content)?"""
-    try:
-        with sig.pdf.open("rb") as fh:
-            data = fh.read()
-        actual = hashlib.sha256(data).hexdigest()
-    except (OSError, ValueError):
-        actual = ""
-    text = sig.text
-    pdf_ok = bool(actual) and actual == sig.pdf_sha256
-    text_ok = sig.text_hash == text.content_hash and text.hash_matches()
-    return {"valid": pdf_ok and text_ok, "pdf_ok": pdf_ok, "text_ok": text_ok, "pdf_sha256": sig.pdf_sha256,
-            "pdf_sha256_now": actual, "text_hash": sig.text_hash, "version": text.number,
-            "signed_at": sig.signed_at}  # fmt: skip
-
-
-# ---------------------------------------------------------------------------------------------
-# Countersigning
-# ---------------------------------------------------------------------------------------------
-
-
-def may_countersign(user: Any, sig: Signature) -> bool:
-    """A manager (duties.manage) of a bureau above the school: the principal's letter only."""
-    if sig.post.kind != PostKind.PRINCIPAL:
-        return False
-    return any(
-        m.unit.is_bureau and sig.unit_path.startswith(m.unit.path) and m.unit.path != sig.unit_path
-        for m in memberships(user, Perm.MANAGE_DUTIES)
-    )
-
-
-def countersign(sig: Signature, *, actor: Any) -> Signature:
-    if sig.post.kind != PostKind.PRINCIPAL:
-        raise Invalid(_("Only the principal's letter is countersigned by the bureau."), field="signature")
-    if not may_countersign(actor, sig):
-        raise PermissionDenied(Perm.MANAGE_DUTIES)
-    with transaction.atomic():
-        now = timezone.now()
-        moved = Signature.objects.filter(pk=sig.pk, countersigned_at__isnull=True).update(
-            countersigned_by=actor, countersigned_at=now
-        )
-        if not moved:
-            raise Conflict(_("This letter is already countersigned."))
-        sig.refresh_from_db()
-        audit.record(actor, "letter.countersigned", sig, unit=sig.unit, after={"post": sig.post_id})
-    return sig
-
-
-__all__ = ["HAND_KINDS", "add_post", "change_holder", "close_post", "countersign", "publish_text", "sign",
-           "sync_posts", "verify", "write_text"]  # fmt: skip
+__all__ = [
+    "HAND_KINDS",
+    "add_post",
+    "change_holder",
+    "close_post",
+    "countersign",
+    "may_countersign",
+    "publish_text",
+    "sign",
+    "sync_posts",
+    "verify",
+    "write_text",
+]

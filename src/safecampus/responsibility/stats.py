@@ -37,8 +37,9 @@ def read(units: Sequence[Any], year: int) -> dict[int, Totals]:
     out = {u.pk: Totals() for u in units}
     if not units:
         return out
-    found = LETTERS.read([(u.pk, 0, 0) for u in units], {u.pk: u.path for u in units},
-                         where={"school_year": year})  # fmt: skip
+    found = LETTERS.read(
+        [(u.pk, 0, 0) for u in units], {u.pk: u.path for u in units}, where={"school_year": year}
+    )
     for (unit_id, *_rest), sums in found.items():
         t = out[unit_id]
         t.required += int(sums.get("required") or 0)

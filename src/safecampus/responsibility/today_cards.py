@@ -42,8 +42,22 @@ def unsigned_url(user: Any, active: Any) -> str:
 
 def register() -> None:
     today.register(
-        today.Card("responsibility.due", _("Responsibility letter to sign"), "responsibility:home", due_count,
-                   Perm.SIGN_LETTERS, "pen", 24),
-        today.Card("responsibility.unsigned", _("Responsibility letters not signed yet"), unsigned_url,
-                   unsigned_count, school_manager, "file-earmark-x", 25),
-    )  # fmt: skip
+        today.Card(
+            "responsibility.due",
+            _("Responsibility letter to sign"),
+            "responsibility:home",
+            due_count,
+            Perm.SIGN_LETTERS,
+            "pen",
+            24,
+        ),
+        today.Card(
+            "responsibility.unsigned",
+            _("Responsibility letters not signed yet"),
+            unsigned_url,
+            unsigned_count,
+            school_manager,
+            "file-earmark-x",
+            25,
+        ),
+    )

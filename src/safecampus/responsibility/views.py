@@ -23,7 +23,7 @@ from safecampus.core.models import Membership
 from safecampus.core.pdf import pdf_response
 from safecampus.core.places import id_param, unit_for
 from safecampus.core.ranking import child_units
-from safecampus.core.roles import Perm
+from safecampus.core.roles import Perm, Role
 
 from . import queries, services, stats
 from .applicable import applicable
@@ -49,17 +49,27 @@ def home(request: HttpRequest) -> HttpResponse:
     if not (signs or views):
         raise Http404
     posts = list(
-        queries.my_posts(user).select_related("unit", "current_text", "current_text__unit", "current_signature")
+        queries.my_posts(user).select_related(
+            "unit", "current_text", "current_text__unit", "current_signature"
+        )
     )
     due = [p for p in posts if p.status == "due"]
     signed = [p for p in posts if p.status == "signed"]
     school = access.home_unit(user, Perm.VIEW_DUTIES)
-    return render(request, "responsibility/home.html", {
-        "due": due, "signed": signed, "none": [p for p in posts if p.status == "none"],
-        "year": services.current_year(), "school_link": school is not None and not school.is_bureau,
-        "stats_unit": school if school is not None and school.is_bureau else None,
-        "default_name": user.display_name, "breadcrumbs": [{"label": _("Responsibility letters")}],
-    })  # fmt: skip
+    return render(
+        request,
+        "responsibility/home.html",
+        {
+            "due": due,
+            "signed": signed,
+            "none": [p for p in posts if p.status == "none"],
+            "year": services.current_year(),
+            "school_link": school is not None and not school.is_bureau,
+            "stats_unit": school if school is not None and school.is_bureau else None,
+            "default_name": user.display_name,
+            "breadcrumbs": [{"label": _("Responsibility letters")}],
+        },
+    )
 
 
 @login_required
@@ -68,8 +78,13 @@ def sign(request: HttpRequest, letter_post_id: int) -> HttpResponse:
     user = request.user
     post = queries.my_post(user, letter_post_id)
     try:
-        sig, created = services.sign(post, actor=user, signature=request.POST.get("signature"),
-                                     name=request.POST.get("name"), client_id=request.POST.get("client_id"))  # fmt: skip
+        _sig, created = services.sign(
+            post,
+            actor=user,
+            signature=request.POST.get("signature"),
+            name=request.POST.get("name"),
+            client_id=request.POST.get("client_id"),
+        )
     except DomainError as exc:
         messages.error(request, str(exc.message))
         return redirect(f"{reverse('responsibility:home')}#letter-{post.pk}")
@@ -106,22 +121,39 @@ def school(request: HttpRequest) -> HttpResponse:
             return redirect(f"{reverse('responsibility:stats')}?{urlencode({'unit': unit.code})}")
     unit = _school(request)
     year = _year(request)
-    posts = list(queries.school_posts(user, unit, year))
+    order = {k: i for i, k in enumerate(PostKind.values)}
+    posts = sorted(queries.school_posts(user, unit, year), key=lambda p: (order[p.kind], p.holder.name, p.pk))
     totals = stats.read_one(unit, year)
     staff = (
         Membership.objects.filter(unit=unit, is_active=True, user__is_active=True)
+        .exclude(role__in=(Role.STUDENT, Role.PARENT))
         .select_related("user")
         .order_by("user__name")
     )
     people = list({m.user_id: m.user for m in staff}.values())
-    countersign = {p.current_signature_id for p in posts if p.current_signature_id and p.kind == PostKind.PRINCIPAL
-                   and services.may_countersign(user, p.current_signature)}  # fmt: skip
-    return render(request, "responsibility/school.html", {
-        "unit": unit, "year": year, "posts": posts, "totals": totals,
-        "can_manage": services.may_manage_posts(user, unit), "people": people, "kinds": PostKind.choices,
-        "countersign": countersign, "can_texts": services.may_write_texts(user, unit),
-        "breadcrumbs": _crumbs({"label": unit.name}),
-    })  # fmt: skip
+    countersign = {
+        p.current_signature_id
+        for p in posts
+        if p.current_signature_id
+        and p.kind == PostKind.PRINCIPAL
+        and services.may_countersign(user, p.current_signature)
+    }
+    return render(
+        request,
+        "responsibility/school.html",
+        {
+            "unit": unit,
+            "year": year,
+            "posts": posts,
+            "totals": totals,
+            "can_manage": services.may_manage_posts(user, unit),
+            "people": people,
+            "kinds": PostKind.choices,
+            "countersign": countersign,
+            "can_texts": services.may_write_texts(user, unit),
+            "breadcrumbs": _crumbs({"label": unit.name}),
+        },
+    )
 
 
 def _back_to_school(unit: Any, year: int) -> HttpResponse:
@@ -137,7 +169,9 @@ def sync(request: HttpRequest) -> HttpResponse:
     except DomainError as exc:
         messages.error(request, str(exc.message))
     else:
-        messages.success(request, _("Posts brought up to date: %(created)s added, %(closed)s closed.") % result)
+        messages.success(
+            request, _("Posts brought up to date: %(created)s added, %(closed)s closed.") % result
+        )
     return _back_to_school(unit, year)
 
 
@@ -146,8 +180,14 @@ def sync(request: HttpRequest) -> HttpResponse:
 def add_post(request: HttpRequest) -> HttpResponse:
     unit, year = _school(request), _year(request)
     try:
-        services.add_post(unit, actor=request.user, kind=request.POST.get("kind"),
-                          holder=request.POST.get("holder"), year=year, note=request.POST.get("note"))  # fmt: skip
+        services.add_post(
+            unit,
+            actor=request.user,
+            kind=request.POST.get("kind"),
+            holder=request.POST.get("holder"),
+            year=year,
+            note=request.POST.get("note"),
+        )
     except DomainError as exc:
         messages.error(request, str(exc.message))
     else:
@@ -196,7 +236,9 @@ def countersign(request: HttpRequest, signature_id: int) -> HttpResponse:
     except DomainError as exc:
         messages.error(request, str(exc.message))
     except PermissionDenied:
-        messages.error(request, _("Only the county (a bureau above the school) countersigns the principal's letter."))
+        messages.error(
+            request, _("Only the county (a bureau above the school) countersigns the principal's letter.")
+        )
     else:
         messages.success(request, _("Letter countersigned."))
     return _back_to_school(sig.unit, sig.post.school_year)
@@ -224,12 +266,19 @@ def texts(request: HttpRequest) -> HttpResponse:
     versions = list(queries.texts_of(unit))
     own = next((t for t in versions if t.kind == kind), None)
     start = own or applicable(unit, kind)  # a new text starts from what applies now
-    return render(request, "responsibility/texts.html", {
-        "unit": unit, "kind": kind, "kinds": PostKind.choices, "versions": versions,
-        "start": LetterText.objects.filter(pk=start.pk).first() if start else None,
-        "has_own": own is not None,
-        "breadcrumbs": _crumbs({"label": _("Letter texts")}),
-    })  # fmt: skip
+    return render(
+        request,
+        "responsibility/texts.html",
+        {
+            "unit": unit,
+            "kind": kind,
+            "kinds": PostKind.choices,
+            "versions": versions,
+            "start": LetterText.objects.filter(pk=start.pk).first() if start else None,
+            "has_own": own is not None,
+            "breadcrumbs": _crumbs({"label": _("Letter texts")}),
+        },
+    )
 
 
 @login_required
@@ -239,8 +288,14 @@ def text_new(request: HttpRequest) -> HttpResponse:
     kind = request.POST.get("kind")
     back = f"{reverse('responsibility:texts')}?{urlencode({'unit': unit.code, 'kind': kind or ''})}"
     try:
-        services.write_text(unit, actor=request.user, kind=kind, title=request.POST.get("title"),
-                            body=request.POST.get("body"), publish=request.POST.get("publish") == "1")  # fmt: skip
+        services.write_text(
+            unit,
+            actor=request.user,
+            kind=kind,
+            title=request.POST.get("title"),
+            body=request.POST.get("body"),
+            publish=request.POST.get("publish") == "1",
+        )
     except DomainError as exc:
         messages.error(request, str(exc.message))
     else:
@@ -264,7 +319,14 @@ def stats_page(request: HttpRequest) -> HttpResponse:
     children = child_units(unit)
     figures = stats.read(children, year)
     rows = [(c, figures[c.pk]) for c in children]
-    return render(request, "responsibility/stats.html", {
-        "unit": unit, "year": year, "totals": stats.read_one(unit, year), "rows": rows,
-        "breadcrumbs": _crumbs({"label": unit.name}),
-    })  # fmt: skip
+    return render(
+        request,
+        "responsibility/stats.html",
+        {
+            "unit": unit,
+            "year": year,
+            "totals": stats.read_one(unit, year),
+            "rows": rows,
+            "breadcrumbs": _crumbs({"label": unit.name}),
+        },
+    )
