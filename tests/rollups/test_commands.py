@@ -24,8 +24,8 @@ def test_list_prints_name_cell_table_and_counters(demo, capsys):
         "letters\tresponsibility_lettercell\trequired,signed",
         "patrol_rounds\tpatrols_patrolcell\trounds,complete,incomplete,missed",
         "risks\trisks_riskcell\tpoints",
-        "termplans\ttermplan_termplancell\tplans,published,items,done,summarised",
         "talks\ttalks_talkcell\tdue,done,on_day",
+        "termplans\ttermplan_termplancell\tplans,published,items,done,summarised",
         "training\tstats_statcell\tlearning_ms,participants,takings,completions,passes",
         "training_targets\tstats_targetcell\tpeople",
     ]
