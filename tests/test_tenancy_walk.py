@@ -29,6 +29,7 @@ from .patrols import samples as patrols
 from .risks import samples as risks
 from .roster.samples import ensure_k1_roster, k1_batch_id, k1_student_id
 from .supervision import samples as supervision
+from .talks import samples as talks
 from .training import walk_samples as training
 from .training.manage_samples import k1_content
 
@@ -199,6 +200,8 @@ PARAM_SAMPLES: dict[str, Callable[[], object]] = {
     "check_photo_id": checks.check_photo_id,
     "task_id": checks.task_id,
     "schedule_id": checks.schedule_id,
+    # 1530 talks (tests/talks/samples.py): a talk of demo-c1-k1-s1 with a photo
+    "talk_id": talks.talk_id,
 }
 # Path segment before a generic parameter (`units/{id}`) → sample.
 SEGMENT_SAMPLES: dict[str, Callable[[], object]] = {

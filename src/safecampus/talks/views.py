@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from safecampus.core import months
 from safecampus.core.access import holds_anywhere, teaching
 from safecampus.core.errors import DomainError, Invalid
+from safecampus.core.files.serve import serve_file
 from safecampus.core.models import Unit
 from safecampus.core.pdf import pdf_response, render_pdf
 from safecampus.core.places import can_view_unit, default_place, place_for
@@ -140,6 +141,23 @@ def register_pdf(request: HttpRequest, class_id: int) -> HttpResponse:
     context = _register_context(request, class_id)
     data = render_pdf("talks/register_pdf.html", context)
     return pdf_response(data, f"1530-{context['klass'].pk}-{context['month']}.pdf", private=True)
+
+
+@login_required
+def photo(request: HttpRequest, talk_id: int) -> HttpResponse:
+    """A talk's photo, for those who read the talk (404 alike for missing and not yours)."""
+    talk = queries.talks_visible(request.user).filter(pk=talk_id).first()
+    if talk is None or not talk.photo:
+        raise Http404
+    name = talk.photo.name
+    png = name.endswith(".png")
+    return serve_file(
+        request,
+        talk.photo,
+        content_type="image/png" if png else "image/jpeg",
+        filename=f"talk-{talk.pk}.{'png' if png else 'jpg'}",
+        etag=f"talk-photo-{talk.pk}-{name.rsplit('/', 1)[-1]}",
+    )
 
 
 @login_required
