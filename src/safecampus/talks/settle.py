@@ -5,7 +5,11 @@ RETURNING` counts only rows it inserted, so a talk recorded meanwhile is not cou
 
 Schools are read in chunks of 2,000 with their calendars (`schoolcal.calendars_for`: schools of
 one region share one calendar object, so the due kind is computed once per calendar) and the
-minimum minutes of their county's policy; each chunk is one transaction (facts and cells).
+minimum minutes of their policy (one per distinct chain of unit-level policy versions); each
+chunk is one transaction (facts and cells). On PostgreSQL one statement per chunk and kind of
+talk inserts the due rows and adds them to the cells in the database (`_settle_pg`, the
+engine's fan-out written as SQL: class, grade, school and every ancestor); elsewhere the rows
+are inserted and counted through the engine (`fold.add_now`).
 Scheduled in `talks.tasks`: every evening after dismissal, and a catch-up of the past week.
 """
 
