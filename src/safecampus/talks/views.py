@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from safecampus.core import months
 from safecampus.core.access import holds_anywhere, teaching
@@ -109,6 +110,15 @@ def default_place_or_none(user: Any) -> Unit | None:
         return None
 
 
+def short_kinds() -> dict[str, str]:
+    """The kinds as a register's column shows them."""
+    return {
+        Kind.DAILY: pgettext("1530 talk kind", "Daily"),
+        Kind.WEEKEND: pgettext("1530 talk kind", "Before the weekend"),
+        Kind.HOLIDAY: pgettext("1530 talk kind", "Before the holiday"),
+    }
+
+
 def _register_context(request: HttpRequest, class_id: int) -> dict[str, Any]:
     klass = queries.class_for(request.user, class_id)
     user = request.user
@@ -121,7 +131,7 @@ def _register_context(request: HttpRequest, class_id: int) -> dict[str, Any]:
     return {
         "klass": klass, "unit": klass.unit, "month": months.label(month), "days": days,
         "done": done, "missed": sum(1 for r in days if r.missed), "due_so_far": due_so_far,
-        "head_teacher": klass.head_teacher, "kinds": dict(Kind.choices),
+        "head_teacher": klass.head_teacher, "kinds": short_kinds(),
         "prev": months.label(months.month_key(first - dt.timedelta(days=1))),
         "next": months.label(months.month_key(last + dt.timedelta(days=1))),
         "printed": timezone.localdate(),
