@@ -32,6 +32,7 @@ from .risks import samples as risks
 from .roster.samples import ensure_k1_roster, k1_batch_id, k1_student_id
 from .supervision import samples as supervision
 from .termplan import samples as termplan
+from .talks import samples as talks
 from .training import walk_samples as training
 from .training.manage_samples import k1_content
 
@@ -213,6 +214,8 @@ PARAM_SAMPLES: dict[str, Callable[[], object]] = {
     # responsibility letters (tests/responsibility/samples.py): demo_teacher's post, the principal's signature
     "letter_post_id": responsibility.letter_post_id,
     "signature_id": responsibility.signature_id,
+    # 1530 talks (tests/talks/samples.py): a talk of demo-c1-k1-s1 with a photo
+    "talk_id": talks.talk_id,
 }
 # Path segment before a generic parameter (`units/{id}`) → sample.
 SEGMENT_SAMPLES: dict[str, Callable[[], object]] = {

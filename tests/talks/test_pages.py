@@ -70,3 +70,16 @@ def test_outsiders_get_404(client_for, outsider, outsider_principal, klass, scho
         ):
             assert c.get(url).status_code == 404, (user.username, url)
         assert str(klass) not in c.get("/talks/").content.decode()
+
+
+def test_photo_is_served_to_readers_only(client_for, head_teacher, outsider_principal, klass):
+    from .samples import _jpeg
+
+    c = client_for(head_teacher)
+    r = c.post("/talks/", {"client_id": str(uuid.uuid4()), "class_id": klass.pk, "date": "2026-10-16",
+                           "kind": "weekend", "topic": "防溺水", "minutes": "5", "photo": _jpeg()})  # fmt: skip
+    assert r.status_code == 302
+    talk = Talk.objects.get(school_class=klass)
+    assert talk.photo
+    assert c.get(f"/talks/{talk.pk}/photo").status_code == 200
+    assert client_for(outsider_principal).get(f"/talks/{talk.pk}/photo").status_code == 404

@@ -103,6 +103,7 @@ class RegisterDay:
     minutes: int
     talk: Talk | None
     missed: bool
+    upcoming: bool = False
 
 
 def register_days(klass: SchoolClass, first: dt.date, last: dt.date) -> list[RegisterDay]:
@@ -126,7 +127,7 @@ def register_days(klass: SchoolClass, first: dt.date, last: dt.date) -> list[Reg
             kind = known.kind if known is not None else d.kind  # type: ignore[union-attr]
             minutes = known.minutes if known is not None else d.minutes  # type: ignore[union-attr]
             talk = talks.get(day)
-            out.append(RegisterDay(day, kind, minutes, talk, talk is None and day < today))
+            out.append(RegisterDay(day, kind, minutes, talk, talk is None and day < today, day > today))
         day += dt.timedelta(days=1)
     return out
 

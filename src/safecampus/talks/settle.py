@@ -5,7 +5,11 @@ RETURNING` counts only rows it inserted, so a talk recorded meanwhile is not cou
 
 Schools are read in chunks of 2,000 with their calendars (`schoolcal.calendars_for`: schools of
 one region share one calendar object, so the due kind is computed once per calendar) and the
-minimum minutes of their county's policy; each chunk is one transaction (facts and cells).
+minimum minutes of their policy (one per distinct chain of unit-level policy versions); each
+chunk is one transaction (facts and cells). On PostgreSQL one statement per chunk and kind of
+talk inserts the due rows and adds them to the cells in the database (`_settle_pg`, the
+engine's fan-out written as SQL: class, grade, school and every ancestor); elsewhere the rows
+are inserted and counted through the engine (`fold.add_now`).
 Scheduled in `talks.tasks`: every evening after dismissal, and a catch-up of the past week.
 """
 
@@ -18,7 +22,7 @@ from typing import Any
 
 from django.db import connection, transaction
 
-from safecampus.core.models import Unit, UnitKind
+from safecampus.core.models import PolicyVersion, Unit, UnitKind
 from safecampus.core.months import month_key
 from safecampus.core.policy import policy_for
 from safecampus.core.rollups import ancestor_paths, unit_ids_by_path
@@ -123,17 +127,22 @@ def add_due_cells(rows: Sequence[Row]) -> None:
             )
 
 
-def _minutes_by_county(schools: Iterable[Unit], day: dt.date) -> dict[int, dict[str, int]]:
-    """Each school's minimum minutes per kind, from the policy in force at its parent unit."""
-    cache: dict[str, dict[str, int]] = {}
+def _minutes_by_policy(schools: Iterable[Unit], day: dt.date) -> dict[int, dict[str, int]]:
+    """Each school's minimum minutes per kind. Schools whose chains hold the same unit-level
+    policy versions share one policy (one `policy_for` per distinct chain, not per school)."""
+    own = set(
+        PolicyVersion.objects.filter(unit__isnull=False, effective_from__lte=day)
+        .values_list("unit__path", flat=True)
+        .distinct()
+    )
+    cache: dict[tuple[str, ...], dict[str, int]] = {}
     out: dict[int, dict[str, int]] = {}
     for s in schools:
-        parent = s.path[: -Unit.steplen] or s.path
-        if parent not in cache:
-            unit = Unit.objects.filter(path=parent).first() or s
-            policy = policy_for(unit, day)
-            cache[parent] = {k: due.minimum(policy, k) for k in due.DEFAULT_MINUTES}
-        out[s.pk] = cache[parent]
+        key = tuple(p for p in ancestor_paths(s.path) if p in own)
+        if key not in cache:
+            policy = policy_for(s, day)
+            cache[key] = {k: due.minimum(policy, k) for k in due.DEFAULT_MINUTES}
+        out[s.pk] = cache[key]
     return out
 
 
@@ -151,7 +160,7 @@ def settle_schools(schools: Sequence[Unit], day: dt.date) -> int:
     due_ids = [pk for pk, kind in kinds.items() if kind is not None]
     if not due_ids:
         return 0
-    minutes = _minutes_by_county([s for s in schools if s.pk in set(due_ids)], day)
+    minutes = _minutes_by_policy([s for s in schools if s.pk in set(due_ids)], day)
     year = current_school_year(day)
     if connection.vendor == "postgresql":
         groups: dict[tuple[str, int], list[int]] = defaultdict(list)

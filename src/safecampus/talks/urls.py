@@ -11,4 +11,5 @@ urlpatterns = [
     path("classes/<int:class_id>/", views.register, name="register"),
     path("classes/<int:class_id>/register.pdf", views.register_pdf, name="register_pdf"),
     path("stats/", views.stats_page, name="stats"),
+    path("<int:talk_id>/photo", views.photo, name="photo"),
 ]

@@ -16,10 +16,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from safecampus.core import months
 from safecampus.core.access import holds_anywhere, teaching
 from safecampus.core.errors import DomainError, Invalid
+from safecampus.core.files.serve import serve_file
 from safecampus.core.models import Unit
 from safecampus.core.pdf import pdf_response, render_pdf
 from safecampus.core.places import can_view_unit, default_place, place_for
@@ -108,6 +110,15 @@ def default_place_or_none(user: Any) -> Unit | None:
         return None
 
 
+def short_kinds() -> dict[str, str]:
+    """The kinds as a register's column shows them."""
+    return {
+        Kind.DAILY: pgettext("1530 talk kind", "Daily"),
+        Kind.WEEKEND: pgettext("1530 talk kind", "Before the weekend"),
+        Kind.HOLIDAY: pgettext("1530 talk kind", "Before the holiday"),
+    }
+
+
 def _register_context(request: HttpRequest, class_id: int) -> dict[str, Any]:
     klass = queries.class_for(request.user, class_id)
     user = request.user
@@ -120,7 +131,7 @@ def _register_context(request: HttpRequest, class_id: int) -> dict[str, Any]:
     return {
         "klass": klass, "unit": klass.unit, "month": months.label(month), "days": days,
         "done": done, "missed": sum(1 for r in days if r.missed), "due_so_far": due_so_far,
-        "head_teacher": klass.head_teacher, "kinds": dict(Kind.choices),
+        "head_teacher": klass.head_teacher, "kinds": short_kinds(),
         "prev": months.label(months.month_key(first - dt.timedelta(days=1))),
         "next": months.label(months.month_key(last + dt.timedelta(days=1))),
         "printed": timezone.localdate(),
@@ -140,6 +151,23 @@ def register_pdf(request: HttpRequest, class_id: int) -> HttpResponse:
     context = _register_context(request, class_id)
     data = render_pdf("talks/register_pdf.html", context)
     return pdf_response(data, f"1530-{context['klass'].pk}-{context['month']}.pdf", private=True)
+
+
+@login_required
+def photo(request: HttpRequest, talk_id: int) -> HttpResponse:
+    """A talk's photo, for those who read the talk (404 alike for missing and not yours)."""
+    talk = queries.talks_visible(request.user).filter(pk=talk_id).first()
+    if talk is None or not talk.photo:
+        raise Http404
+    name = talk.photo.name
+    png = name.endswith(".png")
+    return serve_file(
+        request,
+        talk.photo,
+        content_type="image/png" if png else "image/jpeg",
+        filename=f"talk-{talk.pk}.{'png' if png else 'jpg'}",
+        etag=f"talk-photo-{talk.pk}-{name.rsplit('/', 1)[-1]}",
+    )
 
 
 @login_required
