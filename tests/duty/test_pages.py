@@ -133,6 +133,7 @@ def test_outsiders_404_on_pages(roster, client_for, request, who, principal):
         f"/duty/shifts/{shift.pk}/take-over/",
         f"/duty/shifts/{shift.pk}/hand-over/",
         f"/duty/shifts/{shift.pk}/swap/",
+        f"/duty/shifts/{shift.pk}/edit/",
         f"/duty/rotas/{rota.pk}/generate/",
         f"/duty/swaps/{swap.pk}/approve/",
         f"/duty/swaps/{swap.pk}/reject/",
@@ -143,3 +144,22 @@ def test_outsiders_404_on_pages(roster, client_for, request, who, principal):
         assert r.status_code in (200, 302, 404)
         assert principal.name not in r.content.decode()
     assert Swap.objects.get(pk=swap.pk).status == "requested"
+
+
+@time_machine.travel(NOW, tick=False)
+def test_manager_changes_and_removes_a_planned_shift(roster, client_for, principal, safety, head_teacher):
+    shift = Shift.objects.filter(person=head_teacher, date="2026-09-18").first()
+    c = client_for(principal)
+    assert "edit-shift" in c.get(f"/duty/shifts/{shift.pk}/").content.decode()
+    c.post(f"/duty/shifts/{shift.pk}/edit/", {"person": "abc"})
+    assert Shift.objects.get(pk=shift.pk).person_id == head_teacher.pk  # bad input: unchanged
+    c.post(f"/duty/shifts/{shift.pk}/edit/", {"person": safety.pk, "post": "一楼"})
+    assert Shift.objects.get(pk=shift.pk).person_id == safety.pk
+    c.post(f"/duty/shifts/{shift.pk}/edit/", {"remove": "1"})
+    assert not Shift.objects.filter(pk=shift.pk).exists()
+    teacher_shift = Shift.objects.filter(person=head_teacher, date="2026-09-17").first()
+    assert (
+        client_for(head_teacher).post(f"/duty/shifts/{teacher_shift.pk}/edit/", {"remove": "1"}).status_code
+        == 302
+    )
+    assert Shift.objects.filter(pk=teacher_shift.pk).exists()  # not a manager

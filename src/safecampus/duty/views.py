@@ -126,6 +126,12 @@ def shift_page(request: HttpRequest, shift_id: int) -> HttpResponse:
         from safecampus.accounts.models import User
 
         colleagues = list(User.objects.filter(pk__in=staff_ids(shift.unit) - {user.pk}).order_by("name"))
+    manage = shift.status == ShiftStatus.PLANNED and services.may_manage(user, shift.unit)
+    staff = []
+    if manage:
+        from safecampus.accounts.models import User
+
+        staff = list(User.objects.filter(pk__in=staff_ids(shift.unit)).order_by("name"))
     crumbs = [{"label": _("Duty rosters"), "url": reverse("duty:roster")}, {"label": str(shift)}]
     return render(
         request,
@@ -136,6 +142,8 @@ def shift_page(request: HttpRequest, shift_id: int) -> HttpResponse:
             **_actions(shift, user, now),
             "swaps": list(queries.swaps_of(user).filter(shift=shift)),
             "colleagues": colleagues,
+            "manage": manage,
+            "staff": staff,
             "timeline": list(audit.timeline_for(shift, user)[:30]),
             "breadcrumbs": crumbs,
         },
@@ -196,6 +204,30 @@ def request_swap(request: HttpRequest, shift_id: int) -> HttpResponse:
             client_id=request.POST.get("client_id"),
         )
         messages.success(request, _("Swap requested: waiting for approval."))
+    except (DomainError, PermissionDenied) as exc:
+        _fail(request, exc)
+    return redirect("duty:shift", shift_id)
+
+
+@login_required
+@require_POST
+def edit_shift(request: HttpRequest, shift_id: int) -> HttpResponse:
+    """A manager changes a planned shift's person or post, or removes it."""
+    shift = queries.get_shift_for(request.user, shift_id)
+    try:
+        if request.POST.get("remove") == "1":
+            week = {"unit": shift.unit.code, "week": shift.date.isoformat()}
+            back = f"{reverse('duty:roster')}?{urlencode(week)}"
+            services.remove_shift(shift, actor=request.user)
+            messages.success(request, _("Shift removed."))
+            return redirect(back)
+        services.edit_shift(
+            shift,
+            actor=request.user,
+            person=request.POST.get("person"),
+            post=request.POST.get("post", shift.post),
+        )
+        messages.success(request, _("Shift changed."))
     except (DomainError, PermissionDenied) as exc:
         _fail(request, exc)
     return redirect("duty:shift", shift_id)
