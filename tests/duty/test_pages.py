@@ -163,3 +163,12 @@ def test_manager_changes_and_removes_a_planned_shift(roster, client_for, princip
         == 302
     )
     assert Shift.objects.filter(pk=teacher_shift.pk).exists()  # not a manager
+
+
+@time_machine.travel(NOW, tick=False)
+def test_county_sees_its_schools(roster, client_for, county, outsider, principal):
+    html = client_for(county).get("/duty/").content.decode()
+    assert 'id="duty-schools"' in html and "demo-c1-k1-s1" in html and principal.name in html
+    assert client_for(county).get("/duty/?unit=demo-c1-k1-s1").status_code == 200
+    other = client_for(outsider).get("/duty/").content.decode()
+    assert "demo-c1-k1-s1" not in other and principal.name not in other

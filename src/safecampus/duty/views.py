@@ -52,6 +52,8 @@ def roster(request: HttpRequest) -> HttpResponse:
         return redirect("duty:today")
     monday = _week(request.GET.get("week"))
     days = [monday + dt.timedelta(days=i) for i in range(7)]
+    if unit.is_bureau:
+        return _schools(request, unit, days)
     shifts = list(queries.between(user, unit, days[0], days[-1]))
     cells = {(k, d): [] for k in Kind.values for d in days}
     for s in shifts:
@@ -77,6 +79,29 @@ def roster(request: HttpRequest) -> HttpResponse:
             "this_week": f"{base}?{urlencode(q)}",
             "pending": queries.pending_swaps(user, unit).count(),
             "missed": sum(1 for s in shifts if s.status == ShiftStatus.MISSED),
+            "breadcrumbs": [{"label": _("Duty rosters")}],
+        },
+    )
+
+
+def _schools(request: HttpRequest, unit: Any, days: list[dt.date]) -> HttpResponse:
+    """A bureau's view: the schools of its area with shifts this week, today's leadership shift
+    and the shifts not taken over this week, each linking to the school's roster."""
+    today = timezone.localdate()
+    rows: dict[int, dict[str, Any]] = {}
+    for s in queries.between(request.user, unit, days[0], days[-1]):
+        row = rows.setdefault(s.unit_id, {"unit": s.unit, "shifts": 0, "missed": 0, "leaders": []})
+        row["shifts"] += 1
+        row["missed"] += s.status == ShiftStatus.MISSED
+        if s.kind == Kind.LEADERSHIP and s.date == today:
+            row["leaders"].append(s.person.name)
+    return render(
+        request,
+        "duty/schools.html",
+        {
+            "unit": unit,
+            "rows": sorted(rows.values(), key=lambda r: r["unit"].path),
+            "monday": days[0],
             "breadcrumbs": [{"label": _("Duty rosters")}],
         },
     )
