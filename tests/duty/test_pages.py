@@ -133,6 +133,7 @@ def test_outsiders_404_on_pages(roster, client_for, request, who, principal):
         f"/duty/shifts/{shift.pk}/take-over/",
         f"/duty/shifts/{shift.pk}/hand-over/",
         f"/duty/shifts/{shift.pk}/swap/",
+        f"/duty/shifts/{shift.pk}/edit/",
         f"/duty/rotas/{rota.pk}/generate/",
         f"/duty/swaps/{swap.pk}/approve/",
         f"/duty/swaps/{swap.pk}/reject/",
@@ -143,3 +144,31 @@ def test_outsiders_404_on_pages(roster, client_for, request, who, principal):
         assert r.status_code in (200, 302, 404)
         assert principal.name not in r.content.decode()
     assert Swap.objects.get(pk=swap.pk).status == "requested"
+
+
+@time_machine.travel(NOW, tick=False)
+def test_manager_changes_and_removes_a_planned_shift(roster, client_for, principal, safety, head_teacher):
+    shift = Shift.objects.filter(person=head_teacher, date="2026-09-18").first()
+    c = client_for(principal)
+    assert "edit-shift" in c.get(f"/duty/shifts/{shift.pk}/").content.decode()
+    c.post(f"/duty/shifts/{shift.pk}/edit/", {"person": "abc"})
+    assert Shift.objects.get(pk=shift.pk).person_id == head_teacher.pk  # bad input: unchanged
+    c.post(f"/duty/shifts/{shift.pk}/edit/", {"person": safety.pk, "post": "一楼"})
+    assert Shift.objects.get(pk=shift.pk).person_id == safety.pk
+    c.post(f"/duty/shifts/{shift.pk}/edit/", {"remove": "1"})
+    assert not Shift.objects.filter(pk=shift.pk).exists()
+    teacher_shift = Shift.objects.filter(person=head_teacher, date="2026-09-17").first()
+    assert (
+        client_for(head_teacher).post(f"/duty/shifts/{teacher_shift.pk}/edit/", {"remove": "1"}).status_code
+        == 302
+    )
+    assert Shift.objects.filter(pk=teacher_shift.pk).exists()  # not a manager
+
+
+@time_machine.travel(NOW, tick=False)
+def test_county_sees_its_schools(roster, client_for, county, outsider, principal):
+    html = client_for(county).get("/duty/").content.decode()
+    assert 'id="duty-schools"' in html and "demo-c1-k1-s1" in html and principal.name in html
+    assert client_for(county).get("/duty/?unit=demo-c1-k1-s1").status_code == 200
+    other = client_for(outsider).get("/duty/").content.decode()
+    assert "demo-c1-k1-s1" not in other and principal.name not in other

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from safecampus.core.errors import DomainError
@@ -26,13 +26,13 @@ from .views import _fail
 
 PEOPLE_FIELDS = 8
 WEEKDAYS = [
-    (1, _("Mon")),
-    (2, _("Tue")),
-    (3, _("Wed")),
-    (4, _("Thu")),
-    (5, _("Fri")),
-    (6, _("Sat")),
-    (7, _("Sun")),
+    (1, gettext_lazy("Mon")),
+    (2, gettext_lazy("Tue")),
+    (3, gettext_lazy("Wed")),
+    (4, gettext_lazy("Thu")),
+    (5, gettext_lazy("Fri")),
+    (6, gettext_lazy("Sat")),
+    (7, gettext_lazy("Sun")),
 ]
 
 

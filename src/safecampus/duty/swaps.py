@@ -97,7 +97,7 @@ def request_swap(
     audit.record(
         actor, "duty.swap_requested", swap, after={"shift": shift.pk, "to": other.pk, "reason": reason}
     )
-    managers = holders_of(Perm.MANAGE_DUTIES, [shift.unit]) - {actor.pk}
+    managers = (holders_of(Perm.MANAGE_DUTIES, [shift.unit]) | {other.pk}) - {actor.pk}
     transaction.on_commit(
         lambda: _notify(
             managers,

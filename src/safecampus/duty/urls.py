@@ -12,6 +12,7 @@ urlpatterns = [
     path("shifts/<int:shift_id>/", views.shift_page, name="shift"),
     path("shifts/<int:shift_id>/take-over/", views.take_over, name="take_over"),
     path("shifts/<int:shift_id>/hand-over/", views.hand_over, name="hand_over"),
+    path("shifts/<int:shift_id>/edit/", views.edit_shift, name="edit_shift"),
     path("shifts/<int:shift_id>/swap/", views.request_swap, name="request_swap"),
     path("rotas/", manage_views.rota_list, name="rotas"),
     path("rotas/new/", manage_views.rota_new, name="rota_new"),

@@ -52,6 +52,8 @@ def roster(request: HttpRequest) -> HttpResponse:
         return redirect("duty:today")
     monday = _week(request.GET.get("week"))
     days = [monday + dt.timedelta(days=i) for i in range(7)]
+    if unit.is_bureau:
+        return _schools(request, unit, days)
     shifts = list(queries.between(user, unit, days[0], days[-1]))
     cells = {(k, d): [] for k in Kind.values for d in days}
     for s in shifts:
@@ -77,6 +79,29 @@ def roster(request: HttpRequest) -> HttpResponse:
             "this_week": f"{base}?{urlencode(q)}",
             "pending": queries.pending_swaps(user, unit).count(),
             "missed": sum(1 for s in shifts if s.status == ShiftStatus.MISSED),
+            "breadcrumbs": [{"label": _("Duty rosters")}],
+        },
+    )
+
+
+def _schools(request: HttpRequest, unit: Any, days: list[dt.date]) -> HttpResponse:
+    """A bureau's view: the schools of its area with shifts this week, today's leadership shift
+    and the shifts not taken over this week, each linking to the school's roster."""
+    today = timezone.localdate()
+    rows: dict[int, dict[str, Any]] = {}
+    for s in queries.between(request.user, unit, days[0], days[-1]):
+        row = rows.setdefault(s.unit_id, {"unit": s.unit, "shifts": 0, "missed": 0, "leaders": []})
+        row["shifts"] += 1
+        row["missed"] += s.status == ShiftStatus.MISSED
+        if s.kind == Kind.LEADERSHIP and s.date == today:
+            row["leaders"].append(s.person.name)
+    return render(
+        request,
+        "duty/schools.html",
+        {
+            "unit": unit,
+            "rows": sorted(rows.values(), key=lambda r: r["unit"].path),
+            "monday": days[0],
             "breadcrumbs": [{"label": _("Duty rosters")}],
         },
     )
@@ -126,6 +151,12 @@ def shift_page(request: HttpRequest, shift_id: int) -> HttpResponse:
         from safecampus.accounts.models import User
 
         colleagues = list(User.objects.filter(pk__in=staff_ids(shift.unit) - {user.pk}).order_by("name"))
+    manage = shift.status == ShiftStatus.PLANNED and services.may_manage(user, shift.unit)
+    staff = []
+    if manage:
+        from safecampus.accounts.models import User
+
+        staff = list(User.objects.filter(pk__in=staff_ids(shift.unit)).order_by("name"))
     crumbs = [{"label": _("Duty rosters"), "url": reverse("duty:roster")}, {"label": str(shift)}]
     return render(
         request,
@@ -136,6 +167,8 @@ def shift_page(request: HttpRequest, shift_id: int) -> HttpResponse:
             **_actions(shift, user, now),
             "swaps": list(queries.swaps_of(user).filter(shift=shift)),
             "colleagues": colleagues,
+            "manage": manage,
+            "staff": staff,
             "timeline": list(audit.timeline_for(shift, user)[:30]),
             "breadcrumbs": crumbs,
         },
@@ -196,6 +229,30 @@ def request_swap(request: HttpRequest, shift_id: int) -> HttpResponse:
             client_id=request.POST.get("client_id"),
         )
         messages.success(request, _("Swap requested: waiting for approval."))
+    except (DomainError, PermissionDenied) as exc:
+        _fail(request, exc)
+    return redirect("duty:shift", shift_id)
+
+
+@login_required
+@require_POST
+def edit_shift(request: HttpRequest, shift_id: int) -> HttpResponse:
+    """A manager changes a planned shift's person or post, or removes it."""
+    shift = queries.get_shift_for(request.user, shift_id)
+    try:
+        if request.POST.get("remove") == "1":
+            week = {"unit": shift.unit.code, "week": shift.date.isoformat()}
+            back = f"{reverse('duty:roster')}?{urlencode(week)}"
+            services.remove_shift(shift, actor=request.user)
+            messages.success(request, _("Shift removed."))
+            return redirect(back)
+        services.edit_shift(
+            shift,
+            actor=request.user,
+            person=request.POST.get("person"),
+            post=request.POST.get("post", shift.post),
+        )
+        messages.success(request, _("Shift changed."))
     except (DomainError, PermissionDenied) as exc:
         _fail(request, exc)
     return redirect("duty:shift", shift_id)
