@@ -24,6 +24,7 @@ from .walker import sign_in, walk
 
 LIMIT = 400  # pages per role
 DEMO_PARTS = ("ROSTER", "TRAINING", "RISKS", "HAZARDS", "SUPERVISION", "DUTY")
+DEMO_PARTS = ("ROSTER", "TRAINING", "RISKS", "HAZARDS", "SUPERVISION", "TERMPLAN")
 WALKED: dict[str, str] = {}  # username → pages and routes walked (the run's summary shows it)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from safecampus.core.audit_render import Choice, Field, Obj, Verb, register_fields, register_verbs
 
@@ -34,7 +35,9 @@ register_fields(
         "items": _("Items"),
     },
 )
-register_fields("termplan.monththeme", {"theme": _("Theme"), "summary": _("Summary")})
+register_fields(
+    "termplan.monththeme", {"theme": _("Theme"), "summary": pgettext_lazy("term plan", "Summary")}
+)
 register_fields(
     "termplan.planitem",
     {
@@ -46,7 +49,7 @@ register_fields(
         "done_on": _("Done on"),
         "note": _("Evidence"),
         "file": _("Photo or document"),
-        "summary": _("Summary"),
+        "summary": pgettext_lazy("term plan", "Summary"),
         "schedule": Field(_("Check schedule"), Obj("checks.schedule")),
     },
 )

@@ -95,21 +95,19 @@ def theme_for(unit: Unit, day: dt.date) -> str | None:
 
 
 def months(plan: TermPlan) -> list[dict[str, Any]]:
-    """The plan month by month: [{"month", "theme" (MonthTheme or None), "items"}]."""
+    """The plan month by month: [{"month", "first" (its first day), "theme" (MonthTheme or None),
+    "items", "done" (how many of them)}]."""
     themes = {t.month: t for t in plan.themes.all()}
     items: dict[int, list[PlanItem]] = {}
     for item in plan.items.select_related("schedule").order_by("planned_on", "order", "id"):
         items.setdefault(item.month, []).append(item)
     keys = sorted(set(themes) | set(items))
-    return [
-        {
-            "month": m,
-            "first": dt.date(m // 100, m % 100, 1),
-            "theme": themes.get(m),
-            "items": items.get(m, []),
-        }
-        for m in keys
-    ]
+    out = []
+    for m in keys:
+        rows = items.get(m, [])
+        out.append({"month": m, "first": dt.date(m // 100, m % 100, 1), "theme": themes.get(m), "items": rows,
+                    "done": sum(1 for i in rows if i.is_done)})  # fmt: skip
+    return out
 
 
 def open_this_month(units: list[int], *, today: dt.date | None = None) -> QuerySet[PlanItem]:
