@@ -119,3 +119,17 @@ def test_outsiders_get_404_and_see_nothing(
         .status_code
         == 404
     )
+
+
+def test_today_cards(letters, client_for, head_teacher, principal, county, school):
+    from safecampus.core.today import cards_for
+
+    mine = {c["key"]: c for c in cards_for(head_teacher)}
+    due = mine["responsibility.due"]
+    assert due["count"] == 1 and due["url"] == "/responsibility/"
+    office = {c["key"]: c for c in cards_for(principal)}
+    assert office["responsibility.unsigned"]["count"] == 3
+    assert "responsibility.unsigned" not in {c["key"] for c in cards_for(head_teacher)}
+    # A bureau reader lands on the completeness of the area.
+    resp = client_for(county).get("/responsibility/")
+    assert resp.status_code == 302 and resp["Location"].startswith("/responsibility/stats/")

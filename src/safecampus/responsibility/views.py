@@ -48,6 +48,8 @@ def home(request: HttpRequest) -> HttpResponse:
     views = access.holds_anywhere(user, Perm.VIEW_DUTIES)
     if not (signs or views):
         raise Http404
+    if not signs:  # bureau people: the completeness of their area (a school manager: the school)
+        return redirect("responsibility:stats")
     posts = list(
         queries.my_posts(user).select_related(
             "unit", "current_text", "current_text__unit", "current_signature"
