@@ -203,6 +203,7 @@ PARAM_SAMPLES: dict[str, Callable[[], object]] = {
     # responsibility letters (tests/responsibility/samples.py): demo_teacher's post, the principal's signature
     "letter_post_id": responsibility.letter_post_id,
     "signature_id": responsibility.signature_id,
+    "letter_text_id": responsibility.letter_text_id,
 }
 # Path segment before a generic parameter (`units/{id}`) → sample.
 SEGMENT_SAMPLES: dict[str, Callable[[], object]] = {
