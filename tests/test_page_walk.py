@@ -25,6 +25,7 @@ from .walker import sign_in, walk
 LIMIT = 400  # pages per role
 DEMO_PARTS = ("ROSTER", "TRAINING", "RISKS", "HAZARDS", "SUPERVISION", "DUTY")
 DEMO_PARTS = ("ROSTER", "TRAINING", "RISKS", "HAZARDS", "SUPERVISION", "TERMPLAN")
+DEMO_PARTS = ("ROSTER", "TRAINING", "RISKS", "HAZARDS", "SUPERVISION", "RESPONSIBILITY")
 WALKED: dict[str, str] = {}  # username → pages and routes walked (the run's summary shows it)
 
 

@@ -216,6 +216,7 @@ PARAM_SAMPLES: dict[str, Callable[[], object]] = {
     "signature_id": responsibility.signature_id,
     # 1530 talks (tests/talks/samples.py): a talk of demo-c1-k1-s1 with a photo
     "talk_id": talks.talk_id,
+    "letter_text_id": responsibility.letter_text_id,
 }
 # Path segment before a generic parameter (`units/{id}`) → sample.
 SEGMENT_SAMPLES: dict[str, Callable[[], object]] = {

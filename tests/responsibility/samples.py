@@ -39,3 +39,8 @@ def letter_post_id() -> int:
 def signature_id() -> int:
     k1_letters()
     return Signature.objects.filter(unit__code=K1_S1).order_by("id").first().pk
+
+
+def letter_text_id() -> int:
+    k1_letters()
+    return LetterText.objects.filter(unit__code=K1).order_by("id").first().pk

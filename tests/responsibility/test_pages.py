@@ -119,3 +119,31 @@ def test_outsiders_get_404_and_see_nothing(
         .status_code
         == 404
     )
+
+
+def test_today_cards(letters, client_for, head_teacher, principal, county, school):
+    from safecampus.core.today import cards_for
+
+    mine = {c["key"]: c for c in cards_for(head_teacher)}
+    due = mine["responsibility.due"]
+    assert due["count"] == 1 and due["url"] == "/responsibility/"
+    office = {c["key"]: c for c in cards_for(principal)}
+    assert office["responsibility.unsigned"]["count"] == 3
+    assert "responsibility.unsigned" not in {c["key"] for c in cards_for(head_teacher)}
+    # A bureau reader lands on the completeness of the area.
+    resp = client_for(county).get("/responsibility/")
+    assert resp.status_code == 302 and resp["Location"].startswith("/responsibility/stats/")
+
+
+def test_draft_then_publish(letters, client_for, county, county_unit, outsider, school, guard):
+    c = client_for(county)
+    draft_form = {"unit": "demo-c1-k1", "kind": "guard", "title": "保安责任书", "body": "草稿"}
+    c.post("/responsibility/texts/new/", draft_form)
+    draft = LetterText.objects.get(unit=county_unit, kind="guard", number=2)
+    assert draft.published_at is None
+    assert post_of(school, guard, PostKind.GUARD).current_text.number == 1  # a draft changes nothing
+    assert client_for(outsider).post(f"/responsibility/texts/{draft.pk}/publish/").status_code == 404
+    c.post(f"/responsibility/texts/{draft.pk}/publish/")
+    draft.refresh_from_db()
+    assert draft.published_at is not None
+    assert post_of(school, guard, PostKind.GUARD).current_text_id == draft.pk

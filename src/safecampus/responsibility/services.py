@@ -18,6 +18,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,10 +27,11 @@ from safecampus.core.access import holds_at
 from safecampus.core.errors import Conflict, Invalid, PermissionDenied
 from safecampus.core.models import Membership, Unit, UnitKind
 from safecampus.core.roles import Perm, Role
+from safecampus.core.rollups import Node
 from safecampus.schoolcal.calendar import academic_year
 
 from . import counting
-from .applicable import refresh_posts
+from .applicable import owner_paths, refresh_posts
 from .cleaning import clean_text
 from .models import (
     HAND_KINDS,
@@ -76,8 +78,39 @@ def may_write_texts(user: Any, unit: Unit) -> bool:
 
 
 def _publish_effects(text: LetterText) -> int:
-    """The posts below the owner whose applicable text changed: due again (deltas, bulk)."""
-    return refresh_posts(text.unit_path, [text.kind], record=True)
+    """A version just published at its owner applies to every post of its kind below whose text
+    came from that owner or from above (a nearer owner's own text keeps applying): those posts
+    point at it and are due again. One grouped read for the deltas, one update (no row per post
+    in Python, whatever the area's size)."""
+    newer = LetterText.objects.filter(
+        unit_id=text.unit_id, kind=text.kind, published_at__isnull=False, number__gt=text.number
+    )
+    if newer.exists():  # a later version of the same owner already applies
+        return 0
+    affected = Post.objects.filter(active=True, kind=text.kind, unit_path__startswith=text.unit_path).filter(
+        Q(current_text__isnull=True) | Q(current_text__unit_path__in=owner_paths(text.unit_path))
+    )
+    groups = list(
+        affected.values("unit_id", "unit_path", "school_year")
+        .annotate(
+            newly=Count("id", filter=Q(current_text__isnull=True)),
+            was_signed=Count("id", filter=Q(current_signature__isnull=False)),
+            n=Count("id"),
+        )
+        .order_by()
+    )
+    if not groups:
+        return 0
+    Post.objects.filter(pk__in=affected.values("pk")).update(current_text=text, current_signature=None)
+    counting.LETTERS.record(
+        (
+            Node(g["unit_id"], g["unit_path"]),
+            (g["school_year"],),
+            {"required": g["newly"], "signed": -g["was_signed"]},
+        )
+        for g in groups
+    )
+    return sum(g["n"] for g in groups)
 
 
 def write_text(

@@ -17,5 +17,6 @@ urlpatterns = [
     path("posts/<int:letter_post_id>/", views.post_action, name="post_action"),
     path("texts/", views.texts, name="texts"),
     path("texts/new/", views.text_new, name="text_new"),
+    path("texts/<int:letter_text_id>/publish/", views.text_publish, name="text_publish"),
     path("stats/", views.stats_page, name="stats"),
 ]

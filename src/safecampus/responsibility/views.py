@@ -48,6 +48,8 @@ def home(request: HttpRequest) -> HttpResponse:
     views = access.holds_anywhere(user, Perm.VIEW_DUTIES)
     if not (signs or views):
         raise Http404
+    if not signs:  # bureau people: the completeness of their area (a school manager: the school)
+        return redirect("responsibility:stats")
     posts = list(
         queries.my_posts(user).select_related(
             "unit", "current_text", "current_text__unit", "current_signature"
@@ -330,3 +332,24 @@ def stats_page(request: HttpRequest) -> HttpResponse:
             "breadcrumbs": _crumbs({"label": unit.name}),
         },
     )
+
+
+@login_required
+@require_POST
+def text_publish(request: HttpRequest, letter_text_id: int) -> HttpResponse:
+    text = (
+        LetterText.objects.visible_to(request.user, Perm.VIEW_DUTIES)
+        .filter(pk=id_param(letter_text_id))
+        .select_related("unit")
+        .first()
+    )
+    if text is None or not services.may_write_texts(request.user, text.unit):
+        raise Http404
+    try:
+        services.publish_text(text, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("Version published: the holders of these posts sign it."))
+    query = urlencode({"unit": text.unit.code, "kind": text.kind})
+    return redirect(f"{reverse('responsibility:texts')}?{query}")
