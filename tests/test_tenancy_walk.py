@@ -31,8 +31,8 @@ from .responsibility import samples as responsibility
 from .risks import samples as risks
 from .roster.samples import ensure_k1_roster, k1_batch_id, k1_student_id
 from .supervision import samples as supervision
-from .termplan import samples as termplan
 from .talks import samples as talks
+from .termplan import samples as termplan
 from .training import walk_samples as training
 from .training.manage_samples import k1_content
 
