@@ -306,6 +306,7 @@ def test_outsider_walk(demo, roster_samples, outsider_name):
     checks.task_id()  # a check schedule of demo-c1-k1-s1 and its task open today
     supervision.k1_listing(), supervision.k1_letter()  # a listed major hazard and a replied letter
     fire.k1_check()  # a fire device with a failed, photographed check
+    talks.talk_id()  # a 1530 talk of demo-c1-k1-s1 with a photo
     outsider = User.objects.get(username=outsider_name)
     web = Client(raise_request_exception=False)
     web.force_login(outsider)
