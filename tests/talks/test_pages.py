@@ -76,8 +76,9 @@ def test_photo_is_served_to_readers_only(client_for, head_teacher, outsider_prin
     from .samples import _jpeg
 
     c = client_for(head_teacher)
-    r = c.post("/talks/", {"client_id": str(uuid.uuid4()), "class_id": klass.pk, "date": "2026-10-16",
-                           "kind": "weekend", "topic": "防溺水", "minutes": "5", "photo": _jpeg()})  # fmt: skip
+    form = {"client_id": str(uuid.uuid4()), "class_id": klass.pk, "date": "2026-10-16", "kind": "weekend",
+            "topic": "防溺水", "minutes": "5", "photo": _jpeg()}  # fmt: skip
+    r = c.post("/talks/", form)
     assert r.status_code == 302
     talk = Talk.objects.get(school_class=klass)
     assert talk.photo
