@@ -47,6 +47,8 @@ def test_head_teacher_records_today(client_for, head_teacher, klass, school):
     assert (
         reg.status_code == 200 and "防溺水" in reg.content.decode() and "table-danger" in reg.content.decode()
     )
+    assert c.get(f"/talks/classes/{klass.pk}/?month=9999-12").status_code == 200
+    assert c.get("/api/v1/talks/due?date=9999-12-31").status_code in (400, 401, 403)
     pdf = c.get(f"/talks/classes/{klass.pk}/register.pdf?month=2026-10")
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
 
