@@ -33,6 +33,8 @@ def talk_id() -> int:
         teacher = User.objects.get(username="demo_teacher")
         klass = make_class(Unit.objects.get(code=K1_S1), 6, 9, teacher)
         with time_machine.travel(dt.datetime(2026, 10, 14, 8, 40, tzinfo=dt.UTC), tick=False):
-            found, _created = record(teacher, class_id=klass.pk, date="2026-10-14", kind="daily", topic="交通安全",
-                                     minutes=1, client_id=str(uuid.uuid4()), photo=_jpeg())  # fmt: skip
+            found, _created = record(
+                teacher, class_id=klass.pk, date="2026-10-14", kind="daily", topic="交通安全", minutes=1,
+                client_id=str(uuid.uuid4()), photo=_jpeg(),
+            )  # fmt: skip
     return found.pk

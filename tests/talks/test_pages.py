@@ -47,6 +47,8 @@ def test_head_teacher_records_today(client_for, head_teacher, klass, school):
     assert (
         reg.status_code == 200 and "防溺水" in reg.content.decode() and "table-danger" in reg.content.decode()
     )
+    assert c.get(f"/talks/classes/{klass.pk}/?month=9999-12").status_code == 200
+    assert c.get("/api/v1/talks/due?date=9999-12-31").status_code in (400, 401, 403)
     pdf = c.get(f"/talks/classes/{klass.pk}/register.pdf?month=2026-10")
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
 
@@ -76,8 +78,9 @@ def test_photo_is_served_to_readers_only(client_for, head_teacher, outsider_prin
     from .samples import _jpeg
 
     c = client_for(head_teacher)
-    r = c.post("/talks/", {"client_id": str(uuid.uuid4()), "class_id": klass.pk, "date": "2026-10-16",
-                           "kind": "weekend", "topic": "防溺水", "minutes": "5", "photo": _jpeg()})  # fmt: skip
+    form = {"client_id": str(uuid.uuid4()), "class_id": klass.pk, "date": "2026-10-16", "kind": "weekend",
+            "topic": "防溺水", "minutes": "5", "photo": _jpeg()}  # fmt: skip
+    r = c.post("/talks/", form)
     assert r.status_code == 302
     talk = Talk.objects.get(school_class=klass)
     assert talk.photo

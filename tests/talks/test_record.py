@@ -76,6 +76,7 @@ def test_due_then_record_once(api_client_for, head_teacher, klass, school):
         ({"date": "2026-10-17"}, "date"),  # Saturday: no talk due
         ({"date": "2026-10-15"}, "date"),  # tomorrow
         ({"date": "not a date"}, "date"),
+        ({"date": "1900-01-01"}, "date"),
         ({"kind": "weekend", "minutes": 5}, "kind"),
         ({"minutes": 0}, "minutes"),
         ({"topic": ""}, "topic"),

@@ -123,7 +123,7 @@ def talk_out(t: Talk) -> dict[str, Any]:
 @router.get("/due", response={200: list[TalkDueOut], **ERRORS}, summary="Talks due on a day")
 def due(request: HttpRequest, filters: Query[TalkDueQuery]) -> list[dict[str, Any]]:
     user = request.auth  # type: ignore[attr-defined]
-    day = filters.date or timezone.localdate()
+    day = services.sane_date(filters.date or timezone.localdate())
     if filters.class_id is not None:
         classes = [queries.class_for(user, filters.class_id)]
     else:

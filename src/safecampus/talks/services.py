@@ -34,6 +34,7 @@ from .queries import class_for
 from .settle import insert_due
 
 MAX_MINUTES = 240
+MIN_YEAR, MAX_YEAR = 2000, 2100
 PHOTO_SIDE = 1600
 PHOTO_MB = 15
 
@@ -50,12 +51,21 @@ def _client_id(value: Any) -> uuid.UUID | None:
 def _date(value: Any) -> dt.date:
     if isinstance(value, dt.datetime):
         value = value.date()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value or "").strip())
-    except ValueError:
-        raise Invalid(_("Enter the date as YYYY-MM-DD."), field="date") from None
+    if not isinstance(value, dt.date):
+        try:
+            value = dt.date.fromisoformat(str(value or "").strip())
+        except ValueError:
+            raise Invalid(_("Enter the date as YYYY-MM-DD."), field="date") from None
+    return sane_date(value)
+
+
+def sane_date(day: dt.date, field: str = "date") -> dt.date:
+    """A date the calendar can reason about (years 2000–2100); anything else is a clear error."""
+    if not MIN_YEAR <= day.year <= MAX_YEAR:
+        raise Invalid(
+            _("Enter a date between %(a)s and %(b)s.") % {"a": MIN_YEAR, "b": MAX_YEAR}, field=field
+        )
+    return day
 
 
 def _minutes(value: Any) -> int:

@@ -36,6 +36,7 @@ RECENT_DAYS = 14
 def _month(request: HttpRequest) -> tuple[int, dt.date, dt.date]:
     try:
         month = months.parse(request.GET.get("month"), "month") or months.this_month()
+        services.sane_date(dt.date(month // 100, month % 100, 1), "month")
     except Invalid as exc:
         messages.warning(request, str(exc.message))
         month = months.this_month()
