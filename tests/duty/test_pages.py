@@ -172,3 +172,16 @@ def test_county_sees_its_schools(roster, client_for, county, outsider, principal
     assert client_for(county).get("/duty/?unit=demo-c1-k1-s1").status_code == 200
     other = client_for(outsider).get("/duty/").content.decode()
     assert "demo-c1-k1-s1" not in other and principal.name not in other
+
+
+@time_machine.travel(NOW, tick=False)
+def test_roster_and_list_queries_are_bounded(
+    roster, client_for, api_client_for, principal, django_assert_max_num_queries
+):
+    c = client_for(principal)
+    c.get("/duty/?unit=demo-c1-k1-s1")  # warm caches (policy, calendar)
+    with django_assert_max_num_queries(16):
+        assert c.get("/duty/?unit=demo-c1-k1-s1").status_code == 200
+    api = api_client_for(principal)
+    with django_assert_max_num_queries(10):
+        assert api.get("/api/v1/duty/shifts?unit=demo-c1-k1-s1&limit=100").status_code == 200
