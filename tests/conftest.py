@@ -30,8 +30,14 @@ os.environ.setdefault("SAFECAMPUS_DEMO_HAZARDS", "0")
 os.environ.setdefault("SAFECAMPUS_DEMO_FIRE", "0")
 # Nor demo check routines and history (tests/checks/test_tasks_demo.py loads them).
 os.environ.setdefault("SAFECAMPUS_DEMO_TASKS", "0")
+# Nor demo 1530 talks (tests/talks/test_demo.py loads them).
+os.environ.setdefault("SAFECAMPUS_DEMO_TALKS", "0")
 # Nor the demo duty rota (tests/duty/test_demo.py turns it on for itself).
 os.environ.setdefault("SAFECAMPUS_DEMO_DUTY", "0")
+# Nor the demo term plans (tests/termplan/test_demo.py loads them).
+os.environ.setdefault("SAFECAMPUS_DEMO_TERMPLAN", "0")
+# Nor demo responsibility letters (tests/responsibility/test_demo.py loads them).
+os.environ.setdefault("SAFECAMPUS_DEMO_RESPONSIBILITY", "0")
 
 
 def _ensure_demo() -> None:

@@ -23,7 +23,17 @@ from safecampus.demo.region import ACCOUNTS, DEMO_PASSWORD, ROSTER_ACCOUNTS
 from .walker import sign_in, walk
 
 LIMIT = 400  # pages per role
-DEMO_PARTS = ("ROSTER", "TRAINING", "RISKS", "HAZARDS", "SUPERVISION", "DUTY")
+DEMO_PARTS = (
+    "ROSTER",
+    "TRAINING",
+    "RISKS",
+    "HAZARDS",
+    "SUPERVISION",
+    "DUTY",
+    "TERMPLAN",
+    "RESPONSIBILITY",
+    "TALKS",
+)
 WALKED: dict[str, str] = {}  # username → pages and routes walked (the run's summary shows it)
 
 

@@ -27,9 +27,12 @@ from .duty import samples as duty
 from .fire import samples as fire
 from .hazards import samples as hazards
 from .patrols import samples as patrols
+from .responsibility import samples as responsibility
 from .risks import samples as risks
 from .roster.samples import ensure_k1_roster, k1_batch_id, k1_student_id
 from .supervision import samples as supervision
+from .talks import samples as talks
+from .termplan import samples as termplan
 from .training import walk_samples as training
 from .training.manage_samples import k1_content
 
@@ -200,10 +203,20 @@ PARAM_SAMPLES: dict[str, Callable[[], object]] = {
     "check_photo_id": checks.check_photo_id,
     "task_id": checks.task_id,
     "schedule_id": checks.schedule_id,
+    # term plans (tests/termplan/samples.py): demo-c1-k1-s1's plan of the current term
+    "term_plan_id": termplan.term_plan_id,
+    "plan_item_id": termplan.plan_item_id,
+    "month_theme_id": termplan.month_theme_id,
     # duty rosters (tests/duty/samples.py): demo-c1-k1-s1's demo rotas, a shift and the pending swap
     "shift_id": duty.shift_id,
     "swap_id": duty.swap_id,
     "rota_id": duty.rota_id,
+    # responsibility letters (tests/responsibility/samples.py): demo_teacher's post, the principal's signature
+    "letter_post_id": responsibility.letter_post_id,
+    "signature_id": responsibility.signature_id,
+    # 1530 talks (tests/talks/samples.py): a talk of demo-c1-k1-s1 with a photo
+    "talk_id": talks.talk_id,
+    "letter_text_id": responsibility.letter_text_id,
 }
 # Path segment before a generic parameter (`units/{id}`) → sample.
 SEGMENT_SAMPLES: dict[str, Callable[[], object]] = {
@@ -308,7 +321,9 @@ def test_outsider_walk(demo, roster_samples, outsider_name):
     checks.task_id()  # a check schedule of demo-c1-k1-s1 and its task open today
     supervision.k1_listing(), supervision.k1_letter()  # a listed major hazard and a replied letter
     fire.k1_check()  # a fire device with a failed, photographed check
+    termplan.term_plan_id()  # demo-c1-k1-s1's term plan of the current term
     duty.k1_roster()  # duty rotas, shifts handed over, a swap waiting
+    responsibility.k1_letters()  # letter texts, posts and the principal's signed letter
     outsider = User.objects.get(username=outsider_name)
     web = Client(raise_request_exception=False)
     web.force_login(outsider)

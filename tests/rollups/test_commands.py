@@ -21,8 +21,11 @@ def test_list_prints_name_cell_table_and_counters(demo, capsys):
         "hazard_totals\thazards_hazardtotalcell\thazards,on_spot,due,on_time,closures",
         "hazards\thazards_hazardcell\thazards,on_spot,due,on_time,closures",
         "inspections\tchecks_inspectioncell\tdue,done,on_time,missed,failed_items,hazards_raised",
+        "letters\tresponsibility_lettercell\trequired,signed",
         "patrol_rounds\tpatrols_patrolcell\trounds,complete,incomplete,missed",
         "risks\trisks_riskcell\tpoints",
+        "talks\ttalks_talkcell\tdue,done,on_day",
+        "termplans\ttermplan_termplancell\tplans,published,items,done,summarised",
         "training\tstats_statcell\tlearning_ms,participants,takings,completions,passes",
         "training_targets\tstats_targetcell\tpeople",
     ]

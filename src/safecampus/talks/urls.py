@@ -1,7 +1,15 @@
 """1530 safety talks pages, mounted at /talks/ (namespace `talks`)."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "talks"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.today_page, name="today"),
+    path("classes/<int:class_id>/", views.register, name="register"),
+    path("classes/<int:class_id>/register.pdf", views.register_pdf, name="register_pdf"),
+    path("stats/", views.stats_page, name="stats"),
+    path("<int:talk_id>/photo", views.photo, name="photo"),
+]

@@ -1,0 +1,77 @@
+"""The read side of the letters, always scoped (`access.visible` through `visible_to`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from safecampus.core.places import id_param
+from safecampus.core.roles import Perm
+
+from .models import LetterText, Post, Signature
+from .services import current_year
+
+
+def my_posts(user: Any, year: int | None = None) -> QuerySet:
+    """The user's own active posts of the school year (a holder sees their own letters)."""
+    if not getattr(user, "is_authenticated", False):
+        return Post.objects.none()
+    return Post.objects.filter(holder=user, active=True, school_year=year or current_year())
+
+
+def my_post(user: Any, post_id: Any) -> Post:
+    """One of the user's own posts (any year); 404 for anyone else's, alike for missing."""
+    pk = id_param(post_id)
+    post = (
+        Post.objects.filter(pk=pk, holder=user, active=True)
+        .select_related("unit", "current_text", "current_text__unit", "current_signature")
+        .first()
+        if getattr(user, "is_authenticated", False)
+        else None
+    )
+    if post is None:
+        raise Http404
+    return post
+
+
+def unsigned(school_ids: list[int], year: int | None = None) -> QuerySet:
+    return Post.objects.filter(
+        unit_id__in=school_ids,
+        active=True,
+        school_year=year or current_year(),
+        current_text__isnull=False,
+        current_signature__isnull=True,
+    )
+
+
+def school_posts(user: Any, school: Any, year: int) -> QuerySet:
+    return (
+        Post.objects.visible_to(user, Perm.VIEW_DUTIES)
+        .filter(unit=school, school_year=year, active=True)
+        .select_related("holder", "current_text", "current_signature", "current_signature__countersigned_by")
+        .order_by("kind", "holder__name", "id")
+    )
+
+
+def visible_signature(user: Any, signature_id: Any) -> Signature:
+    """A signature the user may read (their own, or VIEW_DUTIES over its school); else 404."""
+    pk = id_param(signature_id)
+    sig = (
+        Signature.objects.visible_to(user, Perm.VIEW_DUTIES)
+        .filter(pk=pk)
+        .select_related("post", "text", "unit", "holder")
+        .first()
+    )
+    if sig is None:
+        raise Http404
+    return sig
+
+
+def texts_of(unit: Any) -> QuerySet:
+    return LetterText.objects.filter(unit=unit).order_by("kind", "-number")
+
+
+def signatures_of(post: Post) -> QuerySet:
+    return post.signatures.select_related("text", "countersigned_by").order_by("-signed_at")

@@ -1,0 +1,85 @@
+"""The 1530 pages: the head teacher records today's talk from the phone page, the register and
+its PDF, the statistics drill-down; outsiders get 404 and see nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+import pytest
+import time_machine
+
+from safecampus.talks import settle
+from safecampus.talks.models import Talk
+
+from .helpers import make_class
+
+pytestmark = pytest.mark.django_db
+NOW = dt.datetime(2026, 10, 16, 8, 0, tzinfo=dt.UTC)  # Friday 16:00 in Shanghai: 5 minutes due
+
+
+@pytest.fixture(autouse=True)
+def frozen():
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+@pytest.fixture
+def klass(school, head_teacher):
+    return make_class(school, 3, 1, head_teacher)
+
+
+def test_head_teacher_records_today(client_for, head_teacher, klass, school):
+    c = client_for(head_teacher)
+    settle.settle(dt.date(2026, 10, 15))
+    page = c.get("/talks/")
+    assert page.status_code == 200
+    assert f'id="talk-{klass.pk}"' in page.content.decode() and 'id="missed"' in page.content.decode()
+    r = c.post("/talks/", {"client_id": str(uuid.uuid4()), "class_id": klass.pk, "date": "2026-10-16",
+                           "kind": "weekend", "topic": "防溺水", "minutes": "4"})  # fmt: skip
+    assert r.status_code == 200 and "is-invalid" in r.content.decode()  # under 5 minutes
+    r = c.post("/talks/", {"client_id": str(uuid.uuid4()), "class_id": klass.pk, "date": "2026-10-16",
+                           "kind": "weekend", "topic": "防溺水", "minutes": "5"})  # fmt: skip
+    assert r.status_code == 302
+    assert Talk.objects.get(school_class=klass).minutes == 5
+    assert "talk-done" in c.get("/talks/").content.decode()
+    reg = c.get(f"/talks/classes/{klass.pk}/?month=2026-10")
+    assert (
+        reg.status_code == 200 and "防溺水" in reg.content.decode() and "table-danger" in reg.content.decode()
+    )
+    pdf = c.get(f"/talks/classes/{klass.pk}/register.pdf?month=2026-10")
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+
+
+def test_stats_drill_down(client_for, principal, county, klass, school):
+    settle.settle(dt.date(2026, 10, 15))
+    r = client_for(county).get("/talks/stats/?unit=demo-c1-k1")
+    assert r.status_code == 200 and school.name in r.content.decode()
+    r = client_for(principal).get(f"/talks/stats/?unit={school.code}")
+    assert r.status_code == 200 and str(klass) in r.content.decode()
+
+
+def test_outsiders_get_404(client_for, outsider, outsider_principal, klass, school):
+    for user in (outsider, outsider_principal):
+        c = client_for(user)
+        for url in (
+            f"/talks/classes/{klass.pk}/",
+            f"/talks/classes/{klass.pk}/register.pdf",
+            f"/talks/stats/?unit={school.code}",
+            "/talks/stats/?unit=demo-c1-k1",
+        ):
+            assert c.get(url).status_code == 404, (user.username, url)
+        assert str(klass) not in c.get("/talks/").content.decode()
+
+
+def test_photo_is_served_to_readers_only(client_for, head_teacher, outsider_principal, klass):
+    from .samples import _jpeg
+
+    c = client_for(head_teacher)
+    r = c.post("/talks/", {"client_id": str(uuid.uuid4()), "class_id": klass.pk, "date": "2026-10-16",
+                           "kind": "weekend", "topic": "防溺水", "minutes": "5", "photo": _jpeg()})  # fmt: skip
+    assert r.status_code == 302
+    talk = Talk.objects.get(school_class=klass)
+    assert talk.photo
+    assert c.get(f"/talks/{talk.pk}/photo").status_code == 200
+    assert client_for(outsider_principal).get(f"/talks/{talk.pk}/photo").status_code == 404
