@@ -172,3 +172,31 @@ def test_county_sees_its_schools(roster, client_for, county, outsider, principal
     assert client_for(county).get("/duty/?unit=demo-c1-k1-s1").status_code == 200
     other = client_for(outsider).get("/duty/").content.decode()
     assert "demo-c1-k1-s1" not in other and principal.name not in other
+
+
+@time_machine.travel(NOW, tick=False)
+def test_roster_and_list_queries_are_bounded(
+    roster, client_for, api_client_for, principal, django_assert_max_num_queries
+):
+    c = client_for(principal)
+    c.get("/duty/?unit=demo-c1-k1-s1")  # warm caches (policy, calendar)
+    with django_assert_max_num_queries(16):
+        assert c.get("/duty/?unit=demo-c1-k1-s1").status_code == 200
+    api = api_client_for(principal)
+    with django_assert_max_num_queries(10):
+        assert api.get("/api/v1/duty/shifts?unit=demo-c1-k1-s1&limit=100").status_code == 200
+
+
+@time_machine.travel(NOW, tick=False)
+def test_add_a_shift_from_the_roster(roster, client_for, principal, safety, outsider_principal):
+    c = client_for(principal)
+    assert 'id="add-shift"' in c.get("/duty/?unit=demo-c1-k1-s1").content.decode()
+    n = Shift.objects.count()
+    form = {"unit": "demo-c1-k1-s1", "kind_slot": "duty:evening", "date": "2026-09-17", "person": safety.pk}
+    c.post("/duty/shifts/new/", {**form, "date": "2026-09-01"})  # a past day: refused
+    c.post("/duty/shifts/new/", {**form, "kind_slot": "gate:evening"})  # not a gate slot: refused
+    assert Shift.objects.count() == n
+    assert c.post("/duty/shifts/new/", form).status_code == 302
+    assert Shift.objects.filter(person=safety, slot="evening", date="2026-09-17").exists()
+    assert client_for(outsider_principal).post("/duty/shifts/new/", form).status_code == 404
+    assert Shift.objects.count() == n + 1

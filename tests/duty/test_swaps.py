@@ -114,3 +114,6 @@ def test_cover_hook_true_for_the_teacher_on_duty(school, safety, head_teacher, g
     assert on_duty_for_class(head_teacher, klass, day + dt.timedelta(days=1)) is False
     assert on_duty_for_class(guard, klass, day) is False  # a gate post does not cover a class
     assert on_duty_for_class(safety, klass, day) is False
+    # Registered with the talks app: the teacher on duty may record the class's 1530 talk.
+    talk_cover = pytest.importorskip("safecampus.talks.cover")
+    assert talk_cover.covers(head_teacher, klass, day) and not talk_cover.covers(guard, klass, day)

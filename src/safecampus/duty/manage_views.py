@@ -183,3 +183,28 @@ def swap_decide(request: HttpRequest, swap_id: int, action: str) -> HttpResponse
     except (DomainError, PermissionDenied) as exc:
         _fail(request, exc)
     return redirect(f"{reverse('duty:swaps')}?{urlencode({'unit': swap.unit.code})}")
+
+
+@login_required
+@require_POST
+def shift_new(request: HttpRequest) -> HttpResponse:
+    """A manager plans one shift from the roster page."""
+    unit = _school(request, request.POST.get("unit"))
+    post = request.POST
+    kind, _sep, slot = str(post.get("kind_slot") or post.get("kind") or "").partition(":")
+    try:
+        shift = services.create_shift(
+            unit,
+            actor=request.user,
+            kind=kind,
+            slot=slot or post.get("slot") or None,
+            date=post.get("date"),
+            person=post.get("person"),
+            post=post.get("post", ""),
+        )
+        messages.success(request, _("Shift planned."))
+        week = shift.date.isoformat()
+    except (DomainError, PermissionDenied) as exc:
+        _fail(request, exc)
+        week = timezone.localdate().isoformat()
+    return redirect(f"{reverse('duty:roster')}?{urlencode({'unit': unit.code, 'week': week})}")

@@ -9,6 +9,7 @@ app_name = "duty"
 urlpatterns = [
     path("", views.roster, name="roster"),
     path("today/", views.my_shift, name="today"),
+    path("shifts/new/", manage_views.shift_new, name="shift_new"),
     path("shifts/<int:shift_id>/", views.shift_page, name="shift"),
     path("shifts/<int:shift_id>/take-over/", views.take_over, name="take_over"),
     path("shifts/<int:shift_id>/hand-over/", views.hand_over, name="hand_over"),

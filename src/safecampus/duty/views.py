@@ -25,7 +25,7 @@ from safecampus.core.errors import DomainError
 
 from . import queries, services, swaps, times
 from .evidence import evidence_for
-from .models import Kind, ShiftStatus, SwapStatus
+from .models import KIND_SLOTS, Kind, ShiftStatus, Slot, SwapStatus
 from .services import staff_ids
 
 
@@ -55,6 +55,7 @@ def roster(request: HttpRequest) -> HttpResponse:
     if unit.is_bureau:
         return _schools(request, unit, days)
     shifts = list(queries.between(user, unit, days[0], days[-1]))
+    manage = services.may_manage(user, unit)
     cells = {(k, d): [] for k in Kind.values for d in days}
     for s in shifts:
         cells[(s.kind, s.date)].append(s)
@@ -73,7 +74,11 @@ def roster(request: HttpRequest) -> HttpResponse:
             "days": days,
             "by_day": by_day,
             "today": timezone.localdate(),
-            "manage": services.may_manage(user, unit) and not unit.is_bureau,
+            "manage": manage,
+            "staff": _staff_of(unit) if manage else [],
+            "kind_slots": [
+                (k, label, [(s, Slot(s).label) for s in KIND_SLOTS[k]]) for k, label in Kind.choices
+            ],
             "previous": f"{base}?{urlencode({**q, 'week': (monday - dt.timedelta(days=7)).isoformat()})}",
             "next": f"{base}?{urlencode({**q, 'week': (monday + dt.timedelta(days=7)).isoformat()})}",
             "this_week": f"{base}?{urlencode(q)}",
@@ -82,6 +87,12 @@ def roster(request: HttpRequest) -> HttpResponse:
             "breadcrumbs": [{"label": _("Duty rosters")}],
         },
     )
+
+
+def _staff_of(unit: Any) -> list[Any]:
+    from safecampus.accounts.models import User
+
+    return list(User.objects.filter(pk__in=staff_ids(unit)).order_by("name"))
 
 
 def _schools(request: HttpRequest, unit: Any, days: list[dt.date]) -> HttpResponse:
