@@ -110,3 +110,25 @@ def test_outsiders_get_404_and_no_data(api_client_for, plan, who):
         "/api/v1/termplan/plans", {"unit": "demo-c1-k2" if who == "demo_county2" else "demo-c1-k2-s1"}
     )
     assert own.status_code == 200 and own.json()["count"] == 0
+
+
+def test_children_stats_read_in_a_fixed_number_of_queries(
+    api_client_for, county, plan, django_assert_max_num_queries
+):
+    """A county's schools are one grouped read of the cells and one count of schools, however many."""
+    from safecampus.core.models import Unit
+    from safecampus.core.services import create_unit
+
+    api = api_client_for(county)
+    api.get("/api/v1/termplan/stats/children", {"unit": "demo-c1-k1"})  # warm the caches
+    with django_assert_max_num_queries(16) as first:
+        assert api.get("/api/v1/termplan/stats/children", {"unit": "demo-c1-k1"}).status_code == 200
+    k1 = Unit.objects.get(code="demo-c1-k1")
+    operator = county.__class__.objects.get(username="demo_operator")
+    for n in range(5):
+        create_unit(
+            k1, actor=operator, code=f"tp-extra-{n}", name=f"新学校{n}", kind="school", school_type="primary"
+        )
+    with django_assert_max_num_queries(len(first.captured_queries)):
+        r = api.get("/api/v1/termplan/stats/children", {"unit": "demo-c1-k1"})
+    assert len(r.json()) == 8
