@@ -147,3 +147,22 @@ def test_draft_then_publish(letters, client_for, county, county_unit, outsider, 
     draft.refresh_from_db()
     assert draft.published_at is not None
     assert post_of(school, guard, PostKind.GUARD).current_text_id == draft.pk
+
+
+def test_county_countersigns_from_its_list(letters, client_for, county, principal, outsider, school):
+    from safecampus.core.today import cards_for
+    from safecampus.responsibility import services
+
+    sig, _ = services.sign(
+        post_of(school, principal, PostKind.PRINCIPAL), actor=principal, signature=data_url()
+    )
+    cards = {c["key"]: c for c in cards_for(county)}
+    assert cards["responsibility.countersign"]["count"] == 1
+    assert {c["key"]: c for c in cards_for(outsider)}["responsibility.countersign"]["count"] == 0
+    page = client_for(county).get("/responsibility/stats/?unit=demo-c1-k1").content.decode()
+    assert 'id="to-countersign"' in page and f"/responsibility/signatures/{sig.pk}/countersign/" in page
+    resp = client_for(county).post(f"/responsibility/signatures/{sig.pk}/countersign/", {"next": "stats"})
+    assert resp.status_code == 302
+    sig.refresh_from_db()
+    assert sig.countersigned_at is not None
+    assert {c["key"]: c for c in cards_for(county)}["responsibility.countersign"]["count"] == 0

@@ -7,8 +7,10 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import Http404
 
+from safecampus.core.access import memberships
 from safecampus.core.places import id_param
 from safecampus.core.roles import Perm
+from safecampus.core.scoping import scope_q
 
 from .models import LetterText, Post, Signature
 from .services import current_year
@@ -67,6 +69,32 @@ def visible_signature(user: Any, signature_id: Any) -> Signature:
     if sig is None:
         raise Http404
     return sig
+
+
+def to_countersign(user: Any, under: Any) -> QuerySet:
+    """The principals' current signed letters under `under` not countersigned yet, for a bureau
+    manager above them (who may countersign them)."""
+    from django.db.models import F
+
+    from .models import PostKind
+
+    paths = [m.unit.path for m in memberships(user, Perm.MANAGE_DUTIES, bureau=True)]
+    if not paths:
+        return Signature.objects.none()
+    return (
+        Signature.objects.visible_to(user, Perm.VIEW_DUTIES)
+        .filter(
+            unit_path__startswith=under.path,
+            post__kind=PostKind.PRINCIPAL,
+            countersigned_at__isnull=True,
+            post__current_signature=F("id"),
+            post__active=True,
+        )
+        .filter(scope_q(paths, "unit_path"))
+        .exclude(unit_path__in=paths)
+        .select_related("unit", "holder", "text")
+        .order_by("unit_path", "id")
+    )
 
 
 def texts_of(unit: Any) -> QuerySet:

@@ -1,5 +1,6 @@
 """The letters' "today" cards: a post holder whose letter of this school year is due to sign;
-for a school's principal and safety office, the posts of the school still unsigned."""
+for a school's principal and safety office, the posts of the school still unsigned; for a
+bureau's managers, the principals' signed letters below them still to countersign."""
 
 from __future__ import annotations
 
@@ -40,6 +41,27 @@ def unsigned_url(user: Any, active: Any) -> str:
     return reverse("responsibility:school")
 
 
+def _bureau(user: Any, active: Any) -> Any:
+    if active is not None:
+        unit = active.unit
+        return unit if unit.is_bureau and role_allows(active.role, Perm.MANAGE_DUTIES) else None
+    units = access.member_units(user, Perm.MANAGE_DUTIES, bureau=True)
+    return min(units, key=lambda u: (u.depth, u.path)) if units else None
+
+
+def countersign_count(user: Any, active: Any) -> int:
+    unit = _bureau(user, active)
+    return queries.to_countersign(user, unit).count() if unit is not None else 0
+
+
+def bureau_manager(user: Any, active: Any) -> bool:
+    return _bureau(user, active) is not None
+
+
+def countersign_url(user: Any, active: Any) -> str:
+    return reverse("responsibility:stats") + "#to-countersign"
+
+
 def register() -> None:
     today.register(
         today.Card(
@@ -59,5 +81,14 @@ def register() -> None:
             school_manager,
             "file-earmark-x",
             25,
+        ),
+        today.Card(
+            "responsibility.countersign",
+            _("Principals' letters to countersign"),
+            countersign_url,
+            countersign_count,
+            bureau_manager,
+            "patch-check",
+            27,
         ),
     )

@@ -243,6 +243,8 @@ def countersign(request: HttpRequest, signature_id: int) -> HttpResponse:
         )
     else:
         messages.success(request, _("Letter countersigned."))
+    if request.POST.get("next") == "stats":
+        return redirect(f"{reverse('responsibility:stats')}#to-countersign")
     return _back_to_school(sig.unit, sig.post.school_year)
 
 
@@ -329,6 +331,7 @@ def stats_page(request: HttpRequest) -> HttpResponse:
             "year": year,
             "totals": stats.read_one(unit, year),
             "rows": rows,
+            "countersign": list(queries.to_countersign(user, unit)[:50]),
             "breadcrumbs": _crumbs({"label": unit.name}),
         },
     )
