@@ -132,3 +132,18 @@ def test_children_stats_read_in_a_fixed_number_of_queries(
     with django_assert_max_num_queries(len(first.captured_queries)):
         r = api.get("/api/v1/termplan/stats/children", {"unit": "demo-c1-k1"})
     assert len(r.json()) == 8
+
+
+def test_done_with_a_photo_upload(api_client_for, safety, plan):
+    from .test_services import photo
+
+    api = api_client_for(safety)
+    item = plan.items.order_by("planned_on").first()
+    url = f"/api/v1/termplan/items/{item.pk}/done/upload"
+    r = api.post(url, {"note": "照片为证"})
+    assert r.status_code == 400 and r.json()["field"] == "file"
+    r = api.post(url, {"note": "x", "file": photo(), "client_id": CID})
+    assert r.status_code == 201, r.content
+    assert r.json()["has_file"] and r.json()["status"] == "done"
+    r = api.post(url, {"client_id": CID})
+    assert r.status_code == 200, r.content  # a retry without the file: the first result

@@ -88,7 +88,9 @@ def test_kindergarten_gets_its_own_template(in_term, demo, principal):
     from safecampus.core.models import Unit
 
     assert templates.templates_for("kindergarten", "autumn")[0].code == "kindergarten-autumn"
+    assert templates.templates_for("kindergarten", "spring")[0].code == "kindergarten-spring"
     assert templates.templates_for("primary", "autumn")[0].code == "school-autumn"
+    assert [t.code for t in templates.templates_for("junior", "spring")] == ["school-spring"]
     assert Unit.objects.get(code="demo-c1-k1-s3").school_type == "kindergarten"
 
 
@@ -216,3 +218,23 @@ def test_roll_up_equals_a_recount(plan, safety, school):
     t = stats.read_one(school, 20261)
     assert (t.plans, t.items, t.done, t.summarised, t.schools) == (1, 22, 2, 1, 1)
     assert t.done == PlanItem.objects.filter(plan=plan, status__in=("done", "summarised")).count()
+
+
+def test_every_shipped_template_dates_its_items_on_school_days(demo, school):
+    """Each data file against each term of the policy calendar: every item on a school day of the
+    term, every theme a month of the term; nothing lost but items of months the term misses."""
+    templates.ensure_defaults(force=True)
+    cal = calendar_for(school, on=dt.date(2026, 9, 1))
+    terms = cal.terms(dt.date(2025, 9, 1), dt.date(2027, 7, 1))
+    assert len(terms) == 4
+    for term in terms:
+        for tpl in PlanTemplate.objects.filter(term_kind=templates.term_kind(term)):
+            dated = templates.date_items(tpl, term, cal)
+            assert dated, (tpl.code, term)
+            assert all(cal.is_school_day(d.planned_on) and d.planned_on in term for d in dated), (
+                tpl.code,
+                term,
+            )
+            wanted = sum(len(m.get("items") or []) for m in tpl.months)
+            assert len(dated) == wanted, (tpl.code, term)
+            assert set(templates.themes_in_term(tpl, term, cal)) <= set(templates.months_of(term))

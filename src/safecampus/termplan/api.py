@@ -7,7 +7,8 @@
   "with_plan", "published", "items", "done", "summarised", "rate"}}` (the current term by
   default; rate = done ÷ items, 0–1, null when nothing is planned); `GET /stats/children` the
   same per child unit. From the `termplans` roll-up.
-- `POST /items/{id}/done` `{"client_id", "note", "done_on"}` and `POST /items/{id}/summary`
+- `POST /items/{id}/done` `{"client_id", "note", "done_on"}` (or `/done/upload`, multipart with a
+  `file`: a photo or a PDF) and `POST /items/{id}/summary`
   `{"client_id", "summary"}` → `201` (`200` for a retry with the same client id); bad input `400
   {"detail", "field"}`; a state that does not allow it `409`; another school's item `404`.
 """
@@ -17,9 +18,12 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Field, P, Path, Query, Router, Schema
+from django.utils.translation import gettext as _
+from ninja import Field, File, Form, P, Path, Query, Router, Schema
+from ninja.files import UploadedFile
 
 from safecampus.core.api import ERRORS, MAX_ID, SafeText
+from safecampus.core.errors import Invalid
 from safecampus.core.places import place_for
 from safecampus.core.roles import Perm
 
@@ -196,6 +200,29 @@ def item_done(
     item = queries.item_for(user, plan_item_id)
     row, created = services.mark_done(item, actor=user, note=payload.note, done_on=payload.done_on,
                                       client_id=payload.client_id)  # fmt: skip
+    return (201 if created else 200), item_out(row)
+
+
+@router.post(
+    "/items/{plan_item_id}/done/upload",
+    response={200: TermPlanItemOut, 201: TermPlanItemOut, **ERRORS},
+    summary="Mark an item done with a photo or PDF",
+)
+def item_done_upload(
+    request: HttpRequest,
+    plan_item_id: ItemId,
+    file: File[UploadedFile] = None,  # type: ignore[assignment]  (a missing file is a 400 with its field)
+    note: Form[SafeText | None] = None,
+    done_on: Form[dt.date | None] = None,
+    client_id: Form[SafeText | None] = None,
+) -> tuple[int, dict[str, Any]]:
+    user = request.auth  # type: ignore[attr-defined]
+    item = queries.item_for(user, plan_item_id)
+    if file is None and not services.replayed_done(item, client_id):
+        raise Invalid(_("Choose a photo or a PDF document."), field="file")
+    row, created = services.mark_done(
+        item, actor=user, note=note, file=file, done_on=done_on, client_id=client_id
+    )
     return (201 if created else 200), item_out(row)
 
 

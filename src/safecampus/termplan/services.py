@@ -276,6 +276,14 @@ def _replayed(item: PlanItem, field: str, key: uuid.UUID | None) -> PlanItem | N
     return PlanItem.objects.filter(plan_id=item.plan_id, **{field: key}).first()
 
 
+def replayed_done(item: PlanItem, client_id: Any) -> bool:
+    """Was the item marked done already with this client id (a retry)?"""
+    try:
+        return _replayed(item, "done_client_id", _client_id(client_id)) is not None
+    except Invalid:
+        return False
+
+
 def mark_done(
     item: PlanItem,
     *,
