@@ -325,7 +325,6 @@ def test_outsider_walk(demo, roster_samples, outsider_name):
     duty.k1_roster()  # duty rotas, shifts handed over, a swap waiting
     talks.talk_id()  # a recorded 1530 talk (made before the walk counts events)
     responsibility.k1_letters()  # letter texts, posts and the principal's signed letter
-    talks.talk_id()  # a 1530 talk of demo-c1-k1-s1 with a photo
     outsider = User.objects.get(username=outsider_name)
     web = Client(raise_request_exception=False)
     web.force_login(outsider)

@@ -171,7 +171,7 @@ class Swap(ScopedModel):
 
     shift = models.ForeignKey(Shift, on_delete=models.CASCADE, related_name="swaps")
     from_person = models.ForeignKey(_USER, verbose_name=_("from"), on_delete=models.PROTECT, related_name="+")
-    to_person = models.ForeignKey(_USER, verbose_name=_("to"), on_delete=models.PROTECT, related_name="+")
+    to_person = models.ForeignKey(_USER, verbose_name=_("swapped to"), on_delete=models.PROTECT, related_name="+")
     reason = models.CharField(_("reason"), max_length=300)
     status = models.CharField(
         _("status"), max_length=10, choices=SwapStatus.choices, default=SwapStatus.REQUESTED

@@ -32,7 +32,7 @@ register_fields(
         "term_end": _("Term ends"),
         "status": Field(_("Status"), Choice(PlanStatus)),
         "template": _("Template"),
-        "items": _("Items"),
+        "items": pgettext_lazy("term plan", "Items"),
     },
 )
 register_fields(
