@@ -193,38 +193,28 @@ def _back(request: HttpRequest, shift_id: int) -> HttpResponse:
     return redirect("duty:shift", shift_id)
 
 
-@login_required
-@require_POST
-def take_over(request: HttpRequest, shift_id: int) -> HttpResponse:
+def _shift_step(request: HttpRequest, shift_id: int, step: Any, done: str) -> HttpResponse:
+    """Take over or hand over one's shift from its page or "my shift" (the note is optional)."""
     shift = queries.get_shift_for(request.user, shift_id)
     try:
-        services.take_over(
-            shift,
-            actor=request.user,
-            client_id=request.POST.get("client_id"),
-            note=request.POST.get("note", ""),
-        )
-        messages.success(request, _("Shift taken over."))
+        post = request.POST
+        step(shift, actor=request.user, client_id=post.get("client_id"), note=post.get("note", ""))
+        messages.success(request, done)
     except (DomainError, PermissionDenied) as exc:
         _fail(request, exc)
     return _back(request, shift_id)
+
+
+@login_required
+@require_POST
+def take_over(request: HttpRequest, shift_id: int) -> HttpResponse:
+    return _shift_step(request, shift_id, services.take_over, _("Shift taken over."))
 
 
 @login_required
 @require_POST
 def hand_over(request: HttpRequest, shift_id: int) -> HttpResponse:
-    shift = queries.get_shift_for(request.user, shift_id)
-    try:
-        services.hand_over(
-            shift,
-            actor=request.user,
-            client_id=request.POST.get("client_id"),
-            note=request.POST.get("note", ""),
-        )
-        messages.success(request, _("Shift handed over."))
-    except (DomainError, PermissionDenied) as exc:
-        _fail(request, exc)
-    return _back(request, shift_id)
+    return _shift_step(request, shift_id, services.hand_over, _("Shift handed over."))
 
 
 @login_required
