@@ -82,8 +82,8 @@ class Rota(ScopedModel):
         _("rotation"), max_length=8, choices=Rotation.choices, default=Rotation.WEEKLY
     )
     weekdays = models.JSONField(_("weekdays"), default=list)  # ISO weekdays 1 (Mon) … 7 (Sun)
-    starts_on = models.DateField(_("from"))
-    ends_on = models.DateField(_("until"))
+    starts_on = models.DateField(_("first day"))
+    ends_on = models.DateField(_("last day"))
     created_by = models.ForeignKey(_USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -170,8 +170,12 @@ class Swap(ScopedModel):
     access = Rule(perm=Perm.VIEW_DUTIES, own="from_person", extra=(_swap_to_me,))
 
     shift = models.ForeignKey(Shift, on_delete=models.CASCADE, related_name="swaps")
-    from_person = models.ForeignKey(_USER, verbose_name=_("from"), on_delete=models.PROTECT, related_name="+")
-    to_person = models.ForeignKey(_USER, verbose_name=_("swapped to"), on_delete=models.PROTECT, related_name="+")
+    from_person = models.ForeignKey(
+        _USER, verbose_name=_("swapped from"), on_delete=models.PROTECT, related_name="+"
+    )
+    to_person = models.ForeignKey(
+        _USER, verbose_name=_("swapped to"), on_delete=models.PROTECT, related_name="+"
+    )
     reason = models.CharField(_("reason"), max_length=300)
     status = models.CharField(
         _("status"), max_length=10, choices=SwapStatus.choices, default=SwapStatus.REQUESTED
