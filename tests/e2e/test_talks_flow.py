@@ -215,10 +215,11 @@ def test_teacher_records_today_principal_sees_it(browser, live_demo, shot, talk_
     page.locator("#children-table a.child-link", has_text=str(klass)).click()
     page.wait_for_load_state("networkidle")
     assert f"/talks/classes/{klass.pk}/" in page.url
-    row = page.locator("#register-table tbody tr", has=page.locator(f"td:text-is('{today:%m-%d}')"))
-    if row.count() == 0:  # the date column shows the weekday too ("m-d D")
-        row = page.locator("#register-table tbody tr", has_text=today.strftime("%m-%d"))
-    assert row.count() == 1, page.inner_text("#register-table")
+    # The date column reads "m-d" and the weekday.
+    dates = page.locator("#register-table tbody tr td:first-child").all_inner_texts()
+    at = [i for i, d in enumerate(dates) if d.strip().startswith(f"{today:%m-%d}")]
+    assert len(at) == 1, dates
+    row = page.locator("#register-table tbody tr").nth(at[0])
     text = row.inner_text()
     assert "防溺水：不私自下水游泳" in text and str(expected.minutes + 1) in text
     assert "结合近期天气提醒" in text
