@@ -16,6 +16,7 @@ import datetime as dt
 from calendar import monthrange
 
 import pytest
+import time_machine
 from django.core.cache import cache
 from django.utils import timezone, translation
 
@@ -26,6 +27,7 @@ from safecampus.roster.importing import current_school_year
 from safecampus.roster.models import Grade, SchoolClass
 from safecampus.schoolcal import services as cal_services
 from safecampus.schoolcal.calendar import academic_year, calendar_for
+from safecampus.schoolcal.models import Calendar
 from safecampus.talks import due, queries, settle, stats, topics
 from safecampus.talks.models import Talk, TalkDue
 from safecampus.training_stats.templatetags.stats_tags import pct
@@ -150,6 +152,7 @@ def test_teacher_records_today_principal_sees_it(browser, live_demo, shot, talk_
     assert talk_card.count() == 1
     assert str(klass) in talk_card.locator(".card-header").inner_text()
     assert page.locator(".talk-card").count() == 1  # the sibling class is not hers
+    assert page.locator("#missed").count() == 0  # a new class: nothing settled before today
     topic = talk_card.locator(f"#topic-{klass.pk}")
     minutes = talk_card.locator(f"#minutes-{klass.pk}")
     assert topic.input_value() == suggested
@@ -212,10 +215,11 @@ def test_teacher_records_today_principal_sees_it(browser, live_demo, shot, talk_
     page.locator("#children-table a.child-link", has_text=str(klass)).click()
     page.wait_for_load_state("networkidle")
     assert f"/talks/classes/{klass.pk}/" in page.url
-    row = page.locator("#register-table tbody tr", has=page.locator(f"td:text-is('{today:%m-%d}')"))
-    if row.count() == 0:  # the date column shows the weekday too ("m-d D")
-        row = page.locator("#register-table tbody tr", has_text=today.strftime("%m-%d"))
-    assert row.count() == 1, page.inner_text("#register-table")
+    # The date column reads "m-d" and the weekday.
+    dates = page.locator("#register-table tbody tr td:first-child").all_inner_texts()
+    at = [i for i, d in enumerate(dates) if d.strip().startswith(f"{today:%m-%d}")]
+    assert len(at) == 1, dates
+    row = page.locator("#register-table tbody tr").nth(at[0])
     text = row.inner_text()
     assert "防溺水：不私自下水游泳" in text and str(expected.minutes + 1) in text
     assert "结合近期天气提醒" in text
@@ -234,3 +238,27 @@ def test_teacher_records_today_principal_sees_it(browser, live_demo, shot, talk_
     assert not errors, errors
     assert not bad, bad
     context.close()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("day", "school_day"),
+    [
+        (dt.date(2026, 12, 5), False),  # a Saturday in term
+        (dt.date(2026, 10, 5), False),  # a Monday of the National Day holiday
+        (dt.date(2027, 2, 10), False),  # a Wednesday of the winter vacation (between the terms)
+        (dt.date(2026, 8, 15), False),  # a Saturday of the summer vacation (before the first term)
+        (dt.date(2026, 12, 2), True),  # a school day already: nothing changed
+    ],
+)
+def test_any_day_made_a_school_day(demo, principal, head_teacher, day, school_day):
+    """The fixture's way to have a talk due today, on the days a session may fall on."""
+    school = Unit.objects.get(code=SCHOOL)
+    with time_machine.travel(dt.datetime.combine(day, dt.time(2, 0), tzinfo=dt.UTC), tick=False):
+        assert calendar_for(school, on=day).is_school_day(day) is school_day
+        _make_school_day(school, principal, day)
+        assert Calendar.objects.filter(unit=school).exists() is not school_day
+        klass = _class(school, head_teacher, 3, 1)
+        assert due.due_on(calendar_for(school, on=day), day, policy_for(school, day)) is not None
+        assert settle.settle(day, under=school) == 1
+        assert TalkDue.objects.filter(class_id=klass.pk, date=day).exists()

@@ -86,3 +86,18 @@ def test_photo_is_served_to_readers_only(client_for, head_teacher, outsider_prin
     assert talk.photo
     assert c.get(f"/talks/{talk.pk}/photo").status_code == 200
     assert client_for(outsider_principal).get(f"/talks/{talk.pk}/photo").status_code == 404
+
+
+def test_unsettled_past_days_are_not_missed(client_for, head_teacher, klass):
+    """A past school day counts as missed once settled as due (as the statistics and the "today"
+    cards count it): not the days before a class existed, which no settlement made due."""
+    c = client_for(head_teacher)
+    page = c.get("/talks/").content.decode()
+    assert 'id="missed"' not in page
+    reg = c.get(f"/talks/classes/{klass.pk}/?month=2026-10").content.decode()
+    assert "table-danger" not in reg
+    settle.settle(dt.date(2026, 10, 14))
+    page = c.get("/talks/").content.decode()
+    assert 'id="missed"' in page and "2026-10-14" in page and "2026-10-13" not in page
+    reg = c.get(f"/talks/classes/{klass.pk}/?month=2026-10").content.decode()
+    assert reg.count("table-danger") == 1

@@ -107,7 +107,8 @@ class RegisterDay:
 
 
 def register_days(klass: SchoolClass, first: dt.date, last: dt.date) -> list[RegisterDay]:
-    """Each school day of the month with its due talk and record (missed: a past day not done)."""
+    """Each school day of the month with its due talk and record (missed: a past day settled as
+    due and not done)."""
     today = timezone.localdate()
     cal = calendar_for(klass.unit, on=first)
     policy = policy_for(klass.unit, first)
@@ -127,7 +128,10 @@ def register_days(klass: SchoolClass, first: dt.date, last: dt.date) -> list[Reg
             kind = known.kind if known is not None else d.kind  # type: ignore[union-attr]
             minutes = known.minutes if known is not None else d.minutes  # type: ignore[union-attr]
             talk = talks.get(day)
-            out.append(RegisterDay(day, kind, minutes, talk, talk is None and day < today, day > today))
+            # Missed: a past day settled as due (the roll-up's fact, as the statistics and the
+            # "today" cards count it) without a record — not a day before the class existed.
+            missed = talk is None and day < today and known is not None
+            out.append(RegisterDay(day, kind, minutes, talk, missed, day > today))
         day += dt.timedelta(days=1)
     return out
 
