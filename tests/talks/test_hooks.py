@@ -86,3 +86,25 @@ def test_plan_theme_is_the_suggested_topic(school, principal, klass, head_teache
     assert suggested != before
     plan_services.update_theme(theme, actor=principal, data={"theme": "消防安全月"})
     assert queries.due_for([klass], DAY)[0].suggested_topic == "消防安全月"
+
+
+def test_covered_classes_are_folded_and_not_counted_as_hers(school, principal, head_teacher, klass):
+    """A head teacher on duty sees her own class first and the classes she covers folded away;
+    her "today" card counts only her own class (the others' head teachers record theirs)."""
+    from django.test import Client
+
+    from safecampus.talks import today_cards
+
+    other = make_class(school, 3, 2, principal)
+    duty_services.create_shift(school, actor=principal, kind="duty", slot="day", date=DAY.isoformat(),
+                               person=head_teacher.pk)  # fmt: skip
+    assert {klass, other} <= set(queries.recordable_classes(head_teacher, DAY))
+    assert today_cards.open_today(head_teacher, None) == 1
+    web = Client()
+    web.force_login(head_teacher)
+    page = web.get("/talks/").content.decode()
+    assert f'id="talk-{klass.pk}"' in page and f'id="talk-{other.pk}"' in page
+    assert (
+        page.index(f'id="talk-{klass.pk}"') < page.index('id="covered"') < page.index(f'id="talk-{other.pk}"')
+    )
+    assert 'id="covered" open' not in page  # folded: her own class comes first

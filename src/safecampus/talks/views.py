@@ -84,10 +84,12 @@ def today_page(request: HttpRequest) -> HttpResponse:
         for d in queries.missed_days(k, day - dt.timedelta(days=RECENT_DAYS), day - dt.timedelta(days=1)):
             missed.append({"school_class": k, "date": d})
     missed.sort(key=lambda m: m["date"], reverse=True)
+    taught_ids = {k.pk for k in taught}
     cards = []
     for d in dues:
         mine = str(d.school_class.pk) == posted.get("class_id")
         cards.append({
+            "covered": d.school_class.pk not in taught_ids,
             "due": d,
             "client_id": posted.get("client_id") if mine and errors else str(uuid.uuid4()),
             "topic": posted.get("topic") if mine and errors else d.suggested_topic,
@@ -97,8 +99,11 @@ def today_page(request: HttpRequest) -> HttpResponse:
             "kind_label": Kind(d.kind).label,
         })  # fmt: skip
     school = default_place_or_none(user)
+    covered = [c for c in cards if c["covered"]]
     return render(request, "talks/today.html", {
         "day": day, "cards": cards, "classes": classes, "missed": missed, "school": school,
+        "covered_count": len(covered),
+        "open_covered": not taught_ids or any(c["errors"] for c in covered),
         "no_talk_today": bool(classes) and not dues,
         "breadcrumbs": [{"label": _("1530 safety talks")}],
     })  # fmt: skip
