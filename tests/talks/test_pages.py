@@ -61,6 +61,24 @@ def test_stats_drill_down(client_for, principal, county, klass, school):
     assert r.status_code == 200 and str(klass) in r.content.decode()
 
 
+def test_school_stats_show_each_grade_above_its_classes(client_for, principal, head_teacher, klass, school):
+    """Grade 3's row sums its two classes (one talk recorded of two due) and stands above them."""
+    import re
+
+    other = make_class(school, 3, 2, principal)
+    settle.settle(dt.date(2026, 10, 15))
+    client_for(head_teacher).post("/talks/", {"client_id": str(uuid.uuid4()), "class_id": klass.pk,
+                                              "date": "2026-10-16", "kind": "weekend", "topic": "防溺水",
+                                              "minutes": "5"})  # fmt: skip
+    settle.settle(dt.date(2026, 10, 16))
+    page = client_for(principal).get(f"/talks/stats/?unit={school.code}").content.decode()
+    grade = re.search(r'<tr class="table-light grade-row">(.*?)</tr>', page, re.S)
+    assert grade and str(klass.grade) in grade.group(1)
+    cells = re.findall(r'<td class="text-end[^"]*">([^<]*)</td>', grade.group(1))
+    assert cells[:2] == ["4", "1"], cells  # due: 2 classes × 2 days; done: 1
+    assert page.index("grade-row") < page.index(str(klass)) < page.index(str(other))
+
+
 def test_outsiders_get_404(client_for, outsider, outsider_principal, klass, school):
     for user in (outsider, outsider_principal):
         c = client_for(user)

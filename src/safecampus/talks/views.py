@@ -190,13 +190,20 @@ def stats_page(request: HttpRequest) -> HttpResponse:
     if start is None and end is None:
         start = end = months.this_month()
     children = stats.children_of(unit)
-    keys = [(unit.pk, 0, 0), *(c.key for c in children)]
+    grades = {c.school_class.grade_id: c.school_class.grade for c in children if c.school_class is not None}
+    grade_keys = {g: (unit.pk, g, 0) for g in grades}  # a school's classes come with their grade's totals
+    keys = [(unit.pk, 0, 0), *grade_keys.values(), *(c.key for c in children)]
     paths = {unit.pk: unit.path, **{c.unit.pk: c.unit.path for c in children}}
     figures = stats.read(keys, paths, start, end)
     url = reverse("talks:stats")
     window = {"from": months.label(start) if start else "", "to": months.label(end) if end else ""}
     rows = []
     for c in children:
+        grade_id = c.school_class.grade_id if c.school_class is not None else None
+        if grade_id in grade_keys:
+            rows.append(
+                {"name": str(grades[grade_id]), "t": figures[grade_keys.pop(grade_id)], "grade": True}
+            )
         if c.school_class is not None:
             link = (
                 reverse("talks:register", args=[c.school_class.pk]) + "?" + urlencode({"month": window["to"]})
