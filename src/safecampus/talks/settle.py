@@ -7,9 +7,9 @@ Schools are read in chunks of 2,000 with their calendars (`schoolcal.calendars_f
 one region share one calendar object, so the due kind is computed once per calendar) and the
 minimum minutes of their policy (one per distinct chain of unit-level policy versions); each
 chunk is one transaction (facts and cells). On PostgreSQL one statement per chunk and kind of
-talk inserts the due rows and adds them to the cells in the database (`_settle_pg`, the
-engine's fan-out written as SQL: class, grade, school and every ancestor); elsewhere the rows
-are inserted and counted through the engine (`fold.add_now`).
+talk inserts the due rows and adds them to the cells in the database (`_settle_pg`, through
+the engine's `core.rollups.bulk.add_from_sql`); elsewhere the rows are inserted and counted
+through the engine (`fold.add_now`).
 Scheduled in `talks.tasks`: every evening after dismissal, and a catch-up of the past week.
 """
 
@@ -25,14 +25,15 @@ from django.db import connection, transaction
 from safecampus.core.models import PolicyVersion, Unit, UnitKind
 from safecampus.core.months import month_key
 from safecampus.core.policy import policy_for
-from safecampus.core.rollups import ancestor_paths, unit_ids_by_path
+from safecampus.core.rollups import ancestor_paths
+from safecampus.core.rollups.bulk import add_from_sql
 from safecampus.core.rollups.fold import lock
 from safecampus.roster.importing import current_school_year
 from safecampus.roster.models import Grade, SchoolClass
 from safecampus.schoolcal.calendar import calendars_for
 
 from . import counting, due
-from .models import TalkCell, TalkDue
+from .models import TalkDue
 
 CHUNK = 2000
 INSERT_ROWS = 1000
@@ -90,41 +91,9 @@ def _insert_due_pg(day: dt.date, rows: Sequence[tuple[int, str, int, int, str, i
 
 
 def add_due_cells(rows: Sequence[Row]) -> None:
-    """Count newly due class-days in the cells, in the caller's transaction: on PostgreSQL the
-    cells a class-day counts in (its class, its grade, its school and every ancestor — as the
-    engine's fan-out) summed here and added with one statement of arrays per 50,000 cells; on
-    other databases through the engine (`counting.due_added_now`)."""
-    if connection.vendor != "postgresql":
-        counting.due_added_now(rows)
-        return
-    cells: dict[tuple[int, int, int, int], int] = defaultdict(int)
-    per_school: dict[tuple[str, int], int] = defaultdict(int)
-    for u, p, g, k, m in rows:
-        if g:
-            cells[(u, g, 0, m)] += 1
-        if k:
-            cells[(u, g, k, m)] += 1
-        per_school[(p, m)] += 1
-    ids = unit_ids_by_path({a for p, _m in per_school for a in ancestor_paths(p)})
-    for (p, m), n in per_school.items():
-        for a in ancestor_paths(p):
-            if a in ids:
-                cells[(ids[a], 0, 0, m)] += n
-    table = connection.ops.quote_name(TalkCell._meta.db_table)
-    items = sorted(cells.items())
-    lock(counting.TALKS)
-    with connection.cursor() as cursor:
-        for start in range(0, len(items), BULK_ROWS):
-            chunk = items[start : start + BULK_ROWS]
-            columns = [[key[i] for key, _n in chunk] for i in range(4)] + [[n for _key, n in chunk]]
-            cursor.execute(
-                f"INSERT INTO {table} (unit_id, grade_id, class_id, month, due, done, on_day)"
-                " SELECT u, g, k, m, n, 0, 0"
-                " FROM unnest(%s::int[], %s::int[], %s::int[], %s::int[], %s::int[])"
-                " AS t(u, g, k, m, n) ON CONFLICT (unit_id, grade_id, class_id, month)"
-                f" DO UPDATE SET due = {table}.due + excluded.due",
-                columns,
-            )
+    """Count newly due class-days in the cells, in the caller's transaction, through the
+    engine (`counting.due_added_now`: its fan-out to class, grade, school and every ancestor)."""
+    counting.due_added_now(rows)
 
 
 def _minutes_by_policy(schools: Iterable[Unit], day: dt.date) -> dict[int, dict[str, int]]:
@@ -189,47 +158,19 @@ def settle_schools(schools: Sequence[Unit], day: dt.date) -> int:
 
 def _settle_pg(day: dt.date, year: int, kind: str, minutes: int, school_ids: list[int]) -> int:
     """PostgreSQL: one statement inserts the due class-days of these schools (their classes of
-    the school year, those not due already) and adds them to the cells — of the class, its grade,
-    its school and every ancestor, as the engine's fan-out counts a change — all in the database.
-    Returns the class-days inserted."""
+    the school year, those not due already) and the engine adds them to the cells in the same
+    statement (`core.rollups.bulk.add_from_sql`). Returns the class-days inserted."""
     qn = connection.ops.quote_name
-    due_t, cell_t = qn(TalkDue._meta.db_table), qn(TalkCell._meta.db_table)
-    class_t, grade_t, unit_t = (
-        qn(SchoolClass._meta.db_table),
-        qn(Grade._meta.db_table),
-        qn(Unit._meta.db_table),
-    )
-    month = month_key(day)
-    sql = f"""
-    WITH ins AS (
+    due_t = qn(TalkDue._meta.db_table)
+    class_t, grade_t = qn(SchoolClass._meta.db_table), qn(Grade._meta.db_table)
+    source = f"""
       INSERT INTO {due_t} (unit_id, unit_path, grade_id, class_id, date, month, kind, minutes)
       SELECT c.unit_id, c.unit_path, c.grade_id, c.id, %s::date, %s, %s, %s
       FROM {class_t} c JOIN {grade_t} g ON g.id = c.grade_id
       WHERE c.unit_id = ANY(%s::int[]) AND g.school_year = %s ORDER BY c.id
       ON CONFLICT (class_id, date) DO NOTHING
-      RETURNING unit_id, unit_path, grade_id, class_id, month
-    ), schools AS (
-      SELECT unit_path, month, COUNT(*) AS n FROM ins GROUP BY unit_path, month
-    ), counted AS (
-      SELECT unit_id, grade_id, class_id, month, 1 AS n FROM ins WHERE class_id <> 0
-      UNION ALL SELECT unit_id, grade_id, 0, month, COUNT(*) FROM ins WHERE grade_id <> 0
-        GROUP BY unit_id, grade_id, month
-      UNION ALL SELECT u.id, 0, 0, s.month, s.n FROM schools s
-        JOIN generate_series({Unit.steplen}, 255, {Unit.steplen}) AS l(len) ON l.len <= LENGTH(s.unit_path)
-        JOIN {unit_t} u ON u.path = SUBSTR(s.unit_path, 1, l.len)
-    ), cells AS (
-      INSERT INTO {cell_t} (unit_id, grade_id, class_id, month, due, done, on_day)
-      SELECT unit_id, grade_id, class_id, month, SUM(n), 0, 0 FROM counted
-      GROUP BY unit_id, grade_id, class_id, month ORDER BY unit_id, grade_id, class_id, month
-      ON CONFLICT (unit_id, grade_id, class_id, month) DO UPDATE SET due = {cell_t}.due + excluded.due
-      RETURNING 1
-    )
-    SELECT (SELECT COUNT(*) FROM ins), (SELECT COUNT(*) FROM cells)
-    """
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [day, month, kind, minutes, school_ids, year])
-        inserted, _cells = cursor.fetchone()
-    return int(inserted)
+      RETURNING unit_path, unit_id, grade_id, class_id, month, 1 AS due, 0 AS done, 0 AS on_day"""
+    return add_from_sql(counting.TALKS, source, [day, month_key(day), kind, minutes, school_ids, year])
 
 
 def settle(day: dt.date, *, under: Unit | None = None) -> int:
