@@ -83,6 +83,7 @@ def due_for(classes: list[SchoolClass], day: dt.date) -> list[DueTalk]:
     out: list[DueTalk] = []
     cals: dict[int, Any] = {}
     policies: dict[int, Any] = {}
+    suggested: dict[int, str] = {}  # per school: its month theme is read once, not once a class
     talks = {t.school_class_id: t for t in Talk.objects.filter(school_class__in=classes, date=day)}
     for k in classes:
         if k.unit_id not in cals:
@@ -91,8 +92,9 @@ def due_for(classes: list[SchoolClass], day: dt.date) -> list[DueTalk]:
         d = due.due_on(cals[k.unit_id], day, policies[k.unit_id])
         if d is None:
             continue
-        topic = topics.suggested_topic(k.unit, day, policy=policies[k.unit_id])
-        out.append(DueTalk(k, day, d.kind, d.minutes, topic, talks.get(k.pk)))
+        if k.unit_id not in suggested:
+            suggested[k.unit_id] = topics.suggested_topic(k.unit, day, policy=policies[k.unit_id])
+        out.append(DueTalk(k, day, d.kind, d.minutes, suggested[k.unit_id], talks.get(k.pk)))
     return out
 
 
