@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from safecampus.core.errors import Invalid, PermissionDenied
+from safecampus.core.errors import Conflict, Invalid, PermissionDenied
 from safecampus.core.models import AuditEvent, Membership, Unit
 from safecampus.core.roles import Role
 from safecampus.responsibility import services
@@ -194,3 +194,40 @@ def test_hand_post_and_bad_input(letters, school, principal, county, county_unit
         services.write_text(county_unit, actor=county, kind=PostKind.GUARD, title="", body="x")
     with pytest.raises(PermissionDenied):
         services.write_text(county_unit, actor=principal, kind=PostKind.GUARD, title="t", body="x")
+
+
+def test_countersign_is_the_county_s_and_the_current_letter_s(letters, school, principal, county, city):
+    """The letter is signed between the principal and the county: the city above may not
+    countersign it; a letter signed again since (a new text) is countersigned in its new version."""
+    post = post_of(school, principal, PostKind.PRINCIPAL)
+    sig, _ = services.sign(post, actor=principal, signature=data_url())
+    with pytest.raises(PermissionDenied):
+        services.countersign(sig, actor=city)
+    county_unit = Unit.objects.get(code="demo-c1-k1")
+    v2 = {"title": "校长安全工作责任书（第二版）", "body": "新增：每周一次校园安全巡查。"}
+    services.write_text(county_unit, actor=county, kind=PostKind.PRINCIPAL, **v2)
+    new, created = services.sign(Post.objects.get(pk=post.pk), actor=principal, signature=data_url())
+    assert created and new.pk != sig.pk
+    with pytest.raises(Conflict):
+        services.countersign(Signature.objects.get(pk=sig.pk), actor=county)  # superseded
+    services.countersign(new, actor=county)
+
+
+def test_the_county_does_not_keep_a_school_s_posts(letters, school, county, head_teacher):
+    post = post_of(school, head_teacher, PostKind.HEAD_TEACHER)
+    with pytest.raises(PermissionDenied):
+        services.close_post(post, actor=county)
+    with pytest.raises(PermissionDenied):
+        services.sync_posts(school, actor=county)
+    assert Post.objects.get(pk=post.pk).active
+
+
+def test_a_client_id_signs_one_letter_only(letters, school, head_teacher, principal):
+    first = post_of(school, head_teacher, PostKind.HEAD_TEACHER)
+    sig, _ = services.sign(first, actor=head_teacher, signature=data_url(), client_id="c-1")
+    again, created = services.sign(first, actor=head_teacher, signature=data_url(), client_id="c-1")
+    assert again.pk == sig.pk and not created
+    other = services.add_post(school, actor=principal, kind=PostKind.TEACHER, holder=head_teacher.pk)
+    with pytest.raises(Invalid) as exc:
+        services.sign(other, actor=head_teacher, signature=data_url(), client_id="c-1")
+    assert exc.value.field == "client_id"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from safecampus.accounts.models import User
 from safecampus.core.models import Unit
 from safecampus.responsibility import services, stats
 from safecampus.responsibility.counting import LETTERS
@@ -52,7 +53,6 @@ def test_stats_follow_every_change(letters, school, head_teacher, principal, gua
     check_equal(year)
     assert stats.read_one(school, year).signed == 1
     # A change of holder and a closed post.
-    from safecampus.accounts.models import User
 
     services.change_holder(
         post_of(school, guard, PostKind.GUARD),
@@ -64,7 +64,9 @@ def test_stats_follow_every_change(letters, school, head_teacher, principal, gua
     check_equal(year)
     assert stats.read_one(school, year).required == 2
     # Another school of the county gets its posts.
-    services.sync_posts(Unit.objects.get(code="demo-c1-k1-s2"), actor=county)
+    services.sync_posts(
+        Unit.objects.get(code="demo-c1-k1-s2"), actor=User.objects.get(username="demo_operator")
+    )
     check_equal(year)
 
 

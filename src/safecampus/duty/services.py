@@ -53,7 +53,7 @@ def client_key(value: Any) -> uuid.UUID | None:
 
 
 def may_manage(user: Any, unit: Unit) -> bool:
-    return holds_at(user, Perm.MANAGE_DUTIES, unit)
+    return holds_at(user, Perm.MANAGE_DUTIES, unit, here=True)  # the school's own office, not a bureau
 
 
 def require_manager(user: Any, unit: Unit) -> None:

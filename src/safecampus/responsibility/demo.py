@@ -162,6 +162,18 @@ def _hand_posts(school: Unit, actor: User, year: int) -> None:
             services.add_post(school, actor=actor, kind=kind, holder=user, year=year, note=note)
 
 
+def _school_manager(school: Unit) -> User | None:
+    """Who keeps the school's posts: its principal (or safety office, administrator)."""
+    from safecampus.core.models import Membership
+    from safecampus.core.roles import Role
+
+    for role in (Role.PRINCIPAL, Role.SAFETY_STAFF, Role.SCHOOL_ADMIN):
+        m = Membership.objects.filter(unit=school, role=role, is_active=True).select_related("user").first()
+        if m is not None:
+            return m.user
+    return None
+
+
 @transaction.atomic
 def load_responsibility_demo() -> None:
     county = Unit.objects.get(code=COUNTY)
@@ -173,11 +185,13 @@ def load_responsibility_demo() -> None:
             "code"
         )
     )
+    managers = {school.pk: _school_manager(school) for school in schools}
     for school in schools:
-        services.sync_posts(school, year, actor=officer)
+        if managers[school.pk] is not None:
+            services.sync_posts(school, year, actor=managers[school.pk])
     s1 = next((s for s in schools if s.code == f"{COUNTY}-s1"), None)
-    if s1 is not None:
-        _hand_posts(s1, officer, year)
+    if s1 is not None and managers[s1.pk] is not None:
+        _hand_posts(s1, managers[s1.pk], year)
     posts = list(
         Post.objects.filter(
             unit__in=schools,

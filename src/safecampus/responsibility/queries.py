@@ -10,7 +10,6 @@ from django.http import Http404
 from safecampus.core.access import memberships
 from safecampus.core.places import id_param
 from safecampus.core.roles import Perm
-from safecampus.core.scoping import scope_q
 
 from .models import LetterText, Post, Signature
 from .services import current_year
@@ -74,13 +73,16 @@ def visible_signature(user: Any, signature_id: Any) -> Signature:
 def to_countersign(user: Any, under: Any) -> QuerySet:
     """The principals' current signed letters under `under` not countersigned yet, for a bureau
     manager above them (who may countersign them)."""
-    from django.db.models import F
+    from django.db.models import F, Q
 
     from .models import PostKind
 
-    paths = [m.unit.path for m in memberships(user, Perm.MANAGE_DUTIES, bureau=True)]
-    if not paths:
+    bureaus = [m.unit for m in memberships(user, Perm.MANAGE_DUTIES, bureau=True)]
+    if not bureaus:
         return Signature.objects.none()
+    schools_below = Q(pk__in=[])  # the schools each bureau is directly above (`may_countersign`)
+    for b in bureaus:
+        schools_below |= Q(unit_path__startswith=b.path, unit__depth=b.depth + 1)
     return (
         Signature.objects.visible_to(user, Perm.VIEW_DUTIES)
         .filter(
@@ -90,8 +92,7 @@ def to_countersign(user: Any, under: Any) -> QuerySet:
             post__current_signature=F("id"),
             post__active=True,
         )
-        .filter(scope_q(paths, "unit_path"))
-        .exclude(unit_path__in=paths)
+        .filter(schools_below)
         .select_related("unit", "holder", "text")
         .order_by("unit_path", "id")
     )

@@ -182,7 +182,7 @@ def publish_text(text: LetterText, *, actor: Any) -> LetterText:
 
 
 def may_manage_posts(user: Any, school: Unit) -> bool:
-    return holds_at(user, Perm.MANAGE_DUTIES, school)
+    return holds_at(user, Perm.MANAGE_DUTIES, school, here=True)  # the school's own office, not a bureau
 
 
 def _require_posts(user: Any, school: Unit) -> None:

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from safecampus.core import audit
-from safecampus.core.access import holds_at, memberships
+from safecampus.core.access import holds_at
 from safecampus.core.errors import Conflict, Invalid, PermissionDenied
 from safecampus.core.files.store import files_kept_on_success, remember
 from safecampus.core.roles import Perm
@@ -59,6 +59,8 @@ def sign(
     if client:
         first = Signature.objects.filter(holder_id=getattr(actor, "pk", None), client_id=client).first()
         if first is not None:
+            if first.post_id != post.pk:
+                raise Invalid(_("This client id was used for another letter."), field="client_id")
             return first, False
     if getattr(actor, "pk", None) != post.holder_id or not holds_at(actor, Perm.SIGN_LETTERS, post.unit):
         raise PermissionDenied(Perm.SIGN_LETTERS)
@@ -149,13 +151,12 @@ def verify(sig: Signature) -> dict[str, Any]:
 
 
 def may_countersign(user: Any, sig: Signature) -> bool:
-    """A manager (duties.manage) of a bureau above the school: the principal's letter only."""
+    """A manager (duties.manage) of the bureau the school reports to (the county): the
+    principal's letter only — it is signed between the principal and that bureau."""
     if sig.post.kind != PostKind.PRINCIPAL:
         return False
-    return any(
-        m.unit.is_bureau and sig.unit_path.startswith(m.unit.path) and m.unit.path != sig.unit_path
-        for m in memberships(user, Perm.MANAGE_DUTIES)
-    )
+    bureau = sig.unit.get_parent()
+    return bureau is not None and holds_at(user, Perm.MANAGE_DUTIES, bureau, here=True)
 
 
 def countersign(sig: Signature, *, actor: Any) -> Signature:
@@ -163,6 +164,8 @@ def countersign(sig: Signature, *, actor: Any) -> Signature:
         raise Invalid(_("Only the principal's letter is countersigned by the bureau."), field="signature")
     if not may_countersign(actor, sig):
         raise PermissionDenied(Perm.MANAGE_DUTIES)
+    if not sig.post.active or sig.post.current_signature_id != sig.pk:
+        raise Conflict(_("This letter has been signed again since: countersign the current one."))
     with transaction.atomic():
         now = timezone.now()
         moved = Signature.objects.filter(pk=sig.pk, countersigned_at__isnull=True).update(

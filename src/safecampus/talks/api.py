@@ -125,7 +125,7 @@ def due(request: HttpRequest, filters: Query[TalkDueQuery]) -> list[dict[str, An
     user = request.auth  # type: ignore[attr-defined]
     day = services.sane_date(filters.date or timezone.localdate())
     if filters.class_id is not None:
-        classes = [queries.class_for(user, filters.class_id)]
+        classes = [queries.readable_class(user, filters.class_id, day)]
     else:
         classes = queries.recordable_classes(user, day)
     return [d.as_dict() for d in queries.due_for(classes, day)]
@@ -145,7 +145,7 @@ def list_talks(request: HttpRequest, filters: Query[TalkListQuery]) -> Any:
     user = request.auth  # type: ignore[attr-defined]
     qs = queries.talks_visible(user).select_related("school_class__grade", "unit", "recorded_by")
     if filters.class_id is not None:
-        qs = qs.filter(school_class=queries.class_for(user, filters.class_id))
+        qs = qs.filter(school_class=queries.readable_class(user, filters.class_id))
     month = months.parse(filters.month, "month")
     if month:
         qs = qs.filter(month=month)

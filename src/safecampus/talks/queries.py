@@ -11,7 +11,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from safecampus.core import access
-from safecampus.core.places import id_param
+from safecampus.core.places import can_view_unit, id_param
 from safecampus.core.policy import policy_for
 from safecampus.core.roles import Perm
 from safecampus.roster.importing import current_school_year
@@ -33,6 +33,18 @@ def class_for(user: Any, class_id: Any) -> SchoolClass:
     if klass is None:
         raise Http404
     return klass
+
+
+def readable_class(user: Any, class_id: Any, day: dt.date | None = None) -> SchoolClass:
+    """A class whose 1530 talks the user may read: its school's duties readers and the bureaus
+    above (`duties.view`), its head teacher, a teacher covering it on `day`; 404 alike for the
+    rest (other members of the school — pupils, parents, guards — included) and for missing."""
+    klass = class_for(user, class_id)
+    if can_view_unit(user, klass.unit, Perm.VIEW_DUTIES) or cover.may_record(
+        user, klass, day or timezone.localdate()
+    ):
+        return klass
+    raise Http404
 
 
 def recordable_classes(user: Any, day: dt.date) -> list[SchoolClass]:

@@ -26,6 +26,7 @@ from safecampus.core.files.store import files_kept_on_success, save_media
 from safecampus.core.months import month_key
 from safecampus.core.policy import policy_for
 from safecampus.risks.services import clean_text
+from safecampus.roster.importing import current_school_year
 from safecampus.schoolcal.calendar import calendar_for
 
 from . import counting, cover, due
@@ -113,6 +114,8 @@ def record(
     key = _client_id(client_id)
     first = _existing(user, key)
     if first is not None:
+        if class_id not in (None, "") and str(first.school_class_id) != str(class_id).strip():
+            raise Invalid(_("This client id was used for another class's talk."), field="client_id")
         return first, False
     if class_id in (None, ""):
         raise Invalid(_("Choose the class."), field="class_id")
@@ -126,6 +129,12 @@ def record(
         raise Invalid(_("Only the class's head teacher or the teacher covering it records its talk."),
                       field="class_id")  # fmt: skip
     policy = policy_for(klass.unit, day)
+    late_days = int((policy.get("talks") or {}).get("backfill_days", 7))
+    if (today - day).days > late_days:
+        raise Invalid(_("A talk can be recorded at most %(n)s days afterwards.") % {"n": late_days},
+                      field="date")  # fmt: skip
+    if current_school_year(day) != klass.grade.school_year:
+        raise Invalid(_("This day is not in the class's school year."), field="date")
     expected = due.due_on(calendar_for(klass.unit, on=day), day, policy)
     if expected is None:
         raise Invalid(_("No 1530 talk is due on this day: it is not a school day."), field="date")

@@ -126,10 +126,8 @@ def short_kinds() -> dict[str, str]:
 
 
 def _register_context(request: HttpRequest, class_id: int) -> dict[str, Any]:
-    klass = queries.class_for(request.user, class_id)
     user = request.user
-    if not (can_view_unit(user, klass.unit, Perm.VIEW_DUTIES) or teaching().teaches(user, klass)):
-        raise Http404
+    klass = queries.readable_class(user, class_id)
     month, first, last = _month(request)
     days = queries.register_days(klass, first, last)
     done = sum(1 for r in days if r.talk is not None)
