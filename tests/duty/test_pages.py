@@ -200,3 +200,15 @@ def test_add_a_shift_from_the_roster(roster, client_for, principal, safety, outs
     assert Shift.objects.filter(person=safety, slot="evening", date="2026-09-17").exists()
     assert client_for(outsider_principal).post("/duty/shifts/new/", form).status_code == 404
     assert Shift.objects.count() == n + 1
+
+
+def test_bad_dates_and_weekdays_answer_without_an_error(roster, client_for, api_client_for, principal):
+    web = client_for(principal)
+    for week in ("9999-12-31", "0001-01-01", "2026-13-40"):
+        assert web.get(f"/duty/?week={week}", follow=True).status_code == 200, week
+    r = api_client_for(principal).get("/api/v1/duty/shifts?from=9999-12-31")
+    assert r.status_code == 400 and r.json()["field"] == "from"
+    r = web.post("/duty/rotas/new/", {"kind": "duty", "slot": "day", "rotation": "weekly", "weekdays": ["²"],
+                                      "starts_on": "2026-09-14", "ends_on": "2026-09-30",
+                                      "people": [principal.pk]})  # fmt: skip
+    assert r.status_code in (200, 302)  # a weekday that is no ASCII digit is ignored, not a 500

@@ -121,3 +121,12 @@ def test_plan_edit_remove_rules(school, safety, head_teacher, guard, outsider_pr
     assert s.person_id == head_teacher.pk and s.slot == "arrival"
     services.remove_shift(s, actor=safety)
     assert not Shift.objects.exists()
+
+
+def test_a_bureau_reads_but_does_not_keep_a_school_s_roster(school, county, head_teacher, duty_shift):
+    """The county sees the school's shifts; planning, changing and removing them is the school's."""
+    with pytest.raises(PermissionDenied):
+        services.create_shift(school, actor=county, kind="duty", slot="day", date="2026-09-15",
+                              person=head_teacher.pk)  # fmt: skip
+    assert not Shift.objects.filter(created_by=county).exists()
+    assert not services.may_manage(county, school)

@@ -181,3 +181,43 @@ def test_stats_api_and_outsiders(api_client_for, county, outsider, principal, he
     assert o.get("/api/v1/talks").json()["count"] == 0
     assert o.get("/api/v1/talks/due").json() == []
     assert post(o, **body(klass)).status_code == 404
+
+
+def test_pupils_parents_and_guards_do_not_read_a_class_s_talks(api_client_for, guard, klass, head_teacher):
+    """Members of the school who are not its duties readers nor the class's teachers get 404,
+    as for a class that does not exist (nothing tells the two apart)."""
+    from safecampus.accounts.models import User
+    from safecampus.core.models import Membership
+    from safecampus.core.roles import Role
+
+    post(api_client_for(head_teacher), **body(klass))
+    members = [guard]
+    for role in (Role.PARENT, Role.STUDENT):  # a parent and a pupil of the school
+        person = User.objects.create_user(username=f"talks_{role}", password="x")
+        Membership.objects.create(user=person, unit=klass.unit, role=role)
+        members.append(person)
+    for user in members:
+        c = api_client_for(user)
+        for url in (f"/api/v1/talks/due?class_id={klass.pk}", f"/api/v1/talks?class_id={klass.pk}"):
+            assert c.get(url).status_code == 404, (user.username, url)
+        assert c.get("/api/v1/talks/due?class_id=999999").status_code == 404
+
+
+def test_a_talk_is_recorded_at_most_a_week_afterwards(api_client_for, head_teacher, klass):
+    c = api_client_for(head_teacher)
+    r = post(c, **body(klass, date="2026-10-02", kind="daily"))  # twelve days ago (a holiday anyway)
+    assert r.status_code == 400 and r.json()["field"] == "date"
+    r = post(c, **body(klass, date="2026-09-30", kind="holiday", minutes=30))  # the eve of the holiday
+    assert r.status_code == 400 and r.json()["field"] == "date"
+    assert post(c, **body(klass, date="2026-10-09")).status_code == 201  # five days ago: fine
+    assert not Talk.objects.filter(date__lt=dt.date(2026, 10, 9)).exists()
+
+
+def test_a_client_id_records_one_class_only(api_client_for, head_teacher, klass, school):
+    other = make_class(school, 3, 2, head_teacher)
+    c = api_client_for(head_teacher)
+    b = body(klass)
+    assert post(c, **b).status_code == 201
+    r = post(c, **{**b, "class_id": other.pk})
+    assert r.status_code == 400 and r.json()["field"] == "client_id"
+    assert not Talk.objects.filter(school_class=other).exists()

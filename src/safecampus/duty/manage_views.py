@@ -75,7 +75,7 @@ def rota_new(request: HttpRequest) -> HttpResponse:
             "post": post.get("post", ""),
             "starts_on": post.get("starts_on", ""),
             "ends_on": post.get("ends_on", ""),
-            "weekdays": [int(d) for d in post.getlist("weekdays") if d.isdigit()],
+            "weekdays": [int(d) for d in post.getlist("weekdays") if d.isascii() and d.isdigit()],
             "people": [p for p in post.getlist("people") if p],
         }
         try:

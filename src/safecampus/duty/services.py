@@ -92,6 +92,9 @@ def colleague(unit: Unit, person: Any, field: str = "person") -> Any:
     return User.objects.get(pk=pk)
 
 
+FIRST_DAY, LAST_DAY = dt.date(2000, 1, 1), dt.date(2100, 12, 31)  # dates a roster may name
+
+
 def parse_day(value: Any, field: str = "date") -> dt.date:
     if isinstance(value, dt.datetime):
         value = value.date()
@@ -101,7 +104,7 @@ def parse_day(value: Any, field: str = "date") -> dt.date:
         day = parse_date(str(value or ""))
     except ValueError:
         day = None
-    if day is None:
+    if day is None or not FIRST_DAY <= day <= LAST_DAY:
         raise Invalid(_("Enter a valid date (YYYY-MM-DD)."), field=field)
     return day
 

@@ -34,6 +34,8 @@ def _week(value: Any) -> dt.date:
         day = dt.date.fromisoformat(str(value)) if value else timezone.localdate()
     except ValueError:
         day = timezone.localdate()
+    if not services.FIRST_DAY <= day <= services.LAST_DAY:  # the week's neighbours must exist too
+        day = timezone.localdate()
     return day - dt.timedelta(days=day.weekday())
 
 

@@ -37,8 +37,9 @@ def _crumbs(*extra: dict) -> list[dict]:
 def _year(request: HttpRequest) -> int:
     try:
         return services.clean_year(request.GET.get("year") or request.POST.get("year"))
-    except DomainError:
-        raise Http404 from None
+    except DomainError as exc:
+        messages.warning(request, str(exc.message))
+        return services.current_year()
 
 
 @login_required
@@ -98,8 +99,11 @@ def sign(request: HttpRequest, letter_post_id: int) -> HttpResponse:
 @login_required
 def signature_pdf(request: HttpRequest, signature_id: int) -> HttpResponse:
     sig = queries.visible_signature(request.user, signature_id)
-    with sig.pdf.open("rb") as fh:
-        data = fh.read()
+    try:
+        with sig.pdf.open("rb") as fh:
+            data = fh.read()
+    except (OSError, ValueError):  # no file kept (or lost from the media store)
+        raise Http404 from None
     return pdf_response(data, f"{sig.text.title}-v{sig.text.number}.pdf", private=True)
 
 
