@@ -27,8 +27,9 @@ def fill_english(po: polib.POFile) -> int:
         elif entry.msgstr != entry.msgid:
             entry.msgstr = entry.msgid
             filled += 1
-        if "fuzzy" in entry.flags:
+        if "fuzzy" in entry.flags:  # a fuzzy match whose msgstr already equals the msgid counts too
             entry.flags.remove("fuzzy")
+            filled += 1
     return filled
 
 

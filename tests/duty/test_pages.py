@@ -110,8 +110,11 @@ def test_today_cards_and_nav(roster, principal, head_teacher, safety):
     assert principal_cards.get("duty.swaps") == 1  # demo_safety's swap waits for approval
     assert "duty.missed" in principal_cards
     assert "duty.swaps" not in {c["key"] for c in today.cards_for(head_teacher)}
-    for user in (principal, head_teacher):
-        urls = [e.get("url") for e in nav.menu_for(user, "/") for e in (e.get("items") or [e])]
+    from safecampus.core.models import Membership
+
+    for user in (principal, head_teacher):  # every member of the school's staff may stand a shift
+        active = Membership.objects.filter(user=user, unit__code="demo-c1-k1-s1").first()
+        urls = [e.get("url") for e in nav.menu_for(user, "/", active) for e in (e.get("items") or [e])]
         assert "/duty/" in urls
 
 

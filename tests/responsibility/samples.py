@@ -21,9 +21,9 @@ def k1_letters() -> None:
             services.write_text(
                 county, actor=officer, kind=kind, title="东港区 安全工作责任书", body="一岗双责。"
             )
-    if not Post.objects.filter(unit=school, active=True).exists():
-        services.sync_posts(school, actor=officer)
     principal = User.objects.get(username="demo_principal")
+    if not Post.objects.filter(unit=school, active=True).exists():
+        services.sync_posts(school, actor=principal)  # the school keeps its posts
     post = Post.objects.get(unit=school, holder=principal, kind=PostKind.PRINCIPAL, active=True)
     if post.current_signature_id is None:
         services.sign(post, actor=principal, signature=data_url())

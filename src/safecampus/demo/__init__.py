@@ -166,6 +166,8 @@ def _talks() -> None:
 
 
 STEPS.append(_talks)
+
+
 def _termplan() -> None:
     """demo-c1-k1-s1's published term plan with this month's theme, the past months done and
     summarised, this month's items partly done; a sibling school's plan; the kindergarten has none."""
@@ -179,6 +181,8 @@ def _termplan() -> None:
 
 
 STEPS.append(_termplan)
+
+
 def _responsibility() -> None:
     """The county's responsibility letters per post, every post of its schools, most signed (the
     principals' countersigned), demo_teacher's still due."""

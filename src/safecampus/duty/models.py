@@ -105,8 +105,8 @@ class Shift(ScopedModel):
     slot = models.CharField(_("slot"), max_length=10, choices=Slot.choices)
     post = models.CharField(_("post"), max_length=60, blank=True)
     date = models.DateField(_("day"))
-    start = models.DateTimeField(_("start"))
-    end = models.DateTimeField(_("end"))
+    start = models.DateTimeField(pgettext_lazy("shift", "start"))
+    end = models.DateTimeField(pgettext_lazy("shift", "end"))
     person = models.ForeignKey(_USER, verbose_name=_("person"), on_delete=models.PROTECT, related_name="+")
     status = models.CharField(
         _("status"), max_length=12, choices=ShiftStatus.choices, default=ShiftStatus.PLANNED

@@ -41,7 +41,11 @@ LetterPostId = Path[int, P(ge=1, le=MAX_ID, description="Letter id (the post's i
 
 class RespLettersQuery(Schema):
     mine: bool = Field(True, description="Only the caller's own letters.")
-    unit: str | None = Field(None, max_length=64, description="School code (with mine=false).")
+    unit: str | None = Field(
+        None,
+        max_length=64,
+        description="School code (mine=false: the school's letters; mine=true: one's own there).",
+    )
     year: int | None = Field(None, ge=2000, le=2100, description="School year (2026 = 2026–2027).")
     limit: int = Field(100, ge=1, le=500)
     offset: int = Field(0, ge=0, le=10**9)
@@ -162,6 +166,9 @@ def letters(request: HttpRequest, q: Query[RespLettersQuery]) -> dict[str, Any]:
     year = q.year or services.current_year()
     if q.mine:
         qs = queries.my_posts(user, year)
+        if q.unit:  # one's own letters at one of one's schools; any other unit is 404
+            school = unit_for(user, Perm.SIGN_LETTERS, code=q.unit, school=True)
+            qs = qs.filter(unit=school)
     else:
         if not q.unit:
             raise Http404

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from safecampus.core.audit_render import Choice, Field, Obj, Verb, register_fields, register_verbs
 
@@ -36,7 +37,7 @@ register_fields(
         "created": _("Posts added"),
         "closed": _("Posts closed"),
         "post": Field(_("Post"), Obj("responsibility.post")),
-        "name": _("Name"),
-        "active": _("Active"),
+        "name": pgettext_lazy("signer", "Name"),
+        "active": pgettext_lazy("letter post", "Active"),
     },
 )

@@ -27,6 +27,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from safecampus.core.access import Rule, memberships
 from safecampus.core.roles import Perm, Role
@@ -180,7 +181,7 @@ class Signature(ScopedModel):
     text = models.ForeignKey(LetterText, on_delete=models.PROTECT, related_name="signatures")
     text_hash = models.CharField(max_length=64)
     drawing = models.BinaryField(editable=False)  # the drawn signature, PNG bytes (checked, ≤ 200 KB)
-    typed_name = models.CharField(_("name"), max_length=40)
+    typed_name = models.CharField(pgettext_lazy("signer", "name"), max_length=40)
     signed_at = models.DateTimeField(_("signed"))
     client_id = models.CharField(max_length=64, blank=True)
     pdf = models.FileField(upload_to="responsibility/%Y/%m/", max_length=200)

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from safecampus.core.access import Rule
 from safecampus.core.roles import Perm
@@ -41,7 +42,7 @@ class Talk(ScopedModel):
     grade_id = models.IntegerField(default=0, editable=False)
     date = models.DateField(_("date"))
     month = models.IntegerField(editable=False)  # YYYYMM of `date` (the roll-up's key)
-    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
+    kind = models.CharField(pgettext_lazy("1530 talk", "kind"), max_length=8, choices=Kind.choices)
     topic = models.CharField(_("topic"), max_length=120)
     minutes = models.PositiveSmallIntegerField(_("minutes"))
     note = models.CharField(_("note"), max_length=500, blank=True)

@@ -42,7 +42,7 @@ register_fields(
     "termplan.planitem",
     {
         "title": _("Title"),
-        "kind": Field(_("Kind"), Choice(ItemKind)),
+        "kind": Field(pgettext_lazy("term plan item", "Kind"), Choice(ItemKind)),
         "planned_on": _("Planned date"),
         "owner": _("Owner"),
         "status": Field(_("Status"), Choice(ItemStatus)),

@@ -19,7 +19,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from safecampus.core.access import Rule
@@ -159,7 +159,7 @@ class MonthTheme(models.Model):
     month = models.IntegerField(_("month"))  # YYYYMM
     theme = models.CharField(_("theme"), max_length=200)
     theme_en = models.CharField(_("theme (English)"), max_length=240, blank=True)
-    summary = models.TextField(_("summary"), blank=True)
+    summary = models.TextField(pgettext_lazy("term plan", "summary"), blank=True)
 
     class Meta:
         ordering = ["plan", "month"]
@@ -183,7 +183,7 @@ class PlanItem(ScopedModel):
     plan = models.ForeignKey(TermPlan, on_delete=models.CASCADE, related_name="items")
     term_key = models.IntegerField()  # the plan's (counted by term in the roll-up)
     month = models.IntegerField(_("month"))  # YYYYMM of planned_on
-    kind = models.CharField(_("kind"), max_length=16, choices=ItemKind.choices)
+    kind = models.CharField(pgettext_lazy("term plan item", "kind"), max_length=16, choices=ItemKind.choices)
     title = models.CharField(_("title"), max_length=200)
     title_en = models.CharField(_("title (English)"), max_length=240, blank=True)
     planned_on = models.DateField(_("planned date"))
@@ -197,7 +197,7 @@ class PlanItem(ScopedModel):
     evidence_note = models.TextField(_("evidence"), blank=True)
     evidence_file = models.FileField(upload_to="termplan/%Y/%m/", max_length=255, blank=True)
     evidence_type = models.CharField(max_length=32, blank=True)  # image/jpeg, image/png, application/pdf
-    summary = models.TextField(_("summary"), blank=True)
+    summary = models.TextField(pgettext_lazy("term plan", "summary"), blank=True)
     summarised_at = models.DateTimeField(null=True, blank=True)
     summarised_by = models.ForeignKey(
         _USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
