@@ -372,14 +372,20 @@ def reopen(item: PlanItem, *, actor: Any) -> PlanItem:
     _require(actor, item.unit)
     before = counting.snapshot(item)
     old_file = item.evidence_file.name
+    was = {
+        "status": before.status,
+        "done_on": item.done_on and item.done_on.isoformat(),
+        "note": item.evidence_note,
+        "file": old_file.rsplit("/", 1)[-1] or None,
+    }
     _move(item, "reopen", done_on=None, done_by=None, evidence_note="", evidence_file="", evidence_type="",
           done_client_id=None)  # fmt: skip
     item.refresh_from_db()
     delete_on_commit(old_file)
     counting.changed(before, item)
     audit.record(
-        actor, "plan_item.reopened", item, before={"status": before.status}, after={"status": item.status}
-    )
+        actor, "plan_item.reopened", item, before=was, after={"status": item.status}
+    )  # the evidence removed stays in the record: what it was, when it was done
     return item
 
 
