@@ -262,3 +262,39 @@ def test_any_day_made_a_school_day(demo, principal, head_teacher, day, school_da
         assert due.due_on(calendar_for(school, on=day), day, policy_for(school, day)) is not None
         assert settle.settle(day, under=school) == 1
         assert TalkDue.objects.filter(class_id=klass.pk, date=day).exists()
+
+
+def test_a_talk_recorded_offline_is_sent_when_the_network_is_back(browser, live_demo, shot, talk_day):
+    """No network on the phone: the talk is kept on it (nothing reaches the server), the page
+    says so; the network back, it is sent once and the card shows it done."""
+    base = live_demo.url
+    klass = talk_day
+    context, page, errors, bad = _page(browser, base, "phone", "zh-hans", "demo_teacher")
+    page.goto(f"{base}/talks/")
+    card = page.locator(f"#talk-{klass.pk}")
+    card.locator(f"#topic-{klass.pk}").fill("离线记录：交通安全")
+    context.set_offline(True)
+    card.locator(".record-talk").click()
+    status = page.locator("#talk-offline-status")
+    status.wait_for(state="visible")
+    with translation.override("zh-hans"):
+        assert status.inner_text().strip() == translation.gettext(
+            "No network: the talk is kept on this phone and sent when the network is back."
+        )
+    assert not Talk.objects.filter(school_class=klass).exists()
+    assert "talk-queued" in (card.get_attribute("class") or "")
+    _no_overflow(page)
+    shot(page, "talks-offline-kept-phone-zh")
+    with page.expect_navigation():  # back online: sent, then the page reloads
+        context.set_offline(False)
+    page.wait_for_load_state("networkidle")
+    talk = Talk.objects.get(school_class=klass)
+    assert talk.topic == "离线记录：交通安全" and talk.recorded_by.username == "demo_teacher"
+    assert page.locator(f"#talk-{klass.pk} .talk-done").count() == 1
+    page.evaluate("window.dispatchEvent(new Event('online'))")  # a second sending changes nothing
+    page.wait_for_timeout(500)
+    assert Talk.objects.filter(school_class=klass).count() == 1
+    shot(page, "talks-offline-sent-phone-zh")
+    context.close()
+    assert not errors, errors
+    assert not bad, bad

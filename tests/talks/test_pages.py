@@ -119,3 +119,27 @@ def test_unsettled_past_days_are_not_missed(client_for, head_teacher, klass):
     assert 'id="missed"' in page and "2026-10-14" in page and "2026-10-13" not in page
     reg = c.get(f"/talks/classes/{klass.pk}/?month=2026-10").content.decode()
     assert reg.count("table-danger") == 1
+
+
+def test_a_talk_kept_offline_is_sent_once(client_for, head_teacher, klass, principal):
+    """The phone page's offline queue posts JSON to /talks/record/: 201, then 200 for the same
+    client id (one talk); bad input is a 400 with the field; another school's class a 404."""
+    import json
+
+    from safecampus.talks.models import Talk
+
+    c = client_for(head_teacher)
+    record = {"client_id": str(uuid.uuid4()), "class_id": klass.pk, "date": "2026-10-16", "kind": "weekend",
+              "topic": "防溺水", "minutes": "5", "note": ""}  # fmt: skip
+    send = lambda body: c.post("/talks/record/", data=json.dumps(body), content_type="application/json")  # noqa: E731
+    first = send(record)
+    assert first.status_code == 201 and first.json()["class_id"] == klass.pk
+    assert send(record).status_code == 200
+    assert Talk.objects.filter(school_class=klass).count() == 1
+    bad = c.post("/talks/record/", data="not json", content_type="application/json")
+    assert bad.status_code == 400 and bad.json()["detail"]
+    r = send({**record, "client_id": str(uuid.uuid4()), "minutes": "4"})
+    assert r.status_code == 400 and r.json()["field"] == "minutes"
+    assert c.get("/talks/record/").status_code == 405
+    page = c.get("/talks/").content.decode()
+    assert 'id="talk-offline"' in page and "talks/record.js" in page

@@ -4,19 +4,21 @@ PDF, laid out as the paper 1530记录簿), and the statistics with drill-down (p
 from __future__ import annotations
 
 import datetime as dt
+import json
 import uuid
 from calendar import monthrange
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
+from django.views.decorators.http import require_POST
 
 from safecampus.core import months
 from safecampus.core.access import holds_anywhere, teaching
@@ -107,6 +109,29 @@ def today_page(request: HttpRequest) -> HttpResponse:
         "no_talk_today": bool(classes) and not dues,
         "breadcrumbs": [{"label": _("1530 safety talks")}],
     })  # fmt: skip
+
+
+@login_required
+@require_POST
+def record_json(request: HttpRequest) -> HttpResponse:
+    """A talk the phone page kept while offline, sent as JSON once the network is back (the
+    signed-in session, CSRF-checked): 201, 200 for a record already made with that client id,
+    400 `{detail, field}` as the API answers."""
+    try:
+        body = json.loads(request.body or b"{}")
+    except ValueError:
+        body = None
+    if not isinstance(body, dict):
+        return JsonResponse({"detail": _("The request is not valid JSON."), "field": None}, status=400)
+    fields = ("class_id", "date", "kind", "topic", "minutes", "note", "client_id")
+    try:
+        talk, created = services.record(request.user, **{k: body.get(k) for k in fields})
+    except DomainError as exc:
+        return JsonResponse({"detail": str(exc.message), "field": exc.field}, status=exc.status)
+    return JsonResponse(
+        {"id": talk.pk, "class_id": talk.school_class_id, "date": talk.date.isoformat()},
+        status=201 if created else 200,
+    )
 
 
 def default_place_or_none(user: Any) -> Unit | None:
