@@ -6,7 +6,6 @@ already stored."""
 from __future__ import annotations
 
 import io
-import uuid
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -15,6 +14,7 @@ from django.utils.translation import gettext as _
 from PIL import Image
 
 from safecampus.core import audit
+from safecampus.core.cleaning import client_uuid
 from safecampus.core.errors import Invalid, PermissionDenied
 from safecampus.core.files.checks import reencode_image
 from safecampus.core.files.serve import serve_file
@@ -29,13 +29,7 @@ MAX_SIDE = 1600
 MAX_MB = 15
 
 
-def _client_id(value: Any) -> uuid.UUID | None:
-    if value in (None, ""):
-        return None
-    try:
-        return uuid.UUID(str(value))
-    except ValueError:
-        raise Invalid(_("The client id must be a UUID."), field="client_id") from None
+_client_id = client_uuid
 
 
 def uploader_school(actor: Any, unit_id: int | None = None) -> Unit:

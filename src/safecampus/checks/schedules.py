@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from safecampus.core import audit
 from safecampus.core.access import holds_at
+from safecampus.core.cleaning import iso_date
 from safecampus.core.errors import Conflict, Invalid, PermissionDenied
 from safecampus.core.models import Membership, Unit, UnitKind
 from safecampus.core.roles import Perm, school_roles
@@ -99,15 +100,7 @@ def _minutes(value: Any, field: str, default: int, low: int = 0) -> int:
     return n
 
 
-def _date(value: Any, field: str) -> dt.date | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError:
-        raise Invalid(_("Enter a valid date."), field=field) from None
+_date = iso_date
 
 
 def _people(unit: Unit, values: Any) -> list[int]:

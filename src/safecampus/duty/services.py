@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from safecampus.core import audit
 from safecampus.core.access import holds_at
+from safecampus.core.cleaning import clean_text, client_uuid
 from safecampus.core.errors import Conflict, Invalid, PermissionDenied
 from safecampus.core.models import Membership, Unit, UnitKind
 from safecampus.core.roles import Perm, Role, school_roles
@@ -33,23 +34,8 @@ MAX_POST = 60
 NOT_STAFF = {Role.STUDENT, Role.PARENT}
 
 
-def clean_text(value: Any, limit: int, field: str, *, multiline: bool = False) -> str:
-    text = "" if value is None else str(value)
-    if "\x00" in text:
-        raise Invalid(_("The text contains a NUL character."), field=field)
-    text = text.strip() if multiline else " ".join(text.split())
-    if len(text) > limit:
-        raise Invalid(_("Ensure this value has at most %(n)s characters.") % {"n": limit}, field=field)
-    return text
-
-
 def client_key(value: Any) -> uuid.UUID | None:
-    if value in (None, ""):
-        return None
-    try:
-        return uuid.UUID(str(value))
-    except (TypeError, ValueError, AttributeError):
-        raise Invalid(_("The client id must be a UUID."), field="client_id") from None
+    return client_uuid(value)
 
 
 def may_manage(user: Any, unit: Unit) -> bool:

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from PIL import Image
 
 from safecampus.core import access, audit
+from safecampus.core.cleaning import client_uuid
 from safecampus.core.errors import Conflict, Invalid
 from safecampus.core.files.checks import Media, reencode_image
 from safecampus.core.files.store import delete_on_commit, files_kept_on_success, save_media
@@ -50,12 +51,7 @@ def encode_photo(upload: Any) -> Media:
 
 
 def _client_id(value: Any) -> uuid.UUID:
-    if value in (None, ""):
-        raise Invalid(_("The check needs a client id."), field="client_id")
-    try:
-        return uuid.UUID(str(value))
-    except ValueError:
-        raise Invalid(_("The client id must be a UUID."), field="client_id") from None
+    return client_uuid(value, required=_("The check needs a client id."))  # type: ignore[return-value]
 
 
 def _uploads(actor: Any, ids: list[Any]) -> list[PhotoUpload]:

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from safecampus.core import audit
+from safecampus.core.cleaning import clean_text
 from safecampus.core.errors import Conflict, Invalid, InvalidFields
 from safecampus.core.models import Unit, UnitKind
 from safecampus.core.scoping import require
@@ -29,16 +30,6 @@ from .workflow import TRANSITIONS
 
 CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,31}$")
 EDITABLE = ("code", "type", "building", "floor", "location", "production_date", "last_service_date", "note")
-
-
-def clean_text(value: Any, limit: int, field: str, *, multiline: bool = False) -> str:
-    text = "" if value is None else str(value)
-    if "\x00" in text:
-        raise Invalid(_("The text contains a NUL character."), field=field)
-    text = text.strip() if multiline else " ".join(text.split())
-    if len(text) > limit:
-        raise Invalid(_("Ensure this value has at most %(n)s characters.") % {"n": limit}, field=field)
-    return text
 
 
 def _required(value: str, message: str, field: str) -> str:

@@ -9,7 +9,6 @@ audit event and tells the people concerned after the commit.
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -18,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from safecampus.core import audit
+from safecampus.core.cleaning import client_uuid
 from safecampus.core.errors import Conflict, Invalid, InvalidFields
 from safecampus.core.files.store import files_kept_on_success
 from safecampus.core.models import Membership, Unit, UnitKind
@@ -39,13 +39,7 @@ def _choice(value: Any, choices: Any, field: str, message: str) -> str:
     return str(value)
 
 
-def _client_id(value: Any) -> uuid.UUID | None:
-    if value in (None, ""):
-        return None
-    try:
-        return uuid.UUID(str(value))
-    except ValueError:
-        raise Invalid(_("The client id must be a UUID."), field="client_id") from None
+_client_id = client_uuid
 
 
 def _risk_point(unit: Unit, value: Any) -> RiskPoint | None:

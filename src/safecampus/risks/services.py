@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from safecampus.core import audit
+from safecampus.core.cleaning import clean_text
 from safecampus.core.errors import Conflict, Invalid
 from safecampus.core.models import Membership, Unit, UnitKind
 from safecampus.core.roles import Perm
@@ -57,16 +58,6 @@ TEXT_LIMITS = {
 }
 LONG_TEXT = {"hazard_factors", "consequences", "controls", "emergency_measures"}
 EDITABLE = {*TEXT_LIMITS, "category", "control_level", "responsible_person", "area", "pin_x", "pin_y"}
-
-
-def clean_text(value: Any, limit: int, field: str, *, multiline: bool = False) -> str:
-    text = "" if value is None else str(value)
-    if "\x00" in text:
-        raise Invalid(_("The text contains a NUL character."), field=field)
-    text = text.strip() if multiline else " ".join(text.split())
-    if len(text) > limit:
-        raise Invalid(_("Ensure this value has at most %(n)s characters.") % {"n": limit}, field=field)
-    return text
 
 
 def _school(unit: Unit) -> Unit:

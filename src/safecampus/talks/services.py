@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from safecampus.core import audit
+from safecampus.core.cleaning import client_uuid
 from safecampus.core.errors import Conflict, Invalid
 from safecampus.core.files.checks import reencode_image
 from safecampus.core.files.store import files_kept_on_success, save_media
@@ -40,13 +41,7 @@ PHOTO_SIDE = 1600
 PHOTO_MB = 15
 
 
-def _client_id(value: Any) -> uuid.UUID | None:
-    if value in (None, ""):
-        return None
-    try:
-        return uuid.UUID(str(value))
-    except ValueError:
-        raise Invalid(_("The client id must be a UUID."), field="client_id") from None
+_client_id = client_uuid
 
 
 def _date(value: Any) -> dt.date:

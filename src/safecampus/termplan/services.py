@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from safecampus.core import audit
 from safecampus.core.access import holds_at
+from safecampus.core.cleaning import client_uuid, iso_date
 from safecampus.core.errors import Conflict, Invalid, PermissionDenied
 from safecampus.core.files.checks import check_document, reencode_image
 from safecampus.core.files.store import delete_on_commit, files_kept_on_success, save_media
@@ -57,24 +58,10 @@ def _require(user: Any, unit: Unit) -> None:
         raise PermissionDenied(PERM)
 
 
-def _client_id(value: Any) -> uuid.UUID | None:
-    if value in (None, ""):
-        return None
-    try:
-        return uuid.UUID(str(value))
-    except ValueError:
-        raise Invalid(_("The client id must be a UUID."), field="client_id") from None
+_client_id = client_uuid
 
 
-def _date(value: Any, field: str) -> dt.date | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError:
-        raise Invalid(_("Enter a valid date."), field=field) from None
+_date = iso_date
 
 
 # -- terms -------------------------------------------------------------------------------------
