@@ -40,6 +40,8 @@ for p in (str(ROOT / "src"), str(ROOT)):
     if p not in sys.path:
         sys.path.insert(0, p)
 
+from bench.common import add_database_args, p95  # noqa: E402
+
 TARGETS = {"generation_s": 60.0, "list_p95_ms": 100.0, "submit_p95_ms": 300.0}
 SLOTS = ["arrival", "morning_reading", "long_break", "lunch", "noon_rest", "dismissal"]
 TIMES = ["08:15", "10:30", "14:00", "15:30"]
@@ -49,18 +51,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--schools", type=int, default=16000, help="schools in the province (16000)")
     p.add_argument("--requests", type=int, default=30, help="timed requests per measurement (30)")
-    p.add_argument(
-        "--admin-url",
-        default=os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/postgres"),
-        help="PostgreSQL URL with the right to create databases ($BENCH_PG_URL)",
-    )
-    p.add_argument("--db", default="sc_bench_checks", help="the throw-away database (sc_bench_checks)")
-    p.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    add_database_args(p, "sc_bench_checks")
     return p.parse_args(argv)
-
-
-def p95(times: list[float]) -> float:
-    return statistics.quantiles(times, n=100, method="inclusive")[94] if len(times) > 1 else times[0]
 
 
 def setup(schools: int) -> dict[str, Any]:

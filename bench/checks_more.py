@@ -13,11 +13,9 @@ import time
 import uuid
 from typing import Any
 
+from bench.common import p95, timed_gets
+
 TARGETS = {"stats_p95_ms": 50.0, "scans_s": 2.0}
-
-
-def _p95(times: list[float]) -> float:
-    return statistics.quantiles(times, n=100, method="inclusive")[94] if len(times) > 1 else times[0]
 
 
 def _bureau_client(unit: Any, username: str, role: str) -> Any:
@@ -68,18 +66,12 @@ def measure_stats(root: Any, day: dt.date, requests: int) -> dict[str, Any]:
     for name, unit, role in (("county", county, Role.SAFETY_OFFICER), ("province", root, Role.BUREAU_ADMIN)):
         client = _bureau_client(unit, f"bench_stats_{name}", role)
         url = f"/api/v1/inspections/stats?unit={unit.code}&{span}"
-        for _ in range(2):
-            assert client.get(url).status_code == 200
-        times = []
-        for _ in range(requests):
-            t0 = time.perf_counter()
-            r = client.get(url)
-            times.append((time.perf_counter() - t0) * 1000)
+        times, r = timed_gets(client, url, requests)
         totals = r.json()["totals"]
         recount = _recount(unit, months)
         out[name] = {
             "p50": round(statistics.median(times), 1),
-            "p95": round(_p95(times), 1),
+            "p95": round(p95(times), 1),
             "due": totals["due"],
             "equal": all(totals[k] == v for k, v in recount.items()),
         }

@@ -37,6 +37,8 @@ for p in (str(ROOT / "src"), str(ROOT)):
     if p not in sys.path:
         sys.path.insert(0, p)
 
+from bench.common import add_database_args, p95, timed_gets  # noqa: E402
+
 TARGETS = {"settle_s": 30.0, "record_p95_ms": 150.0, "stats_p95_ms": 50.0}
 
 
@@ -45,18 +47,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--schools", type=int, default=16000, help="schools in the province (16000)")
     p.add_argument("--classes", type=int, default=30, help="classes per school (30)")
     p.add_argument("--requests", type=int, default=30, help="timed requests per measurement (30)")
-    p.add_argument(
-        "--admin-url",
-        default=os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/postgres"),
-        help="PostgreSQL URL with the right to create databases ($BENCH_PG_URL)",
-    )
-    p.add_argument("--db", default="sc_bench_talks", help="the throw-away database (sc_bench_talks)")
-    p.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    add_database_args(p, "sc_bench_talks")
     return p.parse_args(argv)
-
-
-def p95(times: list[float]) -> float:
-    return statistics.quantiles(times, n=100, method="inclusive")[94] if len(times) > 1 else times[0]
 
 
 def school_day() -> dt.date:
@@ -170,13 +162,7 @@ def measure_stats(root: Any, requests: int) -> dict[str, Any]:
     admin = User.objects.filter(is_superuser=True).first() or User.objects.create_superuser("bench_root", "x")
     client = Client(HTTP_AUTHORIZATION=f"Bearer {issue_token(admin)}")
     url = f"/api/v1/talks/stats?unit={root.code}"
-    for _ in range(2):
-        assert client.get(url).status_code == 200
-    times = []
-    for _ in range(requests):
-        t0 = time.perf_counter()
-        r = client.get(url)
-        times.append((time.perf_counter() - t0) * 1000)
+    times, r = timed_gets(client, url, requests)
     totals = r.json()["totals"]
     recount = {
         "due": TalkDue.objects.filter(unit_path__startswith=root.path).count(),
