@@ -121,7 +121,9 @@ def test_unsettled_past_days_are_not_missed(client_for, head_teacher, klass):
     assert reg.count("table-danger") == 1
 
 
-def test_a_talk_kept_offline_is_sent_once(client_for, head_teacher, klass, principal):
+def test_a_talk_kept_offline_is_sent_once(
+    client_for, head_teacher, klass, principal, outsider_principal, outsider
+):
     """The phone page's offline queue posts JSON to /talks/record/: 201, then 200 for the same
     client id (one talk); bad input is a 400 with the field; another school's class a 404."""
     import json
@@ -141,5 +143,18 @@ def test_a_talk_kept_offline_is_sent_once(client_for, head_teacher, klass, princ
     r = send({**record, "client_id": str(uuid.uuid4()), "minutes": "4"})
     assert r.status_code == 400 and r.json()["field"] == "minutes"
     assert c.get("/talks/record/").status_code == 405
+    for user in (outsider_principal, outsider):  # another school's class: 404, nothing written
+        theirs = {
+            **record,
+            "client_id": str(uuid.uuid4()),
+            "date": "2026-10-15",
+            "kind": "daily",
+            "minutes": "1",
+        }
+        other = client_for(user).post(
+            "/talks/record/", data=json.dumps(theirs), content_type="application/json"
+        )
+        assert other.status_code == 404, user.username
+    assert Talk.objects.filter(school_class=klass).count() == 1
     page = c.get("/talks/").content.decode()
     assert 'id="talk-offline"' in page and "talks/record.js" in page
