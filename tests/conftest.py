@@ -38,6 +38,15 @@ os.environ.setdefault("SAFECAMPUS_DEMO_DUTY", "0")
 os.environ.setdefault("SAFECAMPUS_DEMO_TERMPLAN", "0")
 # Nor demo responsibility letters (tests/responsibility/test_demo.py loads them).
 os.environ.setdefault("SAFECAMPUS_DEMO_RESPONSIBILITY", "0")
+# Nor the gate and security demo (each app's tests/<app>/test_demo.py loads its own).
+os.environ.setdefault("SAFECAMPUS_DEMO_VISITORS", "0")
+os.environ.setdefault("SAFECAMPUS_DEMO_EXITS", "0")
+os.environ.setdefault("SAFECAMPUS_DEMO_PICKUPS", "0")
+os.environ.setdefault("SAFECAMPUS_DEMO_GUARDS", "0")
+os.environ.setdefault("SAFECAMPUS_DEMO_DEFENCE", "0")
+# Nor demo notices and webhook endpoints (tests/notices, tests/webhooks load their own).
+os.environ.setdefault("SAFECAMPUS_DEMO_NOTICES", "0")
+os.environ.setdefault("SAFECAMPUS_DEMO_WEBHOOKS", "0")
 
 
 def _ensure_demo() -> None:

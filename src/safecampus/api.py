@@ -32,11 +32,16 @@ from safecampus.core.api import router as org_router
 from safecampus.core.errors import DomainError
 from safecampus.core.jobs_api import router as jobs_router
 from safecampus.core.today_api import router as today_router
+from safecampus.defence.api import router as defence_router
 from safecampus.duty.api import router as duty_router
+from safecampus.exits.api import router as exits_router
 from safecampus.fire.api import router as fire_router
+from safecampus.guards.api import router as guards_router
 from safecampus.hazards.api import router as hazards_router
 from safecampus.hazards.stats_api import router as hazard_stats_router
+from safecampus.notices.api import router as notices_router
 from safecampus.patrols.api import router as patrols_router
+from safecampus.pickups.api import router as pickups_router
 from safecampus.responsibility.api import router as responsibility_router
 from safecampus.risks.api import router as risks_router
 from safecampus.roster.api import router as roster_router
@@ -46,6 +51,8 @@ from safecampus.talks.api import router as talks_router
 from safecampus.termplan.api import router as termplan_router
 from safecampus.training.api import router as training_router
 from safecampus.training_stats.api import router as stats_router
+from safecampus.visitors.api import router as visitors_router
+from safecampus.webhooks.api import router as webhooks_router
 
 logger = logging.getLogger("safecampus.api")
 
@@ -232,6 +239,13 @@ api.add_router("/talks", talks_router)
 api.add_router("/duty", duty_router)
 api.add_router("/termplan", termplan_router)
 api.add_router("/responsibility", responsibility_router)
+api.add_router("/gate", visitors_router)
+api.add_router("/gate", exits_router)
+api.add_router("/gate", pickups_router)
+api.add_router("/security", guards_router)
+api.add_router("/security", defence_router)
+api.add_router("/notices", notices_router)
+api.add_router("/webhooks", webhooks_router)
 api.add_router("/today", today_router)
 api.add_router("/jobs", jobs_router)
 api.add_router("/", me_router)

@@ -56,6 +56,13 @@ INSTALLED_APPS = [
     "safecampus.duty",
     "safecampus.termplan",
     "safecampus.responsibility",
+    "safecampus.visitors",
+    "safecampus.exits",
+    "safecampus.pickups",
+    "safecampus.guards",
+    "safecampus.defence",
+    "safecampus.notices",
+    "safecampus.webhooks",
 ]
 
 MIDDLEWARE = [

@@ -41,6 +41,13 @@ urlpatterns = [
     path("duty/", include("safecampus.duty.urls")),
     path("termplan/", include("safecampus.termplan.urls")),
     path("responsibility/", include("safecampus.responsibility.urls")),
+    path("gate/visits/", include("safecampus.visitors.urls")),
+    path("gate/exits/", include("safecampus.exits.urls")),
+    path("gate/pickups/", include("safecampus.pickups.urls")),
+    path("security/guards/", include("safecampus.guards.urls")),
+    path("security/", include("safecampus.defence.urls")),
+    path("notices/", include("safecampus.notices.urls")),
+    path("webhooks/", include("safecampus.webhooks.urls")),
 ]
 
 admin.site.site_header = "SafeCampus"

@@ -51,6 +51,7 @@ GROUPS: dict[str, Group] = {
         Group("training", pgettext_lazy("navigation group", "Training"), "mortarboard", 20),
         Group("prevention", _("Dual prevention"), "shield-exclamation", 30),
         Group("duties", pgettext_lazy("navigation group", "Duties"), "person-badge", 35),
+        Group("security", pgettext_lazy("navigation group", "Security"), "shield-lock", 37),
         Group("people", pgettext_lazy("navigation group", "People"), "people", 40),
         Group("system", _("System"), "gear", 50),
     )

@@ -58,6 +58,15 @@ class Perm:
     MANAGE_DUTIES = "duties.manage"  # rosters, rotas, swaps, term plan, letter texts; bureau countersigns
     RECORD_TALKS = "duties.record_talks"  # record a class's 1530 talk (its head teacher, the teacher on duty)
     SIGN_LETTERS = "duties.sign_letters"  # sign one's own post's responsibility letter (安全工作责任书)
+    HOST_VISITS = "gate.host_visits"  # pre-register visitors one hosts, approve their bookings
+    VIEW_GATE = "gate.view"  # the school's gate log: visits, pupils' exit passes and pickups
+    WORK_GATE = "gate.work"  # at the gate: look up passes, walk-ins, check in/out, verify pickups
+    MANAGE_WATCHLIST = "gate.watchlist"  # the school's watch list (people barred by court order)
+    VIEW_SECURITY = "security.view"  # guards, staffing, defence equipment and the three-100% board
+    MANAGE_SECURITY = "security.manage"  # the school's guards, equipment, tests, closed management
+    SEND_NOTICES = "notices.send"  # write and publish notices and warnings to one's subtree
+    VIEW_NOTICE_REACH = "notices.view_reach"  # reach of the subtree's notices (rates and counts)
+    MANAGE_WEBHOOKS = "webhooks.manage"  # outgoing webhook endpoints for the subtree's events
 
 
 BUREAU = "bureau"
@@ -84,6 +93,7 @@ _STAFF_VIEW = {
     Perm.DO_CHECKS,
     Perm.RECORD_TALKS,
     Perm.SIGN_LETTERS,
+    Perm.HOST_VISITS,
 }
 _SCHOOL_HAZARDS = {*_STAFF_VIEW, Perm.MANAGE_HAZARDS, Perm.VERIFY_HAZARDS}
 _BUREAU_HAZARDS = {Perm.VIEW_HAZARDS, Perm.REPORT_HAZARDS, Perm.ACCEPT_HAZARDS, Perm.SUPERVISE_HAZARDS}
@@ -91,7 +101,12 @@ _TRAINING = {Perm.MANAGE_TRAINING, Perm.VIEW_TRAINING}
 _RISKS = {Perm.VIEW_RISKS, Perm.MANAGE_RISKS}
 _CHECKLISTS = {Perm.VIEW_CHECKS, Perm.MANAGE_CHECK_TEMPLATES}  # school and bureau managers
 _DUTIES = {Perm.VIEW_DUTIES, Perm.MANAGE_DUTIES}  # school and bureau managers
+_GATE = {Perm.VIEW_GATE, Perm.WORK_GATE}  # the school's gate (not bureaus: visitors' personal data)
+_SECURITY = {Perm.VIEW_SECURITY, Perm.MANAGE_SECURITY}  # school managers
+_NOTICES = {Perm.SEND_NOTICES, Perm.VIEW_NOTICE_REACH}  # bureau and school managers
 _MANAGER = {
+    Perm.VIEW_SECURITY,
+    *_NOTICES,
     *_TRAINING,
     *_CHECKLISTS,
     *_DUTIES,
@@ -109,7 +124,10 @@ ROLE_SPECS: dict[str, RoleSpec] = {
     spec.role.value: spec
     for spec in [
         RoleSpec(
-            Role.BUREAU_ADMIN, BUREAU, 100, frozenset(_MANAGER | {Perm.MANAGE_POLICY, Perm.MANAGE_CALENDAR})
+            Role.BUREAU_ADMIN,
+            BUREAU,
+            100,
+            frozenset(_MANAGER | {Perm.MANAGE_POLICY, Perm.MANAGE_CALENDAR, Perm.MANAGE_WEBHOOKS}),
         ),
         RoleSpec(Role.SAFETY_OFFICER, BUREAU, 90, frozenset(_MANAGER)),
         RoleSpec(
@@ -126,6 +144,8 @@ ROLE_SPECS: dict[str, RoleSpec] = {
                     Perm.VIEW_HAZARDS,
                     Perm.VIEW_CHECKS,
                     Perm.VIEW_DUTIES,
+                    Perm.VIEW_SECURITY,
+                    Perm.VIEW_NOTICE_REACH,
                 }
             ),
         ),
@@ -140,6 +160,10 @@ ROLE_SPECS: dict[str, RoleSpec] = {
                     *_SCHOOL_HAZARDS,
                     *_CHECKLISTS,
                     *_DUTIES,
+                    *_GATE,
+                    *_SECURITY,
+                    *_NOTICES,
+                    Perm.MANAGE_WATCHLIST,
                     Perm.VIEW_UNITS,
                     Perm.EDIT_OWN_UNIT,
                     Perm.VIEW_USERS,
@@ -160,6 +184,10 @@ ROLE_SPECS: dict[str, RoleSpec] = {
                     *_SCHOOL_HAZARDS,
                     *_CHECKLISTS,
                     *_DUTIES,
+                    *_GATE,
+                    *_SECURITY,
+                    *_NOTICES,
+                    Perm.MANAGE_WATCHLIST,
                     Perm.VIEW_UNITS,
                     Perm.EDIT_OWN_UNIT,
                     Perm.VIEW_USERS,
@@ -180,6 +208,9 @@ ROLE_SPECS: dict[str, RoleSpec] = {
                     *_SCHOOL_HAZARDS,
                     *_CHECKLISTS,
                     *_DUTIES,
+                    *_GATE,
+                    *_SECURITY,
+                    *_NOTICES,
                     Perm.VIEW_UNITS,
                     Perm.VIEW_USERS,
                     Perm.MANAGE_CALENDAR,
@@ -188,7 +219,7 @@ ROLE_SPECS: dict[str, RoleSpec] = {
         ),
         RoleSpec(Role.HEAD_TEACHER, SCHOOL, 30, frozenset(_STAFF_VIEW)),
         RoleSpec(Role.TEACHER, SCHOOL, 20, frozenset(_STAFF_VIEW)),
-        RoleSpec(Role.GUARD, SCHOOL, 10, frozenset(_STAFF_VIEW)),
+        RoleSpec(Role.GUARD, SCHOOL, 10, frozenset(_STAFF_VIEW | _GATE)),
         RoleSpec(Role.DOCTOR, SCHOOL, 20, frozenset(_STAFF_VIEW)),
         RoleSpec(Role.COUNSELLOR, SCHOOL, 20, frozenset(_STAFF_VIEW)),
         RoleSpec(Role.STAFF, SCHOOL, 10, frozenset(_STAFF_VIEW)),  # free posts: 宿管, 食堂, …

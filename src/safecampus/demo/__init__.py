@@ -219,3 +219,104 @@ def _duty() -> None:
 
 
 STEPS.append(_duty)
+
+
+def _visitors() -> None:
+    """Today's visitors at demo-c1-k1-s1 (one still inside), a booking waiting for its host, the watch list"""
+    import os
+
+    if os.environ.get("SAFECAMPUS_DEMO_VISITORS", "1") == "0":
+        return
+    from safecampus.visitors.demo import load_visitors_demo
+
+    load_visitors_demo()
+
+
+STEPS.append(_visitors)
+
+
+def _exits() -> None:
+    """An approved exit pass for demo_student's classmate, a parent's request waiting for the head teacher."""
+    import os
+
+    if os.environ.get("SAFECAMPUS_DEMO_EXITS", "1") == "0":
+        return
+    from safecampus.exits.demo import load_exits_demo
+
+    load_exits_demo()
+
+
+STEPS.append(_exits)
+
+
+def _pickups() -> None:
+    """Demo_student's pickup people (parents; grandmother until Friday) and this week's pickups."""
+    import os
+
+    if os.environ.get("SAFECAMPUS_DEMO_PICKUPS", "1") == "0":
+        return
+    from safecampus.pickups.demo import load_pickups_demo
+
+    load_pickups_demo()
+
+
+STEPS.append(_pickups)
+
+
+def _guards() -> None:
+    """A guard company and three guards at demo-c1-k1-s1 (one certificate expiring this month); the other
+    schools' guards."""
+    import os
+
+    if os.environ.get("SAFECAMPUS_DEMO_GUARDS", "1") == "0":
+        return
+    from safecampus.guards.demo import load_guards_demo
+
+    load_guards_demo()
+
+
+STEPS.append(_guards)
+
+
+def _defence() -> None:
+    """Defence registers (one camera at demo-c1-k1-s1 not networked), closed management, the three-100%
+    facts."""
+    import os
+
+    if os.environ.get("SAFECAMPUS_DEMO_DEFENCE", "1") == "0":
+        return
+    from safecampus.defence.demo import load_defence_demo
+
+    load_defence_demo()
+
+
+STEPS.append(_defence)
+
+
+def _notices() -> None:
+    """The county's drowning-prevention parent letter with receipts, a school notice to staff, the city's
+    typhoon warning, the warning calendar."""
+    import os
+
+    if os.environ.get("SAFECAMPUS_DEMO_NOTICES", "1") == "0":
+        return
+    from safecampus.notices.demo import load_notices_demo
+
+    load_notices_demo()
+
+
+STEPS.append(_notices)
+
+
+def _webhooks() -> None:
+    """A webhook endpoint of the county pointing at the local receiver the README shows how to start."""
+    import os
+
+    if os.environ.get("SAFECAMPUS_DEMO_WEBHOOKS", "1") == "0":
+        return
+    from safecampus.webhooks.demo import load_webhooks_demo
+
+    load_webhooks_demo()
+
+
+STEPS.append(_webhooks)

@@ -1,0 +1,5 @@
+"""Defence equipment API, mounted at /api/v1/security."""
+
+from ninja import Router
+
+router = Router(tags=["defence"])

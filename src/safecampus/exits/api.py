@@ -1,0 +1,5 @@
+"""Leaving school API, mounted at /api/v1/gate."""
+
+from ninja import Router
+
+router = Router(tags=["exits"])

@@ -1,0 +1,5 @@
+"""Security guards API, mounted at /api/v1/security."""
+
+from ninja import Router
+
+router = Router(tags=["guards"])
