@@ -27,6 +27,7 @@ ADDRESSES = {
     "responsibility:home",
     "accounts:user_list", "roster_year:transfer_list",
     "core:audit_log",
+    "webhooks:list",
     "admin:index",
 }  # fmt: skip
 BUREAU_ONLY = ("/org/", "/training/stats/", "/training/compliance/", "/supervision/", "/audit/", "/people/")

@@ -35,6 +35,7 @@ from .talks import samples as talks
 from .termplan import samples as termplan
 from .training import walk_samples as training
 from .training.manage_samples import k1_content
+from .webhooks import samples as webhooks
 
 # Words that appear only in demo-c1-k1's data: its units and people.
 MARKERS = [
@@ -196,6 +197,8 @@ PARAM_SAMPLES: dict[str, Callable[[], object]] = {
     "check_id": fire.check_id,
     "fire_photo_id": fire.fire_photo_id,
     "device_code": fire.device_code,
+    # webhooks (tests/webhooks/samples.py): the county's endpoint
+    "endpoint_id": webhooks.endpoint_id,
     # background documents (core.render_jobs): a finished job of demo_principal
     "job_id": _job,
     # checks (tests/checks/samples.py): demo-c1-k1-s1's adapted canteen check and a check photo
@@ -325,6 +328,7 @@ def test_outsider_walk(demo, roster_samples, outsider_name):
     duty.k1_roster()  # duty rotas, shifts handed over, a swap waiting
     talks.talk_id()  # a recorded 1530 talk (made before the walk counts events)
     responsibility.k1_letters()  # letter texts, posts and the principal's signed letter
+    webhooks.endpoint_id()  # the county's webhook endpoint
     outsider = User.objects.get(username=outsider_name)
     web = Client(raise_request_exception=False)
     web.force_login(outsider)

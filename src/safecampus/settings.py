@@ -189,6 +189,8 @@ MEDIA_ACCEL_PREFIX = env.str("MEDIA_ACCEL_PREFIX", default="/protected-media/")
 
 # Background jobs: SqliteHuey by default, RedisHuey with REDIS_URL, immediate in tests.
 REDIS_URL = env.str("REDIS_URL", default="")
+# Outgoing webhooks may call private, loopback and link-local addresses only when the operator says so.
+WEBHOOK_ALLOW_PRIVATE = env.bool("WEBHOOK_ALLOW_PRIVATE", default=False)
 HUEY = {
     "name": "safecampus",
     "immediate": TESTING or env.bool("HUEY_IMMEDIATE", default=False),

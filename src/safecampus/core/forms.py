@@ -1,11 +1,20 @@
-"""Forms for the org tree. They parse input; services validate rules and write."""
+"""Forms for the org tree, and `apply_errors` for every module's forms. They parse input; services
+validate rules and write."""
 
 from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from .errors import DomainError, InvalidFields
 from .models import SchoolType, UnitKind
+
+
+def apply_errors(form: forms.Form, exc: DomainError) -> None:
+    """A service's refusal shown on the form: each field's message on its field."""
+    errors = exc.errors if isinstance(exc, InvalidFields) else {exc.field or "": str(exc.message)}
+    for field, message in errors.items():
+        form.add_error(field if field in form.fields else None, message)
 
 
 class UnitCreateForm(forms.Form):

@@ -9,7 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from safecampus.core.errors import DomainError, InvalidFields
+from safecampus.core.forms import apply_errors  # noqa: F401  (the register's views import it from here)
 
 from .models import DeviceType, Result
 
@@ -50,10 +50,3 @@ class CheckForm(forms.Form):
     note = forms.CharField(
         label=_("Note"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 3})
     )
-
-
-def apply_errors(form: forms.Form, exc: DomainError) -> None:
-    """A service's refusal shown on the form: each field's message on its field."""
-    errors = exc.errors if isinstance(exc, InvalidFields) else {exc.field or "": str(exc.message)}
-    for field, message in errors.items():
-        form.add_error(field if field in form.fields else None, message)

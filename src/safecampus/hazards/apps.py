@@ -15,7 +15,7 @@ class HazardsConfig(AppConfig):
         today.register()
         from safecampus.core.roles import Perm
 
-        from . import rollup  # noqa: F401  (registers the hazard statistics with the roll-up engine)
+        from . import events, rollup  # noqa: F401  (the roll-up registers itself; events declare their types)
 
         nav.register(
             nav.Item(

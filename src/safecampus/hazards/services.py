@@ -27,7 +27,7 @@ from safecampus.core.scoping import has_perm_at, require
 from safecampus.risks.models import Category, PlanArea, RiskPoint
 from safecampus.risks.services import clean_text, plan_fraction
 
-from . import counting, notices
+from . import counting, events, notices
 from .models import Grade, Hazard, PhotoStage, Resolution, Source
 from .photos import add_photos, encode
 from .workflow import TRANSITIONS, VERBS, check
@@ -144,6 +144,7 @@ def report(unit: Unit, *, actor: Any, data: dict[str, Any], photos: list[Any] = 
             add_photos(hazard, items, stage=PhotoStage.REPORT, actor=actor)
             counting.changed(None, hazard)
             audit.record(actor, "hazard.reported", hazard, after=_snapshot(hazard))
+            events.reported(hazard)
             transaction.on_commit(lambda: notices.reported(hazard.pk))
     except IntegrityError:
         # The same report arrived twice at once: the other request created it.
@@ -297,6 +298,7 @@ def act(hazard: Hazard, *, actor: Any, action: Any, data: dict[str, Any] | None 
         after = _snapshot(done)
         after.update({k: data.get(k) for k in ("reason", "note") if data.get(k)})
         audit.record(actor, VERBS[action], done, before=before, after=after)
+        events.changed(done)
         pk = done.pk
         transaction.on_commit(lambda: notices.acted(pk, action))
     hazard.refresh_from_db()
