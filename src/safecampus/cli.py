@@ -261,6 +261,13 @@ def cmd_manage(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_webhook_receiver(args: argparse.Namespace) -> int:
+    from safecampus.webhooks.receiver import serve
+
+    serve(args.port, args.secret)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="safecampus", description="SafeCampus school safety platform")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -313,6 +320,10 @@ def build_parser() -> argparse.ArgumentParser:
     rollups.add_argument("names", nargs="*", help="roll-ups (default: every one)")
     rollups.add_argument("--unit", help="rebuild only this unit's subtree (unit code)")
     rollups.set_defaults(func=cmd_rollups)
+    receiver = sub.add_parser("webhook-receiver", help="a local receiver that verifies and prints webhooks")
+    receiver.add_argument("--port", type=int, default=8765)
+    receiver.add_argument("--secret", required=True, help="the endpoint's whsec_… secret")
+    receiver.set_defaults(func=cmd_webhook_receiver)
     manage = sub.add_parser("manage", help="any Django management command", add_help=False)
     manage.add_argument("rest", nargs=argparse.REMAINDER)
     manage.set_defaults(func=cmd_manage)

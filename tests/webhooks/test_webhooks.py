@@ -224,3 +224,33 @@ def _user(username):
     from safecampus.accounts.models import User
 
     return User.objects.get(username=username)
+
+
+def test_the_bundled_receiver_verifies_what_safecampus_signs(
+    api_client_for, city_admin, safety, settings, django_capture_on_commit_callbacks
+):
+    import threading
+    from http.server import ThreadingHTTPServer
+
+    from safecampus.webhooks.receiver import make_handler
+
+    settings.WEBHOOK_ALLOW_PRIVATE = True
+    printed: list[str] = []
+    endpoint, secret = _endpoint(api_client_for, city_admin, "http://127.0.0.1:1/")
+    server = ThreadingHTTPServer(("127.0.0.1", 0), make_handler(secret, printed.append))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        Endpoint.objects.filter(pk=endpoint.pk).update(url=f"http://127.0.0.1:{server.server_address[1]}/")
+        _report(api_client_for, safety, django_capture_on_commit_callbacks)
+        assert services.attempt(Delivery.objects.get(endpoint=endpoint).pk) == "delivered"
+        assert "hazard.reported" in printed[0]
+        # A forged delivery (another secret) is refused: 401, so SafeCampus would retry it.
+        endpoint.refresh_from_db()
+        endpoint.secret = "whsec_" + "A" * 32
+        endpoint.save()
+        _report(api_client_for, safety, django_capture_on_commit_callbacks)
+        second = Delivery.objects.filter(endpoint=endpoint).order_by("-pk").first()
+        assert services.attempt(second.pk) == "retrying" and "refused" in printed[1]
+    finally:
+        server.shutdown()
+        server.server_close()
