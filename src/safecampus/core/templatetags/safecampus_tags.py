@@ -92,3 +92,21 @@ def bs_field(field: forms.BoundField) -> str:
 @register.filter
 def is_checkbox(field: forms.BoundField) -> bool:
     return isinstance(field.field.widget, forms.CheckboxInput)
+
+
+@register.filter
+def is_choice_list(field: forms.BoundField) -> bool:
+    """Checkboxes or radio buttons, one per choice (rendered as Bootstrap form-checks)."""
+    return isinstance(field.field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple)
+
+
+@register.filter
+def check_options(field: forms.BoundField) -> list[Any]:
+    """The options of a choice list with Bootstrap's input class (and the invalid state)."""
+    widget = field.field.widget
+    css = f"{widget.attrs.get('class', '')} form-check-input{' is-invalid' if field.errors else ''}".strip()
+    attrs = field.build_widget_attrs({"id": widget.attrs.get("id") or field.auto_id, "class": css})
+    return [
+        forms.boundfield.BoundWidget(widget, sub, field.form.renderer)
+        for sub in widget.subwidgets(field.html_name, field.value(), attrs=attrs)
+    ]
