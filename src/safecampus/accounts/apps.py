@@ -17,7 +17,7 @@ class AccountsConfig(AppConfig):
                 _("People and roles"),
                 "people",
                 Perm.VIEW_USERS,
-                group="people",
+                group="system",
                 order=30,
             ),
         )

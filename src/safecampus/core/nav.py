@@ -13,7 +13,7 @@ shows as that item's own link.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.urls import NoReverseMatch, reverse
@@ -52,10 +52,12 @@ GROUPS: dict[str, Group] = {
         Group("prevention", _("Dual prevention"), "shield-exclamation", 30),
         Group("duties", pgettext_lazy("navigation group", "Duties"), "person-badge", 35),
         Group("security", pgettext_lazy("navigation group", "Security"), "shield-lock", 37),
-        Group("people", pgettext_lazy("navigation group", "People"), "people", 40),
-        Group("system", _("System"), "gear", 50),
+        # People (rosters, accounts) and the system (org tree, calendar, audit, webhooks) share one
+        # menu: with the security group the bar must still fit one row at 1280 px.
+        Group("system", pgettext_lazy("navigation group", "People and organisation"), "people", 40),
     )
 }
+ALIASES = {"people": "system"}  # a group folded into another
 
 _ITEMS: dict[str, Item] = {}
 
@@ -63,6 +65,8 @@ _ITEMS: dict[str, Item] = {}
 def register(*items: Item) -> None:
     """Declare menu entries (idempotent: an address is declared once)."""
     for item in items:
+        if item.group in ALIASES:
+            item = replace(item, group=ALIASES[item.group])
         if item.group is not None and item.group not in GROUPS:
             raise ValueError(f"unknown navigation group {item.group!r} for {item.url_name}")
         _ITEMS[item.url_name] = item

@@ -12,17 +12,17 @@ class RosterConfig(AppConfig):
         from safecampus.core.roles import Perm, Role
 
         nav.register(
-            nav.Item("roster:my_class", _("My class"), "easel", Role.HEAD_TEACHER, group="people", order=10),
+            nav.Item("roster:my_class", _("My class"), "easel", Role.HEAD_TEACHER, group="system", order=10),
             nav.Item(
-                "roster:my_children", _("My children"), "balloon-heart", Role.PARENT, group="people", order=15
+                "roster:my_children", _("My children"), "balloon-heart", Role.PARENT, group="system", order=15
             ),
-            nav.Item("roster:home", _("Roster"), "person-vcard", Perm.VIEW_USERS, group="people", order=20),
+            nav.Item("roster:home", _("Roster"), "person-vcard", Perm.VIEW_USERS, group="system", order=20),
             nav.Item(
                 "roster_year:transfer_list",
                 _("Transfers"),
                 "arrow-left-right",
                 Perm.VIEW_USERS,
-                group="people",
+                group="system",
                 order=40,
             ),
         )
