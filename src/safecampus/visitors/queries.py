@@ -84,7 +84,7 @@ def lookup(user: Any, school: Unit, code: str) -> str | None:
     code = normalise_code(code)
     if not code.startswith("V"):
         return None
-    visit = visits_for(user, Perm.WORK_GATE).filter(unit=school, pass_code=code).only("pk").first()
+    visit = Visit.objects.visible_to(user, Perm.WORK_GATE).filter(unit=school, pass_code=code).only("pk").first()
     return reverse("visitors:visit", args=[visit.pk]) if visit else None
 
 
