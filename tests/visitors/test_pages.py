@@ -178,8 +178,8 @@ def test_booking_poster(client_for, guard, school) -> None:
 def test_others_404(request, client_for, make_visit, name) -> None:
     visit = make_visit()
     c = client_for(request.getfixturevalue(name))
-    for url in (f"/gate/visits/{visit.pk}/", "/gate/visits/?unit=demo-c1-k1-s1", "/gate/visits/log/?unit=demo-c1-k1-s1",
-                "/gate/visits/log.xlsx?unit=demo-c1-k1-s1", "/gate/visits/watchlist/?unit=demo-c1-k1-s1"):  # fmt: skip
+    pages = ("", "log/", "log.xlsx", "watchlist/", "walk-in/", "booking-qr/")
+    for url in [f"/gate/visits/{visit.pk}/", *(f"/gate/visits/{p}?unit=demo-c1-k1-s1" for p in pages)]:
         resp = c.get(url)
         assert resp.status_code == 404, url
         assert "东港区访客" not in resp.content.decode() if not resp.streaming else True

@@ -84,7 +84,8 @@ def lookup(user: Any, school: Unit, code: str) -> str | None:
     code = normalise_code(code)
     if not code.startswith("V"):
         return None
-    visit = Visit.objects.visible_to(user, Perm.WORK_GATE).filter(unit=school, pass_code=code).only("pk").first()
+    found = Visit.objects.visible_to(user, Perm.WORK_GATE).filter(unit=school, pass_code=code)
+    visit = found.only("pk").first()
     return reverse("visitors:visit", args=[visit.pk]) if visit else None
 
 
