@@ -25,6 +25,7 @@ ADDRESSES = {
     "talks:today",
     "duty:roster",
     "responsibility:home",
+    "visitors:desk", "visitors:log", "visitors:mine", "visitors:watchlist",
     "accounts:user_list", "roster_year:transfer_list",
     "core:audit_log",
     "admin:index",
