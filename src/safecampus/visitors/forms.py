@@ -7,6 +7,7 @@ import uuid
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from safecampus.core.errors import DomainError, InvalidFields
 
@@ -66,7 +67,7 @@ class DeclineForm(forms.Form):
 
 
 class WatchEntryForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=60)
+    name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=60)
     id_number = forms.CharField(label=_("ID-card number"), max_length=30, required=False)
     reason = forms.ChoiceField(label=_("Reason"), choices=WatchReason.choices)
     reference = forms.CharField(

@@ -107,7 +107,8 @@ class Visit(ScopedModel):
     id_number_masked = crypto.masked_attribute("id_number", crypto.mask_id_card)
 
     def __str__(self) -> str:
-        return f"{self.pass_code} {self.visitor_name}"
+        # The audit trail's name of the visit: bureaus read the audit log, not visitors' names.
+        return f"{self.pass_code} {self.name_masked}"
 
     @property
     def name_masked(self) -> str:
@@ -150,7 +151,8 @@ class WatchEntry(ScopedModel):
     id_number_masked = crypto.masked_attribute("id_number", crypto.mask_id_card)
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.get_reason_display()})"
+        masked = self.name[:1] + "*" * max(len(self.name) - 1, 1) if self.name else ""
+        return f"{masked} ({self.get_reason_display()})"
 
 
 class BookingLink(ScopedModel):

@@ -77,7 +77,7 @@ def _host(school: Unit, host_id: Any) -> User:
 
 def snapshot(visit: Visit) -> dict[str, Any]:
     return {
-        "visitor_name": visit.visitor_name,
+        "visitor_name": visit.name_masked,
         "phone": visit.phone_masked if visit.phone_enc else "",
         "id_number": visit.id_number_masked if visit.id_number_enc else "",
         "purpose": visit.purpose,

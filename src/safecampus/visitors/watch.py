@@ -145,7 +145,7 @@ def remove_entry(entry: WatchEntry, *, actor: Any) -> WatchEntry:
 
 def snapshot(entry: WatchEntry) -> dict[str, Any]:
     return {
-        "name": entry.name,
+        "name": entry.name[:1] + "*" * max(len(entry.name) - 1, 1),
         "id_number": entry.id_number_masked,
         "reason": entry.reason,
         "reference": entry.reference,
