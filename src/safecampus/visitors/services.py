@@ -82,7 +82,9 @@ def snapshot(visit: Visit) -> dict[str, Any]:
         "id_number": visit.id_number_masked if visit.id_number_enc else "",
         "purpose": visit.purpose,
         "host": visit.host_id,
-        "expected_at": f"{timezone.localtime(visit.expected_at):%Y-%m-%d %H:%M}" if visit.expected_at else None,
+        "expected_at": f"{timezone.localtime(visit.expected_at):%Y-%m-%d %H:%M}"
+        if visit.expected_at
+        else None,
         "plate": visit.plate,
         "items": visit.items,
         "status": visit.status,
