@@ -187,3 +187,9 @@ def test_others_404(request, client_for, make_visit, name) -> None:
         assert c.post(f"/gate/visits/{visit.pk}/{action}/").status_code == 404
     visit.refresh_from_db()
     assert visit.status == VisitStatus.APPROVED
+
+
+@pytest.mark.parametrize("code", ["V\x00ABC", "   ", "x" * 500, "V-🙂-%"])
+def test_odd_codes_are_not_found_never_500(client_for, guard, code) -> None:
+    resp = client_for(guard).get(DESK, {"code": code})
+    assert resp.status_code == 200

@@ -46,8 +46,14 @@ def new_pass_code() -> str:
     return "V" + "".join(secrets.choice(CODE_ALPHABET) for _i in range(CODE_LENGTH))
 
 
+def desk_code(value: Any) -> str:
+    """What the desk's box sent, without spaces or control characters (a scanner's line end)."""
+    return "".join(ch for ch in str(value or "") if ch.isprintable() and not ch.isspace())[:40]
+
+
 def normalise_code(value: Any) -> str:
-    return "".join(str(value or "").split()).upper()[:40]
+    """A visitor's pass code as stored: letters and digits, upper case."""
+    return "".join(ch for ch in desk_code(value) if ch.isascii() and ch.isalnum()).upper()
 
 
 def _school(unit: Unit) -> Unit:

@@ -50,7 +50,7 @@ def desk_crumb() -> dict[str, Any]:
 @never_cache
 def desk_page(request: HttpRequest) -> HttpResponse:
     school = gate_school(request, Perm.WORK_GATE)
-    code = services.normalise_code(request.GET.get("code"))
+    code = services.desk_code(request.GET.get("code"))
     not_found = False
     if code:
         url = desk.find(request.user, school, code)
