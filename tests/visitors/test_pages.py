@@ -193,3 +193,13 @@ def test_others_404(request, client_for, make_visit, name) -> None:
 def test_odd_codes_are_not_found_never_500(client_for, guard, code) -> None:
     resp = client_for(guard).get(DESK, {"code": code})
     assert resp.status_code == 200
+
+
+def test_county_audit_log_shows_no_visitor_names(client_for, county, guard, principal, school, make_visit) -> None:
+    from safecampus.visitors import watch
+
+    watch.add_entry(school, actor=principal, data={"name": "东港区被禁人", "reason": "custody"})
+    visit = make_visit(visitor_name="东港区访客甲")
+    services.check_in(visit, actor=guard)
+    body = client_for(county).get("/audit/").content.decode()
+    assert "东港区访客甲" not in body and "东港区被禁人" not in body and "13905321234" not in body
