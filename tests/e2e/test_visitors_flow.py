@@ -67,3 +67,42 @@ def test_guard_checks_a_visitor_in_and_out(browser, live_demo, shot, lang):
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     context.close()
     Visit.objects.filter(pk=visit.pk).delete()
+
+
+def test_visitor_books_and_host_approves_on_the_phone(browser, live_demo, shot):
+    """A visitor books on the school's public page (no login) and waits; demo_teacher approves on
+    the phone from "My visitors"; the visitor's pass page then shows the QR."""
+    school = Unit.objects.get(code="demo-c1-k1-s1")
+    link = services.booking_link(school, actor=User.objects.get(username="demo_guard"))
+    base = live_demo.url
+    visitor = browser.new_context(viewport=SIZES["phone"])
+    visitor.add_cookies([{"name": "django_language", "value": "zh-hans", "url": base}])
+    page = visitor.new_page()
+    page.goto(f"{base}/gate/visits/book/{link.token}/")
+    page.fill("#id_visitor_name", "孙伟")
+    page.fill("#id_visitor_phone", "13505327777")
+    page.fill("#id_id_number", "37020319791122336"[:17] + id_card_check_char("37020319791122336"[:17]))
+    page.fill("#id_host_name", User.objects.get(username="demo_teacher").display_name)
+    page.fill("#id_purpose", "转学手续咨询")
+    page.fill("#id_expected_at", timezone.localtime().strftime("%Y-%m-%dT%H:%M"))
+    page.click("#booking-submit")
+    page.wait_for_url("**/gate/visits/pass/**")
+    assert page.locator("#pass-pending").is_visible()
+    shot(page, "visitors-pass-pending-phone-zh")
+    pass_url = page.url
+
+    host = browser.new_context(viewport=SIZES["phone"])
+    host_page = host.new_page()
+    _login(host_page, base, "demo_teacher")
+    host_page.goto(f"{base}/gate/visits/mine/")
+    host_page.locator("#to-decide a").first.click()
+    host_page.click("#approve")
+    host_page.wait_for_load_state("networkidle")
+    assert host_page.locator("#visit-status [data-status=approved]").is_visible()
+    shot(host_page, "visitors-host-approved-phone-en")
+
+    page.goto(pass_url)
+    assert page.locator("#pass-qr").is_visible()
+    shot(page, "visitors-pass-approved-phone-zh")
+    visitor.close()
+    host.close()
