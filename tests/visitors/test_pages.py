@@ -195,7 +195,7 @@ def test_odd_codes_are_not_found_never_500(client_for, guard, code) -> None:
     assert resp.status_code == 200
 
 
-def test_county_audit_log_shows_no_visitor_names(client_for, county, guard, principal, school, make_visit) -> None:
+def test_county_audit_shows_no_names(client_for, county, guard, principal, school, make_visit) -> None:
     from safecampus.visitors import watch
 
     watch.add_entry(school, actor=principal, data={"name": "东港区被禁人", "reason": "custody"})
