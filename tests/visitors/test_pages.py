@@ -203,3 +203,19 @@ def test_county_audit_shows_no_names(client_for, county, guard, principal, schoo
     services.check_in(visit, actor=guard)
     body = client_for(county).get("/audit/").content.decode()
     assert "东港区访客甲" not in body and "东港区被禁人" not in body and "13905321234" not in body
+
+
+def test_gate_log_export_rows(client_for, guard, make_visit) -> None:
+    import io
+
+    from openpyxl import load_workbook
+
+    visit = make_visit(purpose='=HYPERLINK("http://evil.example")')
+    services.check_in(visit, actor=guard)
+    services.check_out(visit, actor=guard)
+    resp = client_for(guard).get("/gate/visits/log.xlsx", {"unit": "demo-c1-k1-s1"})
+    sheet = load_workbook(io.BytesIO(b"".join(resp.streaming_content))).active
+    values = [[c for c in row] for row in sheet.iter_rows(values_only=True)]
+    rows = [r for r in values if r and r[3] == visit.name_masked]
+    assert len(rows) == 2 and all(str(r[4]).startswith("'=") for r in rows)
+    assert not any(visit.visitor_name in str(c) for r in values for c in r if c)
