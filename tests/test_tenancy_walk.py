@@ -36,6 +36,7 @@ from .termplan import samples as termplan
 from .training import walk_samples as training
 from .training.manage_samples import k1_content
 from .webhooks import samples as webhooks
+from .visitors import samples as visitors
 
 # Words that appear only in demo-c1-k1's data: its units and people.
 MARKERS = [
@@ -220,6 +221,12 @@ PARAM_SAMPLES: dict[str, Callable[[], object]] = {
     # 1530 talks (tests/talks/samples.py): a talk of demo-c1-k1-s1 with a photo
     "talk_id": talks.talk_id,
     "letter_text_id": responsibility.letter_text_id,
+    # visitors (tests/visitors/samples.py): a visit of demo-c1-k1-s1 checked in, a watch-list entry;
+    # the public booking token and pass code are nobody's (their holders read them by design)
+    "visit_id": visitors.visit_id,
+    "entry_id": visitors.entry_id,
+    "token": visitors.token,
+    "code": visitors.code,
 }
 # Path segment before a generic parameter (`units/{id}`) → sample.
 SEGMENT_SAMPLES: dict[str, Callable[[], object]] = {
@@ -329,6 +336,7 @@ def test_outsider_walk(demo, roster_samples, outsider_name):
     talks.talk_id()  # a recorded 1530 talk (made before the walk counts events)
     responsibility.k1_letters()  # letter texts, posts and the principal's signed letter
     webhooks.endpoint_id()  # the county's webhook endpoint
+    visitors.k1_visit(), visitors.k1_entry()  # a visit checked in and a watch-list entry
     outsider = User.objects.get(username=outsider_name)
     web = Client(raise_request_exception=False)
     web.force_login(outsider)
