@@ -87,9 +87,7 @@ def test_a_county_officer_sees_groups(client_for, county):
 def test_every_demo_role_gets_a_short_bar(client_for, demo):
     for user in User.objects.filter(username__startswith="demo_").exclude(username="demo_operator"):
         top, groups = _bar(client_for(user).get("/").content.decode())
-        # Home and at most six groups (the security group of issue 18 is the sixth for school managers):
-        # one row at 1280 px (see the screenshots).
-        assert 1 <= len(top) <= 7, (user.username, top)
+        assert 1 <= len(top) <= 6, (user.username, top)  # one row at 1280 px (see the screenshots)
         assert all(len(items) >= 2 for items in groups.values()), (user.username, groups)  # no 1-item groups
 
 

@@ -35,8 +35,8 @@ from .talks import samples as talks
 from .termplan import samples as termplan
 from .training import walk_samples as training
 from .training.manage_samples import k1_content
-from .webhooks import samples as webhooks
 from .visitors import samples as visitors
+from .webhooks import samples as webhooks
 
 # Words that appear only in demo-c1-k1's data: its units and people.
 MARKERS = [
