@@ -9,8 +9,8 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone, translation
 
-from safecampus.core.models import AuditEvent
 from safecampus.core.errors import Conflict, InvalidFields
+from safecampus.core.models import AuditEvent
 from safecampus.guards import privacy, services
 from safecampus.guards.models import Guard, GuardStatus
 from safecampus.guards.signals import staffing_changed
