@@ -23,14 +23,23 @@ def keeps_register(user: Any, active: Any) -> bool:
     )
 
 
+def _school(user: Any, active: Any) -> Any:
+    """The school whose register the cards count: the active membership's, else the first one
+    where the user keeps a register."""
+    unit = active.unit if active is not None else access.home_unit(user, MANAGE)
+    return unit if unit is not None and unit.kind == UnitKind.SCHOOL else None
+
+
 def _staffing(user: Any, active: Any) -> Staffing | None:
-    if active is None or active.unit.kind != UnitKind.SCHOOL:
+    school = _school(user, active)
+    if school is None or not access.holds_at(user, MANAGE, school):
         return None
-    return today.shared(f"guards.staffing.{active.unit_id}", lambda: staffing_for(active.unit))
+    return today.shared(f"guards.staffing.{school.pk}", lambda: staffing_for(school))
 
 
 def _url(user: Any, active: Any) -> str:
-    return reverse("guards:unit", args=[active.unit_id]) if active is not None else reverse("guards:home")
+    school = _school(user, active)
+    return reverse("guards:unit", args=[school.pk]) if school is not None else reverse("guards:home")
 
 
 def register() -> None:
