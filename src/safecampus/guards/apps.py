@@ -17,6 +17,6 @@ class GuardsConfig(AppConfig):
         today.register()
         nav.register(
             nav.Item(
-                "guards:home", _("Guards and staffing"), "person-badge", VIEW, group="security", order=40
+                "guards:home", _("Guards and staffing"), "person-badge", VIEW, group="security", order=30
             ),
         )
