@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from safecampus.core.audit_render import Choice, Field, Verb, register_fields, register_verbs
 
@@ -22,7 +23,7 @@ register_verbs(
 register_fields(
     "guards.guard",
     {
-        "name": _("Name"),
+        "name": pgettext_lazy("person", "Name"),
         "id_number": _("ID-card number"),
         "phone": _("Mobile"),
         "birth_date": _("Birth date"),
