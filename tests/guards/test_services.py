@@ -108,3 +108,44 @@ def test_staffing_changed_is_sent_once_per_school_on_commit(
         assert got == [school.code]
     finally:
         staffing_changed.disconnect(receiver)
+
+
+def test_lapsed_certificates_are_signalled_nightly(school, make_guard, django_capture_on_commit_callbacks):
+    from safecampus.guards.signals import certificates_lapsed
+
+    today = timezone.localdate()
+    with django_capture_on_commit_callbacks(execute=True):  # the add's own signal, sent
+        make_guard(certificate_expires=today - dt.timedelta(days=1))
+    got = []
+
+    def receiver(sender, school, **kw):
+        got.append(school.code)
+
+    staffing_changed.connect(receiver)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            assert certificates_lapsed(today) == 1
+        assert got == [school.code]
+        assert certificates_lapsed(today + dt.timedelta(days=10)) == 0
+    finally:
+        staffing_changed.disconnect(receiver)
+
+
+def test_a_pupil_enrolled_signals_the_school(school, django_capture_on_commit_callbacks):
+    from safecampus.roster.models import Student
+
+    got = []
+
+    def receiver(sender, school, **kw):
+        got.append(school.code)
+
+    staffing_changed.connect(receiver)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            for i in range(3):
+                s = Student(name=f"新生{i}")
+                s.set_unit(school)
+                s.save()
+        assert got == [school.code]
+    finally:
+        staffing_changed.disconnect(receiver)

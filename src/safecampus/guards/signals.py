@@ -1,7 +1,9 @@
 """`staffing_changed`: sent with `school=<Unit>` once the transaction commits, after any change that
 can change a school's staffing (`guards.staffing`): a guard added, edited, marked left, a
 certificate changed, the campus' gates changed, and a pupil enrolled, changed or removed (the
-roster's `Student` rows). One signal per school per transaction, however many rows changed."""
+roster's `Student` rows), and — nightly, `guards.tasks` — a certificate lapsing with its date.
+One signal per school per transaction, however many rows changed. (A policy override changing
+the bands sends nothing: recount the schools under the unit it applies to.)"""
 
 from __future__ import annotations
 
@@ -58,3 +60,27 @@ def connect() -> None:
 
     post_save.connect(_student_changed, sender=Student, dispatch_uid="guards.student_saved")
     post_delete.connect(_student_changed, sender=Student, dispatch_uid="guards.student_deleted")
+
+
+def certificates_lapsed(today: Any = None, *, days: int = 3) -> int:
+    """Send `staffing_changed` for each school where an on-post guard's certificate lapsed in the
+    last `days` days (it was valid through its expiry date): the passing of a date changes a
+    school's certified guards without any write. Returns the number of schools."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from .models import Guard, GuardStatus
+
+    today = today or timezone.localdate()
+    schools = set(
+        Guard.objects.filter(
+            status=GuardStatus.ON_POST,
+            certificate_expires__gte=today - dt.timedelta(days=days),
+            certificate_expires__lt=today,
+        ).values_list("unit_id", flat=True)
+    )
+    with transaction.atomic():
+        for school_id in sorted(schools):
+            staffing_may_change(school_id)
+    return len(schools)
