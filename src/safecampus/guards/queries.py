@@ -17,7 +17,7 @@ from safecampus.core.ranking import child_units
 from safecampus.core.scoping import get_visible_or_404
 from safecampus.training_stats.compliance import year_fraction
 
-from .models import Guard, GuardStatus, SecurityCompany
+from .models import Guard, SecurityCompany
 from .staffing import Staffing, staffing_for_schools, training_hours, years_ago
 
 SHORT_LIMIT = 200  # schools short of guards listed on a board page (the export has them all)
@@ -146,6 +146,3 @@ def board(unit: Unit, today: dt.date | None = None) -> Board:
     short = sorted((s for s in staffing.values() if not s.compliant), key=lambda s: (-s.short, s.unit.path))
     return Board(unit, total, kids, short, staffing)
 
-
-def on_post_first(guards: QuerySet) -> QuerySet:
-    return guards.order_by("status", "name", "id").filter(status__in=GuardStatus.values)
