@@ -145,4 +145,3 @@ def board(unit: Unit, today: dt.date | None = None) -> Board:
                 break
     short = sorted((s for s in staffing.values() if not s.compliant), key=lambda s: (-s.short, s.unit.path))
     return Board(unit, total, kids, short, staffing)
-
