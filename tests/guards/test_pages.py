@@ -98,6 +98,8 @@ def test_outsiders_get_404_on_every_page(client_for, outsider, outsider_principa
             reverse("guards:export", args=[county.pk]),
             reverse("guards:guard", args=[g.pk]),
             reverse("guards:edit", args=[g.pk]),
+            reverse("guards:certificates_unit", args=[school.pk]),
+            reverse("guards:certificates_unit", args=[county.pk]),
         ):
             assert c.get(url).status_code == 404, url
         for url in (
@@ -121,3 +123,18 @@ def test_today_cards_for_school_managers(school_admin, county, guard, make_guard
     assert str(school.pk) in cards["guards.short"]["url"]
     for who in (county, guard):
         assert "guards.short" not in {c["key"] for c in today.cards_for(who)}
+
+
+def test_certificates_watch_list(client_for, county, school_admin, make_guard, school):
+    soon = make_guard(certificate_expires=timezone.localdate() + dt.timedelta(days=5))
+    none = make_guard(certificate_no="", certificate_expires=None)
+    fine = make_guard()
+    county_unit = Unit.objects.get(code="demo-c1-k1")
+    r = client_for(county).get(reverse("guards:certificates"))
+    assert r.status_code == 302 and r["Location"] == reverse(
+        "guards:certificates_unit", args=[county_unit.pk]
+    )
+    html = client_for(county).get(r["Location"]).content.decode()
+    assert soon.name in html and none.name in html and fine.name not in html and school.name in html
+    r = client_for(school_admin).get(reverse("guards:certificates_unit", args=[school.pk]))
+    assert r.status_code == 200 and soon.name in r.content.decode()

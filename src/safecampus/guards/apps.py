@@ -17,6 +17,14 @@ class GuardsConfig(AppConfig):
         today.register()
         nav.register(
             nav.Item(
+                "guards:certificates",
+                _("Guard certificates"),
+                "patch-check",
+                VIEW,
+                group="security",
+                order=31,
+            ),
+            nav.Item(
                 "guards:home", _("Guards and staffing"), "person-badge", VIEW, group="security", order=30
             ),
         )

@@ -8,7 +8,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from safecampus.core.models import Unit, UnitKind
@@ -145,3 +145,31 @@ def board(unit: Unit, today: dt.date | None = None) -> Board:
                 break
     short = sorted((s for s in staffing.values() if not s.compliant), key=lambda s: (-s.short, s.unit.path))
     return Board(unit, total, kids, short, staffing)
+
+
+def certificate_watch(
+    user: Any, unit: Unit, today: dt.date | None = None, *, limit: int = 500
+) -> list[Guard]:
+    """On-post guards of the unit's schools whose certificate is missing, expired or expiring
+    within the policy's days (the unit's policy), soonest first; `guard.flags` set."""
+    today = today or timezone.localdate()
+    rules = policy_for(unit)["guards"]
+    horizon = today + dt.timedelta(days=int(rules["expiring_within_days"]))
+    rows = list(
+        Guard.objects.visible_to(user)
+        .filter(unit_path__startswith=unit.path, status="on_post")
+        .filter(
+            Q(certificate_no="") | Q(certificate_expires__isnull=True) | Q(certificate_expires__lte=horizon)
+        )
+        .select_related("unit", "company")
+        .order_by("certificate_expires", "unit_path", "name", "id")[:limit]
+    )
+    for g in rows:
+        certified = g.certified_on(today)
+        g.flags = GuardFlags(
+            certified=certified,
+            expired=bool(g.certificate_expires) and g.certificate_expires < today,
+            expiring=certified and g.certificate_expires <= horizon,
+            age=g.age_on(today),
+        )
+    return rows

@@ -104,6 +104,32 @@ def _board(request: HttpRequest, area: Any) -> HttpResponse:
 
 
 @login_required
+def certificates_home(request: HttpRequest) -> HttpResponse:
+    unit = access.home_unit(request.user, VIEW)
+    if unit is None:
+        raise Http404
+    return redirect("guards:certificates_unit", unit.pk)
+
+
+@login_required
+def certificates(request: HttpRequest, unit_id: int) -> HttpResponse:
+    """Guards on post whose certificate is missing, expired or expiring, at a school or below."""
+    unit = unit_for(request.user, VIEW, pk=unit_id)
+    rows = queries.certificate_watch(request.user, unit)
+    return render(
+        request,
+        "guards/certificates.html",
+        {
+            "unit": unit,
+            "rows": rows,
+            "full": len(rows) >= 500,
+            "rules": policy_for(unit)["guards"],
+            "breadcrumbs": [home_crumb(), unit_crumb(unit), {"label": _("Guard certificates")}],
+        },
+    )
+
+
+@login_required
 def guard_page(request: HttpRequest, guard_id: int) -> HttpResponse:
     user = request.user
     guard = queries.get_guard_for(user, guard_id)
