@@ -34,6 +34,7 @@ DEMO_PARTS = (
     "RESPONSIBILITY",
     "TALKS",
     "VISITORS",
+    "GUARDS",
 )
 WALKED: dict[str, str] = {}  # username → pages and routes walked (the run's summary shows it)
 

@@ -25,6 +25,7 @@ from tests.roster.factories import csv_bytes, student_rows
 from .checks import samples as checks
 from .duty import samples as duty
 from .fire import samples as fire
+from .guards import samples as guards
 from .hazards import samples as hazards
 from .patrols import samples as patrols
 from .responsibility import samples as responsibility
@@ -200,6 +201,8 @@ PARAM_SAMPLES: dict[str, Callable[[], object]] = {
     "device_code": fire.device_code,
     # webhooks (tests/webhooks/samples.py): the county's endpoint
     "endpoint_id": webhooks.endpoint_id,
+    # guards (tests/guards/samples.py): a contracted guard of demo-c1-k1-s1 with a company
+    "guard_id": guards.guard_id,
     # background documents (core.render_jobs): a finished job of demo_principal
     "job_id": _job,
     # checks (tests/checks/samples.py): demo-c1-k1-s1's adapted canteen check and a check photo
@@ -331,6 +334,7 @@ def test_outsider_walk(demo, roster_samples, outsider_name):
     checks.task_id()  # a check schedule of demo-c1-k1-s1 and its task open today
     supervision.k1_listing(), supervision.k1_letter()  # a listed major hazard and a replied letter
     fire.k1_check()  # a fire device with a failed, photographed check
+    guards.k1_guard()  # a contracted guard and the school's security company
     termplan.term_plan_id()  # demo-c1-k1-s1's term plan of the current term
     duty.k1_roster()  # duty rotas, shifts handed over, a swap waiting
     talks.talk_id()  # a recorded 1530 talk (made before the walk counts events)

@@ -6,3 +6,25 @@ class GuardsConfig(AppConfig):
     name = "safecampus.guards"
     label = "guards"
     verbose_name = _("Security guards")
+
+    def ready(self) -> None:
+        from safecampus.core import nav
+
+        from . import audit_labels, signals, today  # noqa: F401  (timeline labels)
+        from .services import VIEW
+
+        signals.connect()
+        today.register()
+        nav.register(
+            nav.Item(
+                "guards:certificates",
+                _("Guard certificates"),
+                "patch-check",
+                VIEW,
+                group="security",
+                order=31,
+            ),
+            nav.Item(
+                "guards:home", _("Guards and staffing"), "person-badge", VIEW, group="security", order=30
+            ),
+        )
