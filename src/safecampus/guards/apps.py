@@ -6,3 +6,8 @@ class GuardsConfig(AppConfig):
     name = "safecampus.guards"
     label = "guards"
     verbose_name = _("Security guards")
+
+    def ready(self) -> None:
+        from . import signals
+
+        signals.connect()
