@@ -35,7 +35,7 @@ from .status import defence_policy, derive, next_test_on
 
 router = Router(tags=["defence"])
 
-ItemId = Path[int, P(ge=1, le=MAX_ID, description="Equipment id.")]
+EquipmentId = Path[int, P(ge=1, le=MAX_ID, description="Equipment id.")]
 MAX_LIMIT = 500
 
 
@@ -179,9 +179,9 @@ def list_equipment(
     return {"items": [item_out(i, today) for i in qs[start : start + size]], "count": qs.count()}
 
 
-@router.get("/equipment/{item_id}", response={200: EquipmentOut, **ERRORS}, summary="Read defence equipment")
-def read_equipment(request: HttpRequest, item_id: ItemId) -> dict[str, Any]:
-    return item_out(queries.get_item_for(request.auth, item_id))  # type: ignore[attr-defined]
+@router.get("/equipment/{equipment_id}", response={200: EquipmentOut, **ERRORS}, summary="Read defence equipment")
+def read_equipment(request: HttpRequest, equipment_id: EquipmentId) -> dict[str, Any]:
+    return item_out(queries.get_item_for(request.auth, equipment_id))  # type: ignore[attr-defined]
 
 
 def _data(payload: EquipmentIn) -> dict[str, Any]:
@@ -199,24 +199,24 @@ def create_equipment(request: HttpRequest, payload: EquipmentIn) -> tuple[int, d
 
 
 @router.patch(
-    "/equipment/{item_id}", response={200: EquipmentOut, **ERRORS}, summary="Change defence equipment"
+    "/equipment/{equipment_id}", response={200: EquipmentOut, **ERRORS}, summary="Change defence equipment"
 )
-def update_equipment(request: HttpRequest, item_id: ItemId, payload: EquipmentIn) -> dict[str, Any]:
+def update_equipment(request: HttpRequest, equipment_id: EquipmentId, payload: EquipmentIn) -> dict[str, Any]:
     user = request.auth  # type: ignore[attr-defined]
-    item = queries.get_item_for(user, item_id)
+    item = queries.get_item_for(user, equipment_id)
     if payload.unit not in (None, item.unit.code):
         raise Invalid(_("Equipment stays at its school."), field="unit")
     return item_out(services.edit_equipment(item, actor=user, data=_data(payload)))
 
 
 @router.post(
-    "/equipment/{item_id}/tests",
+    "/equipment/{equipment_id}/tests",
     response={200: TestOut, 201: TestOut, **ERRORS},
     summary="Record a test of defence equipment",
 )
-def record_test(request: HttpRequest, item_id: ItemId, payload: TestIn) -> tuple[int, dict[str, Any]]:
+def record_test(request: HttpRequest, equipment_id: EquipmentId, payload: TestIn) -> tuple[int, dict[str, Any]]:
     user = request.auth  # type: ignore[attr-defined]
-    item = queries.get_item_for(user, item_id)
+    item = queries.get_item_for(user, equipment_id)
     data = {
         "client_id": str(payload.client_id) if payload.client_id else None,
         "result": payload.result,

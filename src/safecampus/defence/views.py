@@ -85,9 +85,9 @@ def unit_page(request: HttpRequest, unit_id: int) -> HttpResponse:
 
 
 @login_required
-def item_page(request: HttpRequest, item_id: int) -> HttpResponse:
+def item_page(request: HttpRequest, equipment_id: int) -> HttpResponse:
     user = request.user
-    item = queries.get_item_for(user, item_id)
+    item = queries.get_item_for(user, equipment_id)
     rules = defence_policy(item.unit)
     tests = item.tests.select_related("tested_by", "hazard")
     page = Paginator(tests, 20).get_page(request.GET.get("page"))
@@ -113,10 +113,10 @@ def item_page(request: HttpRequest, item_id: int) -> HttpResponse:
 
 
 @login_required
-def test_item(request: HttpRequest, item_id: int) -> HttpResponse:
+def test_item(request: HttpRequest, equipment_id: int) -> HttpResponse:
     """The test form (mobile: big pass/fail buttons, the phone's camera)."""
     user = request.user
-    item = queries.get_item_for(user, item_id)
+    item = queries.get_item_for(user, equipment_id)
     if not has_perm_at(user, MANAGE, item.unit) or item.state != State.IN_SERVICE:
         raise PermissionDenied
     form = TestForm(request.POST or None, initial={"client_id": uuid.uuid4()})
@@ -186,8 +186,8 @@ def add_item(request: HttpRequest, unit_id: int) -> HttpResponse:
 
 
 @login_required
-def edit_item(request: HttpRequest, item_id: int) -> HttpResponse:
-    item = queries.get_item_for(request.user, item_id)
+def edit_item(request: HttpRequest, equipment_id: int) -> HttpResponse:
+    item = queries.get_item_for(request.user, equipment_id)
     if item.state != State.IN_SERVICE:
         raise Http404
     return _item_form(request, item.unit, item)
@@ -195,8 +195,8 @@ def edit_item(request: HttpRequest, item_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def retire_item(request: HttpRequest, item_id: int) -> HttpResponse:
-    item = queries.get_item_for(request.user, item_id)
+def retire_item(request: HttpRequest, equipment_id: int) -> HttpResponse:
+    item = queries.get_item_for(request.user, equipment_id)
     try:
         services.retire_equipment(item, actor=request.user, reason=request.POST.get("reason", ""))
         messages.success(request, _("Equipment retired."))
@@ -281,8 +281,8 @@ def report_shortfalls(request: HttpRequest, unit_id: int) -> HttpResponse:
 
 
 @login_required
-def test_photo(request: HttpRequest, test_id: int) -> HttpResponse:
-    test = queries.get_test_for(request.user, test_id)
+def test_photo(request: HttpRequest, equipment_test_id: int) -> HttpResponse:
+    test = queries.get_test_for(request.user, equipment_test_id)
     if not test.photo:
         raise Http404
     png = test.photo.name.endswith(".png")
