@@ -25,8 +25,8 @@ def test_register_page_and_forms(client_for, safety, school, make_item):
     body = c.get(f"/security/units/{school.pk}/").content.decode()
     assert 'id="missing"' in body and f'id="item-{cam.pk}"' in body and "Not networked" in body
     assert c.get("/security/").status_code == 302
-    r = c.post(f"/security/units/{school.pk}/new/", {"kind": "one_click_alarm", "quantity": 1, "location": "门卫室",
-                                                     "police_linked": "on"})  # fmt: skip
+    alarm = {"kind": "one_click_alarm", "quantity": 1, "location": "门卫室", "police_linked": "on"}
+    r = c.post(f"/security/units/{school.pk}/new/", alarm)
     assert (
         r.status_code == 302 and Equipment.objects.filter(kind="one_click_alarm", police_linked=True).exists()
     )

@@ -179,7 +179,9 @@ def list_equipment(
     return {"items": [item_out(i, today) for i in qs[start : start + size]], "count": qs.count()}
 
 
-@router.get("/equipment/{equipment_id}", response={200: EquipmentOut, **ERRORS}, summary="Read defence equipment")
+@router.get(
+    "/equipment/{equipment_id}", response={200: EquipmentOut, **ERRORS}, summary="Read defence equipment"
+)
 def read_equipment(request: HttpRequest, equipment_id: EquipmentId) -> dict[str, Any]:
     return item_out(queries.get_item_for(request.auth, equipment_id))  # type: ignore[attr-defined]
 
@@ -214,7 +216,9 @@ def update_equipment(request: HttpRequest, equipment_id: EquipmentId, payload: E
     response={200: TestOut, 201: TestOut, **ERRORS},
     summary="Record a test of defence equipment",
 )
-def record_test(request: HttpRequest, equipment_id: EquipmentId, payload: TestIn) -> tuple[int, dict[str, Any]]:
+def record_test(
+    request: HttpRequest, equipment_id: EquipmentId, payload: TestIn
+) -> tuple[int, dict[str, Any]]:
     user = request.auth  # type: ignore[attr-defined]
     item = queries.get_item_for(user, equipment_id)
     data = {
