@@ -21,6 +21,7 @@ ADDRESSES = {
     "hazards:home", "supervision:home", "checks:library", "checks:my_tasks", "check_stats:dashboard",
     "patrols:home",
     "fire:home", "schoolcal:home",
+    "guards:home",
     "termplan:home",
     "talks:today",
     "duty:roster",

@@ -33,6 +33,7 @@ DEMO_PARTS = (
     "TERMPLAN",
     "RESPONSIBILITY",
     "TALKS",
+    "GUARDS",
     "DEFENCE",
 )
 WALKED: dict[str, str] = {}  # username → pages and routes walked (the run's summary shows it)

@@ -26,6 +26,7 @@ from .checks import samples as checks
 from .defence import samples as defence
 from .duty import samples as duty
 from .fire import samples as fire
+from .guards import samples as guards
 from .hazards import samples as hazards
 from .patrols import samples as patrols
 from .responsibility import samples as responsibility
@@ -197,6 +198,8 @@ PARAM_SAMPLES: dict[str, Callable[[], object]] = {
     "check_id": fire.check_id,
     "fire_photo_id": fire.fire_photo_id,
     "device_code": fire.device_code,
+    # guards (tests/guards/samples.py): a contracted guard of demo-c1-k1-s1 with a company
+    "guard_id": guards.guard_id,
     # background documents (core.render_jobs): a finished job of demo_principal
     "job_id": _job,
     # checks (tests/checks/samples.py): demo-c1-k1-s1's adapted canteen check and a check photo
@@ -325,6 +328,7 @@ def test_outsider_walk(demo, roster_samples, outsider_name):
     checks.task_id()  # a check schedule of demo-c1-k1-s1 and its task open today
     supervision.k1_listing(), supervision.k1_letter()  # a listed major hazard and a replied letter
     fire.k1_check()  # a fire device with a failed, photographed check
+    guards.k1_guard()  # a contracted guard and the school's security company
     defence.k1_test()  # defence equipment with a failed, photographed test; closed management confirmed
     termplan.term_plan_id()  # demo-c1-k1-s1's term plan of the current term
     duty.k1_roster()  # duty rotas, shifts handed over, a swap waiting

@@ -5,9 +5,10 @@
 without `unit`); `GET /guards?unit=CODE&status=on_post|left&limit&offset` → `{"items", "count"}`
 (a school's guards; ID-card number and mobile always masked); `GET /guards/{id}`;
 `POST /guards` (`unit` and the guard's fields) → 201; `PATCH /guards/{id}` changes the fields
-sent; `POST /guards/{id}/leave` and `/return`. Reading needs `Perm.VIEW_SECURITY` (school managers,
-bureaus), writing `Perm.MANAGE_SECURITY` at the school; a unit or guard missing or not yours
-answers 404, bad input 400 `{"detail", "field"}` and changes nothing.
+sent; `POST /guards/{id}/leave?on=YYYY-MM-DD` (today without `on`) and `/return`. Reading
+needs `Perm.VIEW_SECURITY` (school managers, bureaus), writing `Perm.MANAGE_SECURITY` at the
+school; a unit or guard missing or not yours answers 404, bad input 400 `{"detail", "field"}`
+and changes nothing.
 """
 
 # No `from __future__ import annotations`: ninja reads these annotations at runtime.
@@ -98,12 +99,6 @@ class GuardIn(Schema):
     )
     started_on: dt.date | None = None
     note: Annotated[SafeText, Field(max_length=1000)] | None = None
-
-
-class MoveIn(Schema):
-    model_config = ConfigDict(extra="forbid")
-
-    on: dt.date | None = None
 
 
 def guard_out(g: Guard) -> dict[str, Any]:
@@ -212,20 +207,20 @@ def update_guard(request: HttpRequest, guard_id: GuardId, payload: GuardIn) -> d
     return _one(queries.get_guard_for(user, guard_id))
 
 
-def _move(request: HttpRequest, guard_id: int, action: str, payload: MoveIn | None) -> dict[str, Any]:
+def _move(request: HttpRequest, guard_id: int, action: str, on: dt.date | None) -> dict[str, Any]:
     user = request.auth  # type: ignore[attr-defined]
     guard = queries.get_guard_for(user, guard_id)
-    services.move_guard(guard, action, actor=user, on=payload.on if payload else None)
+    services.move_guard(guard, action, actor=user, on=on)
     return _one(queries.get_guard_for(user, guard_id))
 
 
 @router.post("/guards/{guard_id}/leave", response={200: GuardOut, **ERRORS}, summary="Mark a guard left")
-def guard_leaves(request: HttpRequest, guard_id: GuardId, payload: MoveIn | None = None) -> dict[str, Any]:
-    return _move(request, guard_id, "leave", payload)
+def guard_leaves(request: HttpRequest, guard_id: GuardId, on: Query[dt.date | None] = None) -> dict[str, Any]:
+    return _move(request, guard_id, "leave", on)
 
 
 @router.post(
     "/guards/{guard_id}/return", response={200: GuardOut, **ERRORS}, summary="Put a guard on post again"
 )
-def guard_returns(request: HttpRequest, guard_id: GuardId, payload: MoveIn | None = None) -> dict[str, Any]:
-    return _move(request, guard_id, "return", payload)
+def guard_returns(request: HttpRequest, guard_id: GuardId) -> dict[str, Any]:
+    return _move(request, guard_id, "return", None)

@@ -19,6 +19,7 @@ from .services import MANAGE
 
 REVEALED = "privacy.revealed"
 FIELDS = ("id_number", "phone")
+AUDIT_NAMES = {"id_number": "id_card", "phone": "phone"}
 
 
 def can_reveal(actor: Any, guard: Guard) -> bool:
@@ -32,5 +33,6 @@ def reveal(field: str, guard: Guard, *, actor: Any) -> str:
         raise PermissionDenied("guards.reveal")
     if field not in FIELDS:
         raise Invalid(_("This field cannot be shown."))
-    audit.record(actor, REVEALED, guard, after={"field": field})
+    # Named as the roster names them, so the timeline reads "ID-card number" / "Mobile number".
+    audit.record(actor, REVEALED, guard, after={"field": AUDIT_NAMES[field]})
     return getattr(guard, field)

@@ -20,8 +20,10 @@ class _Send:
 
     def __init__(self, school_id: int) -> None:
         self.school_id = school_id
+        self.sent = False
 
     def __call__(self) -> None:
+        self.sent = True
         school = Unit.objects.filter(pk=self.school_id).first()
         if school is not None:
             staffing_changed.send(sender=Unit, school=school)
@@ -37,7 +39,7 @@ def staffing_may_change(school: Unit | int | None) -> None:
     if conn.in_atomic_block:
         for entry in conn.run_on_commit:
             func = entry[1]
-            if isinstance(func, _Send) and func.school_id == school_id:
+            if isinstance(func, _Send) and func.school_id == school_id and not func.sent:
                 return
     transaction.on_commit(_Send(school_id))
 
