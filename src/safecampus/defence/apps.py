@@ -14,6 +14,9 @@ class DefenceConfig(AppConfig):
         from .facts import staffing_changed
         from .perms import VIEW
 
+        def at_school(user, active) -> bool:  # a bureau opens the board (its home redirects there)
+            return nav.shown(VIEW, user, active) and active is not None and not active.unit.is_bureau
+
         try:
             from safecampus.guards.signals import staffing_changed as signal
         except ImportError:  # pragma: no cover - before the guards module ships its signal
@@ -23,7 +26,7 @@ class DefenceConfig(AppConfig):
         today.register()
         nav.register(
             nav.Item(
-                "defence:home", _("Defence equipment"), "shield-check", VIEW, group="security", order=40
+                "defence:home", _("Defence equipment"), "shield-check", at_school, group="security", order=40
             ),
             nav.Item("defence:board", _("Three 100%"), "bar-chart", VIEW, group="security", order=41),
         )
