@@ -35,6 +35,7 @@ DEMO_PARTS = (
     "TALKS",
     "VISITORS",
     "GUARDS",
+    "DEFENCE",
 )
 WALKED: dict[str, str] = {}  # username → pages and routes walked (the run's summary shows it)
 

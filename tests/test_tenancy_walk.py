@@ -23,6 +23,7 @@ from safecampus.roster.runner import run_import_bytes
 from tests.roster.factories import csv_bytes, student_rows
 
 from .checks import samples as checks
+from .defence import samples as defence
 from .duty import samples as duty
 from .fire import samples as fire
 from .guards import samples as guards
@@ -230,6 +231,9 @@ PARAM_SAMPLES: dict[str, Callable[[], object]] = {
     "entry_id": visitors.entry_id,
     "token": visitors.token,
     "code": visitors.code,
+    # defence equipment (tests/defence/samples.py): a camera of demo-c1-k1-s1 with a failed, photographed test
+    "equipment_id": defence.equipment_id,
+    "equipment_test_id": defence.equipment_test_id,
 }
 # Path segment before a generic parameter (`units/{id}`) → sample.
 SEGMENT_SAMPLES: dict[str, Callable[[], object]] = {
@@ -335,6 +339,7 @@ def test_outsider_walk(demo, roster_samples, outsider_name):
     supervision.k1_listing(), supervision.k1_letter()  # a listed major hazard and a replied letter
     fire.k1_check()  # a fire device with a failed, photographed check
     guards.k1_guard()  # a contracted guard and the school's security company
+    defence.k1_test()  # defence equipment with a failed, photographed test; closed management confirmed
     termplan.term_plan_id()  # demo-c1-k1-s1's term plan of the current term
     duty.k1_roster()  # duty rotas, shifts handed over, a swap waiting
     talks.talk_id()  # a recorded 1530 talk (made before the walk counts events)
