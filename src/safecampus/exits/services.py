@@ -38,6 +38,11 @@ CODE_LENGTH = 10
 MAX_DAYS = {ExitKind.DAY: 1, ExitKind.BOARDING: 31}
 
 
+def after_commit(fn: Any) -> None:
+    """Run `fn` once the transaction commits (tests, whose transaction never commits, run it at once)."""
+    transaction.on_commit(fn)
+
+
 def new_code() -> str:
     return "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
 
@@ -176,7 +181,10 @@ def _required_moment(field: str) -> dt.datetime:
 def request_exit(actor: Any, data: dict[str, Any]) -> tuple[ExitPass, bool]:
     """A head teacher or a parent asks for a pupil's leave; returns (pass, created). A retry with
     the same `client_id` answers the pass the first call opened."""
-    client_id = client_uuid(data.get("client_id"))
+    try:
+        client_id = client_uuid(data.get("client_id"))
+    except Invalid:
+        client_id = None  # named with the other fields by clean_request below
     if client_id is not None:
         earlier = ExitPass.objects.filter(requested_by=actor, client_id=client_id).first()
         if earlier is not None:
@@ -204,7 +212,7 @@ def request_exit(actor: Any, data: dict[str, Any]) -> tuple[ExitPass, bool]:
                 p.save()
                 audit.record(actor, "exits.requested", p, after=snapshot(p))
                 if role == RequestedAs.PARENT:
-                    transaction.on_commit(lambda: notices.requested(p.pk))
+                    after_commit(lambda: notices.requested(p.pk))
             return p, True
         except IntegrityError:
             if client_id is not None:
@@ -254,7 +262,7 @@ def decide(exit_pass: ExitPass, *, actor: Any, approve: bool, note: str = "") ->
         changes={"decided_by": actor, "decided_at": timezone.now(), "decision_note": note},
         after={"note": note} if note else {},
     )
-    transaction.on_commit(lambda: notices.decided(done.pk))
+    after_commit(lambda: notices.decided(done.pk))
     return done
 
 
@@ -273,5 +281,5 @@ def record_gate(exit_pass: ExitPass, *, actor: Any, action: str) -> ExitPass:
         {"out_at": now, "out_by": actor} if action == "exit" else {"returned_at": now, "returned_by": actor}
     )
     done = _move(exit_pass, action, actor=actor, changes=changes, after={})
-    transaction.on_commit(lambda: notices.passed_gate(done.pk, action))
+    after_commit(lambda: notices.passed_gate(done.pk, action))
     return done
