@@ -156,7 +156,7 @@ def request_exit(request: HttpRequest, payload: ExitRequestIn) -> tuple[int, dic
     return (201 if created else 200), {"id": p.pk, "code": p.code, "status": p.status}
 
 
-@router.get("/exits", response={200: ExitPage, **ERRORS}, summary="List exit passes")
+@router.get("/exits", response={200: ExitPage, **ERRORS}, summary="List exit passes", by_alias=True)
 def list_exits(
     request: HttpRequest,
     status: Query[SafeText | None] = None,
@@ -182,13 +182,18 @@ def list_exits(
     return {"items": [exit_out(p, now) for p in qs[start : start + size]], "count": qs.count()}
 
 
-@router.get("/exits/{exit_id}", response={200: ExitOut, **ERRORS}, summary="Read an exit pass")
+@router.get("/exits/{exit_id}", response={200: ExitOut, **ERRORS}, summary="Read an exit pass", by_alias=True)
 def read_exit(request: HttpRequest, exit_id: ExitId) -> dict[str, Any]:
     p = queries.get_pass_for(request.auth, exit_id)  # type: ignore[attr-defined]
     return exit_out(p, timezone.now())
 
 
-@router.post("/exits/{exit_id}/approve", response={200: ExitOut, **ERRORS}, summary="Approve an exit pass")
+@router.post(
+    "/exits/{exit_id}/approve",
+    response={200: ExitOut, **ERRORS},
+    summary="Approve an exit pass",
+    by_alias=True,
+)
 def approve_exit(
     request: HttpRequest, exit_id: ExitId, payload: ExitDecisionIn | None = None
 ) -> dict[str, Any]:
@@ -198,7 +203,12 @@ def approve_exit(
     return exit_out(queries.get_pass_for(user, done.pk), timezone.now())
 
 
-@router.post("/exits/{exit_id}/decline", response={200: ExitOut, **ERRORS}, summary="Decline an exit pass")
+@router.post(
+    "/exits/{exit_id}/decline",
+    response={200: ExitOut, **ERRORS},
+    summary="Decline an exit pass",
+    by_alias=True,
+)
 def decline_exit(
     request: HttpRequest, exit_id: ExitId, payload: ExitDecisionIn | None = None
 ) -> dict[str, Any]:
@@ -208,7 +218,9 @@ def decline_exit(
     return exit_out(queries.get_pass_for(user, done.pk), timezone.now())
 
 
-@router.post("/exits/{exit_id}/cancel", response={200: ExitOut, **ERRORS}, summary="Cancel an exit pass")
+@router.post(
+    "/exits/{exit_id}/cancel", response={200: ExitOut, **ERRORS}, summary="Cancel an exit pass", by_alias=True
+)
 def cancel_exit(request: HttpRequest, exit_id: ExitId) -> dict[str, Any]:
     user = request.auth  # type: ignore[attr-defined]
     p = queries.get_pass_for(user, exit_id)
@@ -217,7 +229,10 @@ def cancel_exit(request: HttpRequest, exit_id: ExitId) -> dict[str, Any]:
 
 
 @router.post(
-    "/passes/check", response={200: PassCheckOut, **ERRORS}, summary="Check a pupil's exit pass at the gate"
+    "/passes/check",
+    response={200: PassCheckOut, **ERRORS},
+    summary="Check a pupil's exit pass at the gate",
+    by_alias=True,
 )
 def check_pass(request: HttpRequest, payload: PassCheckIn) -> dict[str, Any]:
     user = request.auth  # type: ignore[attr-defined]
