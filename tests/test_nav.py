@@ -25,6 +25,7 @@ ADDRESSES = {
     "talks:today",
     "duty:roster",
     "responsibility:home",
+    "exits:home",
     "accounts:user_list", "roster_year:transfer_list",
     "core:audit_log",
     "admin:index",

@@ -33,6 +33,7 @@ DEMO_PARTS = (
     "TERMPLAN",
     "RESPONSIBILITY",
     "TALKS",
+    "EXITS",
 )
 WALKED: dict[str, str] = {}  # username → pages and routes walked (the run's summary shows it)
 

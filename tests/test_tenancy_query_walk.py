@@ -26,6 +26,7 @@ from safecampus.api import api
 from safecampus.core.models import Unit
 from safecampus.roster.models import SchoolClass
 
+from .exits import samples as exits
 from .hazards import samples as hazards
 from .risks import samples as risks
 from .roster.samples import ensure_k1_roster
@@ -139,6 +140,7 @@ def k1_samples(roster_samples):  # noqa: F811 - the tenancy walk's fixture
     risks.k1_plan()
     hazards.k1_hazard()
     supervision.k1_listing(), supervision.k1_letter()
+    exits.k1_pass()  # an approved exit pass: its pages and the gate's lists read it
 
 
 def insider_values() -> dict[str, list[str]]:

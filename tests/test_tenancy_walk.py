@@ -24,6 +24,7 @@ from tests.roster.factories import csv_bytes, student_rows
 
 from .checks import samples as checks
 from .duty import samples as duty
+from .exits import samples as exits
 from .fire import samples as fire
 from .hazards import samples as hazards
 from .patrols import samples as patrols
@@ -217,6 +218,8 @@ PARAM_SAMPLES: dict[str, Callable[[], object]] = {
     # 1530 talks (tests/talks/samples.py): a talk of demo-c1-k1-s1 with a photo
     "talk_id": talks.talk_id,
     "letter_text_id": responsibility.letter_text_id,
+    # exit passes (tests/exits/samples.py): an approved pass of a pupil of demo-c1-k1-s1
+    "exit_id": exits.exit_id,
 }
 # Path segment before a generic parameter (`units/{id}`) → sample.
 SEGMENT_SAMPLES: dict[str, Callable[[], object]] = {
@@ -325,6 +328,7 @@ def test_outsider_walk(demo, roster_samples, outsider_name):
     duty.k1_roster()  # duty rotas, shifts handed over, a swap waiting
     talks.talk_id()  # a recorded 1530 talk (made before the walk counts events)
     responsibility.k1_letters()  # letter texts, posts and the principal's signed letter
+    exits.k1_pass()  # an approved exit pass of a pupil of demo-c1-k1-s1
     outsider = User.objects.get(username=outsider_name)
     web = Client(raise_request_exception=False)
     web.force_login(outsider)

@@ -24,10 +24,11 @@ class ExitRequestForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason"),
         max_length=200,
+        required=False,  # the service names a missing reason with the other fields
         widget=forms.TextInput(attrs={"placeholder": _("e.g. dentist appointment, family matter")}),
     )
-    window_from = forms.CharField(label=_("From"), widget=MOMENT)
-    window_until = forms.CharField(label=_("Until"), widget=MOMENT)
+    window_from = forms.CharField(label=_("From"), widget=MOMENT, required=False, max_length=40)
+    window_until = forms.CharField(label=_("Until"), widget=MOMENT, required=False, max_length=40)
 
     def __init__(self, *args, students=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
