@@ -97,7 +97,9 @@ def setup(args: argparse.Namespace) -> dict[str, Any]:
         )
         classes = SchoolClass.objects.bulk_create(
             [
-                SchoolClass(unit=g.unit, unit_path=g.unit_path, grade=g, number=1, name="1班", head_teacher=teacher)
+                SchoolClass(
+                    unit=g.unit, unit_path=g.unit_path, grade=g, number=1, name="1班", head_teacher=teacher
+                )
                 for g in grades
             ]
         )
@@ -106,7 +108,13 @@ def setup(args: argparse.Namespace) -> dict[str, Any]:
         for s in schools:
             n = args.pupils if s in gate_schools else 5
             students += [
-                Student(unit=s, unit_path=s.path, name=f"学生{i:04d}", gender="MF"[i % 2], school_class=by_school[s.pk])
+                Student(
+                    unit=s,
+                    unit_path=s.path,
+                    name=f"学生{i:04d}",
+                    gender="MF"[i % 2],
+                    school_class=by_school[s.pk],
+                )
                 for i in range(n)
             ]
         students = Student.objects.bulk_create(students, batch_size=5000)
@@ -252,7 +260,9 @@ def verify(devices: list[dict]) -> dict[str, Any]:
 
     codes = [c for d in devices for c in d["codes"]]
     passes = ExitPass.objects.filter(code__in=codes)
-    returned = passes.filter(status=ExitStatus.RETURNED, out_at__isnull=False, returned_at__isnull=False).count()
+    returned = passes.filter(
+        status=ExitStatus.RETURNED, out_at__isnull=False, returned_at__isnull=False
+    ).count()
     ids = [str(pk) for pk in passes.values_list("pk", flat=True)]
     events = AuditEvent.objects.filter(target_type="exits.exitpass", target_id__in=ids)
     return {

@@ -56,7 +56,7 @@ def load_exits_demo() -> None:
             {
                 "student_id": pupil.pk,
                 "reason": "家中有事，下午请假半天",
-                "from": start + dt.timedelta(hours=2),
+                "from": start + dt.timedelta(hours=1),
                 "until": end + dt.timedelta(hours=1),
                 "client_id": str(uuid.uuid5(DEMO_SPACE, "parent-request")),
             },
