@@ -125,8 +125,8 @@ def setup(args: argparse.Namespace) -> dict[str, Any]:
                 code = new_code()
                 codes.setdefault(st.unit_id, []).append(code)
                 today.append(
-                    ExitPass(unit_id=st.unit_id, unit_path=st.unit_path, student=st, reason="看牙医", code=code,
-                             status=ExitStatus.APPROVED, window_from=now - dt.timedelta(hours=1),
+                    ExitPass(unit_id=st.unit_id, unit_path=st.unit_path, student=st, reason="看牙医",
+                             code=code, status=ExitStatus.APPROVED, window_from=now - dt.timedelta(hours=1),
                              window_until=now + dt.timedelta(hours=6), requested_by=teacher,
                              requested_as=RequestedAs.HEAD_TEACHER, decided_by=teacher, decided_at=now)
                 )  # fmt: skip
