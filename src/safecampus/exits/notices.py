@@ -20,8 +20,11 @@ from safecampus.roster.models import Guardian
 from .models import ExitPass, ExitStatus
 
 
-def _pass(pk: int) -> ExitPass | None:
-    return ExitPass.objects.select_related("student__school_class", "unit").filter(pk=pk).first()
+def _pass(pk_or_pass: int | ExitPass) -> ExitPass | None:
+    """The pass (as the service left it, when given), its pupil, class and school loaded."""
+    if isinstance(pk_or_pass, ExitPass):
+        return pk_or_pass
+    return ExitPass.objects.select_related("student__school_class", "unit").filter(pk=pk_or_pass).first()
 
 
 def parents_of(p: ExitPass) -> list[int]:
@@ -64,7 +67,7 @@ def requested(pk: int) -> int:
     )
 
 
-def decided(pk: int) -> int:
+def decided(pk: int | ExitPass) -> int:
     p = _pass(pk)
     if p is None:
         return 0
@@ -77,7 +80,7 @@ def decided(pk: int) -> int:
     return _send(p, parents_of(p), title, p.status)
 
 
-def passed_gate(pk: int, action: str) -> int:
+def passed_gate(pk: int | ExitPass, action: str) -> int:
     p = _pass(pk)
     if p is None:
         return 0

@@ -230,7 +230,11 @@ def _move(
     allowed_from, to_state, _who = TRANSITIONS[action]
     now = timezone.now()
     with transaction.atomic():
-        locked = ExitPass.objects.select_for_update().select_related("student", "unit").get(pk=exit_pass.pk)
+        locked = (
+            ExitPass.objects.select_for_update(of=("self",))
+            .select_related("student__school_class__grade", "unit")
+            .get(pk=exit_pass.pk)
+        )
         if locked.status not in allowed_from or (
             action in IN_WINDOW and effective(locked, now) != locked.status
         ):
@@ -242,7 +246,9 @@ def _move(
         moved = ExitPass.objects.filter(pk=locked.pk, status=was).update(status=to_state, **changes)
         if not moved:  # pragma: no cover - the row is locked above
             raise Conflict(_("The pass changed meanwhile; look again."))
-        locked.refresh_from_db()
+        locked.status = to_state
+        for name, value in changes.items():
+            setattr(locked, name, value)
         audit.record(
             actor, f"exits.{action}", locked, before={"status": was}, after={"status": to_state, **after}
         )
@@ -262,7 +268,7 @@ def decide(exit_pass: ExitPass, *, actor: Any, approve: bool, note: str = "") ->
         changes={"decided_by": actor, "decided_at": timezone.now(), "decision_note": note},
         after={"note": note} if note else {},
     )
-    after_commit(lambda: notices.decided(done.pk))
+    after_commit(lambda: notices.decided(done))
     return done
 
 
@@ -281,5 +287,5 @@ def record_gate(exit_pass: ExitPass, *, actor: Any, action: str) -> ExitPass:
         {"out_at": now, "out_by": actor} if action == "exit" else {"returned_at": now, "returned_by": actor}
     )
     done = _move(exit_pass, action, actor=actor, changes=changes, after={})
-    after_commit(lambda: notices.passed_gate(done.pk, action))
+    after_commit(lambda: notices.passed_gate(done, action))
     return done
