@@ -101,6 +101,7 @@ bench: install
 	$(PY) bench/checks.py $(CHECKS_BENCH_ARGS)
 	$(PY) bench/talks.py $(TALKS_BENCH_ARGS)
 	$(PY) bench/three100.py $(THREE100_BENCH_ARGS)
+	$(PY) bench/gate_pass.py $(GATE_BENCH_ARGS)
 
 messages: install-python
 	@command -v xgettext >/dev/null 2>&1 || { \

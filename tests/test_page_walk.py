@@ -36,6 +36,7 @@ DEMO_PARTS = (
     "VISITORS",
     "GUARDS",
     "DEFENCE",
+    "EXITS",
 )
 WALKED: dict[str, str] = {}  # username → pages and routes walked (the run's summary shows it)
 

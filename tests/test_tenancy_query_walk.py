@@ -27,6 +27,7 @@ from safecampus.core.models import Unit
 from safecampus.roster.models import SchoolClass
 
 from .guards import samples as guards
+from .exits import samples as exits
 from .hazards import samples as hazards
 from .risks import samples as risks
 from .roster.samples import ensure_k1_roster
@@ -141,6 +142,7 @@ def k1_samples(roster_samples):  # noqa: F811 - the tenancy walk's fixture
     hazards.k1_hazard()
     supervision.k1_listing(), supervision.k1_letter()
     guards.k1_guard()  # a guard of demo-c1-k1-s1 (the staffing board and API read ?unit=)
+    exits.k1_pass()  # an approved exit pass: its pages and the gate's lists read it
 
 
 def insider_values() -> dict[str, list[str]]:

@@ -25,6 +25,7 @@ from tests.roster.factories import csv_bytes, student_rows
 from .checks import samples as checks
 from .defence import samples as defence
 from .duty import samples as duty
+from .exits import samples as exits
 from .fire import samples as fire
 from .guards import samples as guards
 from .hazards import samples as hazards
@@ -234,6 +235,8 @@ PARAM_SAMPLES: dict[str, Callable[[], object]] = {
     # defence equipment (tests/defence/samples.py): a camera of demo-c1-k1-s1 with a failed, photographed test
     "equipment_id": defence.equipment_id,
     "equipment_test_id": defence.equipment_test_id,
+    # exit passes (tests/exits/samples.py): an approved pass of a pupil of demo-c1-k1-s1
+    "exit_id": exits.exit_id,
 }
 # Path segment before a generic parameter (`units/{id}`) → sample.
 SEGMENT_SAMPLES: dict[str, Callable[[], object]] = {
@@ -346,6 +349,7 @@ def test_outsider_walk(demo, roster_samples, outsider_name):
     responsibility.k1_letters()  # letter texts, posts and the principal's signed letter
     webhooks.endpoint_id()  # the county's webhook endpoint
     visitors.k1_visit(), visitors.k1_entry()  # a visit checked in and a watch-list entry
+    exits.k1_pass()  # an approved exit pass of a pupil of demo-c1-k1-s1
     outsider = User.objects.get(username=outsider_name)
     web = Client(raise_request_exception=False)
     web.force_login(outsider)
