@@ -27,6 +27,7 @@ from .duty import samples as duty
 from .fire import samples as fire
 from .hazards import samples as hazards
 from .patrols import samples as patrols
+from .pickups import samples as pickups
 from .responsibility import samples as responsibility
 from .risks import samples as risks
 from .roster.samples import ensure_k1_roster, k1_batch_id, k1_student_id
@@ -217,6 +218,8 @@ PARAM_SAMPLES: dict[str, Callable[[], object]] = {
     # 1530 talks (tests/talks/samples.py): a talk of demo-c1-k1-s1 with a photo
     "talk_id": talks.talk_id,
     "letter_text_id": responsibility.letter_text_id,
+    # pickups (tests/pickups/samples.py): a person a parent of demo-c1-k1-s1 authorised, with a photo
+    "person_id": pickups.person_id,
 }
 # Path segment before a generic parameter (`units/{id}`) → sample.
 SEGMENT_SAMPLES: dict[str, Callable[[], object]] = {
@@ -321,6 +324,7 @@ def test_outsider_walk(demo, roster_samples, outsider_name):
     checks.task_id()  # a check schedule of demo-c1-k1-s1 and its task open today
     supervision.k1_listing(), supervision.k1_letter()  # a listed major hazard and a replied letter
     fire.k1_check()  # a fire device with a failed, photographed check
+    pickups.k1_person()  # an authorised pickup person with a photo, a refused pickup
     termplan.term_plan_id()  # demo-c1-k1-s1's term plan of the current term
     duty.k1_roster()  # duty rotas, shifts handed over, a swap waiting
     talks.talk_id()  # a recorded 1530 talk (made before the walk counts events)
