@@ -30,6 +30,7 @@ from .fire import samples as fire
 from .guards import samples as guards
 from .hazards import samples as hazards
 from .patrols import samples as patrols
+from .pickups import samples as pickups
 from .responsibility import samples as responsibility
 from .risks import samples as risks
 from .roster.samples import ensure_k1_roster, k1_batch_id, k1_student_id
@@ -237,6 +238,8 @@ PARAM_SAMPLES: dict[str, Callable[[], object]] = {
     "equipment_test_id": defence.equipment_test_id,
     # exit passes (tests/exits/samples.py): an approved pass of a pupil of demo-c1-k1-s1
     "exit_id": exits.exit_id,
+    # pickups (tests/pickups/samples.py): a person a parent of demo-c1-k1-s1 authorised, with a photo
+    "person_id": pickups.person_id,
 }
 # Path segment before a generic parameter (`units/{id}`) → sample.
 SEGMENT_SAMPLES: dict[str, Callable[[], object]] = {
@@ -343,6 +346,7 @@ def test_outsider_walk(demo, roster_samples, outsider_name):
     fire.k1_check()  # a fire device with a failed, photographed check
     guards.k1_guard()  # a contracted guard and the school's security company
     defence.k1_test()  # defence equipment with a failed, photographed test; closed management confirmed
+    pickups.k1_person()  # an authorised pickup person with a photo, a refused pickup
     termplan.term_plan_id()  # demo-c1-k1-s1's term plan of the current term
     duty.k1_roster()  # duty rotas, shifts handed over, a swap waiting
     talks.talk_id()  # a recorded 1530 talk (made before the walk counts events)
