@@ -26,8 +26,8 @@ from safecampus.api import api
 from safecampus.core.models import Unit
 from safecampus.roster.models import SchoolClass
 
-from .guards import samples as guards
 from .exits import samples as exits
+from .guards import samples as guards
 from .hazards import samples as hazards
 from .risks import samples as risks
 from .roster.samples import ensure_k1_roster
