@@ -28,7 +28,7 @@ ADDRESSES = {
     "responsibility:home",
     "visitors:desk", "visitors:log", "visitors:mine", "visitors:watchlist",
     "defence:home", "defence:board",
-    "exits:home",
+    "exits:home", "pickups:home",
     "accounts:user_list", "roster_year:transfer_list",
     "core:audit_log",
     "webhooks:list",

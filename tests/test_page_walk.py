@@ -37,6 +37,7 @@ DEMO_PARTS = (
     "GUARDS",
     "DEFENCE",
     "EXITS",
+    "PICKUPS",
 )
 WALKED: dict[str, str] = {}  # username → pages and routes walked (the run's summary shows it)
 

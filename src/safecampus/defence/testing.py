@@ -97,7 +97,7 @@ def _write(
     media: Media | None,
     at: dt.datetime,
 ) -> EquipmentTest:
-    locked = Equipment.objects.select_for_update().select_related("unit").get(pk=item.pk)
+    locked = Equipment.objects.select_for_update(of=("self",)).select_related("unit").get(pk=item.pk)
     if locked.state != State.IN_SERVICE:
         raise Conflict(_("Retired equipment is not tested."))
     test = EquipmentTest(

@@ -225,7 +225,7 @@ def add_guard(unit: Unit, *, actor: Any, data: dict[str, Any]) -> Guard:
 def edit_guard(guard: Guard, *, actor: Any, data: dict[str, Any]) -> Guard:
     """Change the fields given in `data` (the others stay)."""
     require(actor, MANAGE, guard.unit)
-    guard = Guard.objects.select_for_update().select_related("unit", "company").get(pk=guard.pk)
+    guard = Guard.objects.select_for_update(of=("self",)).select_related("unit", "company").get(pk=guard.pk)
     fields = clean_guard(guard.unit, data, guard)
     before = guard.audit_snapshot()
     _apply(guard, fields)
