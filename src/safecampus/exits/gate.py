@@ -30,7 +30,7 @@ from safecampus.visitors.gatelog import LogEntry
 
 from . import services
 from .models import ExitPass, ExitStatus
-from .queries import RELATED, day_bounds
+from .queries import GATE_RELATED, day_bounds
 from .status import effective
 
 
@@ -94,7 +94,9 @@ def find(code: str) -> ExitPass | None:
     code = services.normalise_code(code)
     if not code:
         return None
-    return ExitPass.objects.select_related(*RELATED).filter(code=code).first()
+    # Only what the verdict, the permission check and the answer read: the gate asks this for
+    # every scan, and each further join costs the device's wait.
+    return ExitPass.objects.select_related(*GATE_RELATED).filter(code=code).first()
 
 
 def check_code(actor: Any, school: Unit, code: Any, *, record: bool = True) -> Verdict:

@@ -12,6 +12,7 @@ from django.utils import timezone
 from .models import ExitPass, ExitStatus
 
 RELATED = ("student__school_class__grade", "unit", "requested_by", "decided_by", "out_by", "returned_by")
+GATE_RELATED = ("student__school_class__grade", "unit")
 
 
 def passes_for(user: Any) -> QuerySet[ExitPass]:

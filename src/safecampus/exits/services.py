@@ -230,11 +230,17 @@ def _move(
     allowed_from, to_state, _who = TRANSITIONS[action]
     now = timezone.now()
     with transaction.atomic():
-        locked = (
-            ExitPass.objects.select_for_update(of=("self",))
-            .select_related("student__school_class__grade", "unit")
-            .get(pk=exit_pass.pk)
+        # Lock the row and read only its state; the caller's pass already carries the pupil and
+        # the school (the gate scans many passes a minute: no second round of joins).
+        state = (
+            ExitPass.objects.select_for_update()
+            .filter(pk=exit_pass.pk)
+            .values("status", "window_from", "window_until")
+            .get()
         )
+        locked = exit_pass
+        for name, value in state.items():
+            setattr(locked, name, value)
         if locked.status not in allowed_from or (
             action in IN_WINDOW and effective(locked, now) != locked.status
         ):
