@@ -26,6 +26,7 @@ def test_list_prints_name_cell_table_and_counters(demo, capsys):
         "risks\trisks_riskcell\tpoints",
         "talks\ttalks_talkcell\tdue,done,on_day",
         "termplans\ttermplan_termplancell\tplans,published,items,done,summarised",
+        "three100\tdefence_three100cell\tfacts,closed_management,alarm_networked,video_networked,guards_staffed,all_three",
         "training\tstats_statcell\tlearning_ms,participants,takings,completions,passes",
         "training_targets\tstats_targetcell\tpeople",
     ]

@@ -124,15 +124,28 @@ def menu_for(user: Any, path: str, active: Any = None) -> list[dict[str, Any]]:
     matching = [i for i in links if path == i["url"] or (i["url"] != "/" and path.startswith(i["url"]))]
     if matching:
         max(matching, key=lambda i: len(i["url"]))["active"] = True
+    flat = _is_family(active) and len(links) <= FAMILY_FLAT_LIMIT
     out = []
     for entry in entries:
         if entry["kind"] == "group":
+            if flat:
+                out.extend(entry["items"])
+                continue
             if len(entry["items"]) == 1:
                 entry = entry["items"][0]
             else:
                 entry["active"] = any(i["active"] for i in entry["items"])
         out.append(entry)
     return out
+
+
+# A parent or pupil has a handful of entries (their children, exits, pickups, training): they
+# stand on the bar itself, without staff menu names such as "Security" around them.
+FAMILY_FLAT_LIMIT = 6
+
+
+def _is_family(active: Any) -> bool:
+    return active is not None and active.role in (Role.STUDENT, Role.PARENT)
 
 
 def is_operator(user: Any, active: Any) -> bool:
