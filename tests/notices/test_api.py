@@ -40,7 +40,9 @@ def test_publish_and_retry(county_api, letter_data, roster):
 
 def test_outside_subtree_is_403_and_empty_is_400(county_api, letter_data, roster):
     before = Notice.objects.count()
-    outside = post(county_api, "/api/v1/notices", letter_data(audience={"units": ["demo-c1-k2"], "parents": True}))
+    outside = post(
+        county_api, "/api/v1/notices", letter_data(audience={"units": ["demo-c1-k2"], "parents": True})
+    )
     assert outside.status_code == 403
     empty = post(county_api, "/api/v1/notices", letter_data(audience={}))
     assert empty.status_code == 400 and empty.json()["field"] == "audience"
@@ -102,7 +104,9 @@ def test_rates_are_null_without_recipients(county_api, letter_data, roster):
 
 
 def test_bad_signatures_and_children(county_api, parent_api, letter_data, pupil):
-    notice_id = post(county_api, "/api/v1/notices", letter_data(signature=True, question="孩子是否会游泳？")).json()["id"]
+    notice_id = post(
+        county_api, "/api/v1/notices", letter_data(signature=True, question="孩子是否会游泳？")
+    ).json()["id"]
     url = f"/api/v1/notices/{notice_id}/confirm"
     for bad in (
         {"student_id": pupil.pk, "answer": "会"},  # no signature
@@ -137,7 +141,9 @@ def test_not_a_recipient_is_404(api_client_for, county_api, letter_data, roster,
             ("post", f"/api/v1/notices/{notice_id}/withdraw"),
             ("post", f"/api/v1/notices/{notice_id}/publish"),
         ):
-            resp = getattr(c, method)(url, **({"data": "{}", "content_type": "application/json"} if method == "post" else {}))
+            resp = getattr(c, method)(
+                url, **({"data": "{}", "content_type": "application/json"} if method == "post" else {})
+            )
             assert resp.status_code in (404, 422), (user.username, url, resp.status_code)
             assert resp.status_code == 404 or method == "post"
         assert c.get("/api/v1/notices/inbox").json()["count"] == 0

@@ -43,14 +43,18 @@ def test_grades_and_classes_narrow_parents(make_notice, parent, pupil):
     level = pupil.school_class.grade.level
     mine = make_notice(audience={"units": ["demo-c1-k1"], "parents": True, "grades": [level]})
     other = make_notice(audience={"units": ["demo-c1-k1"], "parents": True, "grades": [level + 1]})
-    by_class = make_notice(audience={"units": ["demo-c1-k1-s1"], "parents": True, "classes": [pupil.school_class_id]})
+    by_class = make_notice(
+        audience={"units": ["demo-c1-k1-s1"], "parents": True, "classes": [pupil.school_class_id]}
+    )
     assert set(ids(parent)) >= {mine.pk, by_class.pk} and other.pk not in ids(parent)
     guardians = Guardian.objects.filter(student__school_class=pupil.school_class).count()
     assert services.recipients(by_class) == guardians
 
 
 def test_pupils_are_addressed_themselves(make_notice, pupil, parent):
-    n = make_notice(kind="warning", confirm="confirm", audience={"units": ["demo-c1-k1-s1"], "students": True})
+    n = make_notice(
+        kind="warning", confirm="confirm", audience={"units": ["demo-c1-k1-s1"], "students": True}
+    )
     assert n.pk in ids(pupil.user) and n.pk not in ids(parent)
 
 
@@ -123,7 +127,8 @@ def test_outside_the_subtree_is_refused(county, letter_data):
     if klass is not None:
         with pytest.raises(PermissionDenied):
             services.create_notice(
-                county, letter_data(audience={"units": ["demo-c1-k1"], "parents": True, "classes": [klass.pk]})
+                county,
+                letter_data(audience={"units": ["demo-c1-k1"], "parents": True, "classes": [klass.pk]}),
             )
 
 

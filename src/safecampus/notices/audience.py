@@ -123,7 +123,9 @@ def _ints(value: Any, field: str, low: int, high: int) -> list[int]:
             raise Invalid(_("Give whole numbers."), field=field)
         number = int(item)
         if not low <= number <= high:
-            raise Invalid(_("Ensure this value is between %(a)s and %(b)s.") % {"a": low, "b": high}, field=field)
+            raise Invalid(
+                _("Ensure this value is between %(a)s and %(b)s.") % {"a": low, "b": high}, field=field
+            )
         out.append(number)
     return out
 
@@ -251,7 +253,9 @@ def reader_slots(user: Any) -> list[Slot]:
             out.append(Slot(STAFF, m.unit_id, m.unit.path, m.unit.school_type, not m.unit.is_bureau, m.role))
     pupils = Student.objects.filter(status=StudentStatus.ENROLLED, school_class__isnull=False)
     if pupil_units:
-        for s in pupils.filter(user=user, unit_id__in=pupil_units).select_related("unit", "school_class__grade"):
+        for s in pupils.filter(user=user, unit_id__in=pupil_units).select_related(
+            "unit", "school_class__grade"
+        ):
             out.append(_pupil_slot(STUDENT, s))
     if parent_units:
         children = pupils.filter(guardians__parent=user, unit_id__in=parent_units, unit__is_active=True)
@@ -288,7 +292,11 @@ def addressed(aud: Audience, slots: Iterable[Slot]) -> list[Slot]:
                 if own is None or own.kind != STAFF or s.unit_path < own.unit_path:
                     own = s
         elif s.kind == STUDENT:
-            if aud.students and own is None and aud.pupil_ok(s.unit_path, s.school_type, s.grade_level, s.class_id):
+            if (
+                aud.students
+                and own is None
+                and aud.pupil_ok(s.unit_path, s.school_type, s.grade_level, s.class_id)
+            ):
                 own = s
         elif aud.parents and aud.pupil_ok(s.unit_path, s.school_type, s.grade_level, s.class_id):
             children.setdefault(s.child_id, s)
@@ -390,7 +398,10 @@ def recipient_counts(aud: Audience, under: str = "") -> Counts:
             pupils[(r["unit_path"], r["school_class__grade_id"], r["school_class_id"])] += r["n"]
     if aud.parents:
         holds = Membership.objects.filter(
-            user_id=OuterRef("parent_id"), unit_id=OuterRef("student__unit_id"), role=Role.PARENT, is_active=True
+            user_id=OuterRef("parent_id"),
+            unit_id=OuterRef("student__unit_id"),
+            role=Role.PARENT,
+            is_active=True,
         )
         rows = (
             Guardian.objects.filter(_pupil_filter(aud, "student__", paths), parent__is_active=True)
@@ -400,7 +411,11 @@ def recipient_counts(aud: Audience, under: str = "") -> Counts:
             .order_by()
         )
         for r in rows:
-            key = (r["student__unit_path"], r["student__school_class__grade_id"], r["student__school_class_id"])
+            key = (
+                r["student__unit_path"],
+                r["student__school_class__grade_id"],
+                r["student__school_class_id"],
+            )
             pupils[key] += r["n"]
     counts.pupils = dict(pupils)
     return counts

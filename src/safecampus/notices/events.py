@@ -34,7 +34,9 @@ def payload(notice: Notice) -> dict[str, Any]:
         "version": notice.version,
         "deadline": notice.deadline.isoformat() if notice.deadline else None,
         "ack_hours": notice.ack_hours,
-        "audience": {k: aud.get(k) for k in ("units", "roles", "school_types", "grades", "parents", "students")},
+        "audience": {
+            k: aud.get(k) for k in ("units", "roles", "school_types", "grades", "parents", "students")
+        },
         "published_at": notice.published_at.isoformat() if notice.published_at else None,
         "url": reverse("notices:detail", args=[notice.pk]),
     }
@@ -48,7 +50,5 @@ def published(notice: Notice) -> None:
 def reminded(notice: Notice, *, school_class: Any, families: int) -> None:
     """Call inside the reminding transaction."""
     data = payload(notice)
-    data.update(
-        {"class_id": school_class.pk, "school": school_class.unit.code, "families": families}
-    )
+    data.update({"class_id": school_class.pk, "school": school_class.unit.code, "families": families})
     events.emit(REMINDER, school_class.unit, data)

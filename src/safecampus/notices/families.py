@@ -70,8 +70,13 @@ def families(notice: Notice, klass: SchoolClass) -> list[Family]:
     for parent, child in pairs:
         r = receipts.get((parent.pk, child.pk))
         out.append(
-            Family(parent, child, r.read_at if r else None, r.confirmed_at if r else None,
-                   (parent.pk, child.pk) in reminded)  # fmt: skip
+            Family(
+                parent,
+                child,
+                r.read_at if r else None,
+                r.confirmed_at if r else None,
+                (parent.pk, child.pk) in reminded,
+            )  # fmt: skip
         )
     return out
 
@@ -88,7 +93,9 @@ def remind(notice: Notice, klass: SchoolClass, *, actor: Any) -> int:
         for f in waiting:
             try:
                 with transaction.atomic():
-                    Reminder.objects.create(notice=notice, user=f.parent, child=f.child, day=today, sent_by=actor)
+                    Reminder.objects.create(
+                        notice=notice, user=f.parent, child=f.child, day=today, sent_by=actor
+                    )
             except IntegrityError:
                 continue  # reminded meanwhile (another click, another device)
             sent.append(f)
@@ -111,4 +118,3 @@ def remind(notice: Notice, klass: SchoolClass, *, actor: Any) -> int:
 
 def _done(notice: Notice, f: Family) -> bool:
     return f.read_at is not None if notice.confirm == ConfirmMode.READ else f.confirmed
-

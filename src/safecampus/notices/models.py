@@ -88,7 +88,9 @@ class Notice(ScopedModel):
     client_id = models.UUIDField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
-    published_by = models.ForeignKey(_USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    published_by = models.ForeignKey(
+        _USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     withdrawn_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -217,7 +219,9 @@ class SchoolResponse(ScopedModel):
 
     notice = models.ForeignKey(Notice, on_delete=models.PROTECT, related_name="school_responses")
     acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
-    acknowledged_by = models.ForeignKey(_USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    acknowledged_by = models.ForeignKey(
+        _USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     forward = models.ForeignKey(Notice, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     report = models.TextField(_("measures taken"), blank=True)
     reported_at = models.DateTimeField(_("reported at"), null=True, blank=True)

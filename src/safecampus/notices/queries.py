@@ -191,3 +191,28 @@ def get_notice_for(user: Any, notice_id: int) -> tuple[Notice, Standing]:
 def sent_by(user: Any) -> Any:
     """The notices of the units where the user sends or reads reach (their subtree), newest first."""
     return Notice.objects.visible_to(user).select_related("unit").order_by("-created_at", "-id")
+
+
+def class_notices(user: Any) -> list[tuple[Notice, Any]]:
+    """(notice, class) for the published notices addressed to families of the classes the user
+    heads, newest first (the head teacher's lists of families not confirmed)."""
+    if not signed_in(user):
+        return []
+    classes = list(teaching().classes(user).select_related("grade", "unit"))
+    if not classes:
+        return []
+    paths: set[str] = set()
+    for k in classes:
+        paths.update(ancestor_paths(k.unit_path))
+    ids = NoticeTarget.objects.filter(path__in=sorted(paths), notice__status=NoticeStatus.PUBLISHED).values(
+        "notice_id"
+    )
+    out = []
+    for n in Notice.objects.filter(pk__in=ids).select_related("unit").order_by("-published_at", "-id")[:200]:
+        aud = Audience.of(n.audience)
+        if not aud.families:
+            continue
+        for k in classes:
+            if aud.pupil_ok(k.unit_path, k.unit.school_type, k.grade.level, k.pk):
+                out.append((n, k))
+    return out

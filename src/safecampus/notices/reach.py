@@ -82,7 +82,9 @@ def place_of(notice: Notice, st: Standing, code: Any = None, grade: Any = None, 
     if not unit.path.startswith(notice.unit.path):
         raise Http404
     if klass not in (None, ""):
-        found = SchoolClass.objects.filter(pk=id_param(klass), unit=unit).select_related("grade", "unit").first()
+        found = (
+            SchoolClass.objects.filter(pk=id_param(klass), unit=unit).select_related("grade", "unit").first()
+        )
         if found is None or not (st.may_read_reach(unit) or any(k.pk == found.pk for k in st.classes)):
             raise Http404
         return Place(unit, found.grade, found, whole_unit=st.may_read_reach(unit))

@@ -155,13 +155,9 @@ def confirm(notice: Notice, *, user: Any, data: dict[str, Any]) -> tuple[list[Re
                     changes["signature"] = signature
                 if _set(r, **changes):
                     fresh += 1
-                    audit.record(
-                        user,
-                        "notices.confirmed",
-                        notice,
-                        unit=r.unit,
-                        after={"version": notice.version, "child": slot.child_name, "signed": bool(signature)},
-                    )
+                    # On the receipt, not the notice: the notice's timeline names no family.
+                    audit.record(user, "notices.confirmed", r, unit=r.unit,
+                                 after={"version": notice.version, "signed": bool(signature)})  # fmt: skip
             out.append(r)
     return out, fresh
 

@@ -75,7 +75,9 @@ def changed(before: Any | None, after: Any | None) -> int:
     return REACH.changed(before, after)
 
 
-def read(notice_id: int, nodes: list[tuple[int, int, int]], paths: dict[int, str]) -> dict[tuple, dict[str, int]]:
+def read(
+    notice_id: int, nodes: list[tuple[int, int, int]], paths: dict[int, str]
+) -> dict[tuple, dict[str, int]]:
     """{(unit_id, grade_id, class_id): {"read", "confirmed"}} of the notice (cells + pending)."""
     found = REACH.read(nodes, paths, where={"notice_id": notice_id})
     return {(u, g, k): sums for (u, g, k, *_rest), sums in found.items()}

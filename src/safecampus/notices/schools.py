@@ -51,7 +51,9 @@ class SchoolRow:
 def addressed_schools(notice: Notice, under: Unit) -> list[Unit]:
     """The active schools under `under` that the notice addresses."""
     aud = Audience.of(notice.audience)
-    qs = Unit.objects.filter(kind=UnitKind.SCHOOL, is_active=True, path__startswith=under.path).order_by("path")
+    qs = Unit.objects.filter(kind=UnitKind.SCHOOL, is_active=True, path__startswith=under.path).order_by(
+        "path"
+    )
     return [u for u in qs if aud.under(u.path) and aud.typed(u.school_type, True)]
 
 

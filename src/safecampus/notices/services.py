@@ -126,7 +126,9 @@ def clean_notice(unit: Unit, data: dict[str, Any], *, require_future: bool = Tru
     take("audience", lambda: clean_audience(unit, data.get("audience")))
     if out.get("deadline") and require_future and out["deadline"] <= timezone.now():
         errors.setdefault("deadline", _("The deadline must be in the future."))
-    if not unit.is_bureau and (out.get("ack_hours") or out.get("require_forward") or out.get("require_report")):
+    if not unit.is_bureau and (
+        out.get("ack_hours") or out.get("require_forward") or out.get("require_report")
+    ):
         errors.setdefault("ack_hours", _("Only a bureau asks schools to acknowledge, forward or report."))
     if out.get("signature") and out.get("confirm") != ConfirmMode.RECEIPT:
         errors.setdefault("signature", _("A drawn signature goes with a receipt per child."))
@@ -140,7 +142,8 @@ def _hours(value: Any) -> int | None:
         return None
     if isinstance(value, bool) or not str(value).isdigit() or not 1 <= int(value) <= MAX_ACK_HOURS:
         raise Invalid(
-            _("Ensure this value is between %(a)s and %(b)s.") % {"a": 1, "b": MAX_ACK_HOURS}, field="ack_hours"
+            _("Ensure this value is between %(a)s and %(b)s.") % {"a": 1, "b": MAX_ACK_HOURS},
+            field="ack_hours",
         )
     return int(value)
 
@@ -212,7 +215,9 @@ def _move(notice: Notice, action: str, *, actor: Any, changes: dict[str, Any]) -
         raise PermissionDenied(f"notices.{action}")
     with transaction.atomic():
         was = Notice.objects.filter(pk=notice.pk).values_list("status", flat=True).first()
-        moved = Notice.objects.filter(pk=notice.pk, status__in=allowed_from).update(status=to_state, **changes)
+        moved = Notice.objects.filter(pk=notice.pk, status__in=allowed_from).update(
+            status=to_state, **changes
+        )
         if not moved:
             raise Conflict(
                 _("This notice is %(status)s: it cannot be changed that way.")
