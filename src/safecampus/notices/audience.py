@@ -288,9 +288,9 @@ def addressed(aud: Audience, slots: Iterable[Slot]) -> list[Slot]:
     children: dict[int, Slot] = {}
     for s in slots:
         if s.kind == STAFF:
-            if s.role in aud.roles and aud.under(s.unit_path) and aud.typed(s.school_type, s.is_school):
-                if own is None or own.kind != STAFF or s.unit_path < own.unit_path:
-                    own = s
+            matches = s.role in aud.roles and aud.under(s.unit_path) and aud.typed(s.school_type, s.is_school)
+            if matches and (own is None or own.kind != STAFF or s.unit_path < own.unit_path):
+                own = s
         elif s.kind == STUDENT:
             if (
                 aud.students

@@ -56,7 +56,7 @@ def board(request: HttpRequest, notice_id: int) -> HttpResponse:
     return render(request, "notices/board.html", context)
 
 
-def _klass(request: HttpRequest, notice_id: int, class_id: int):  # noqa: ANN202
+def _klass(request: HttpRequest, notice_id: int, class_id: int):
     notice, st = get_notice_for(request.user, notice_id)
     try:
         return notice, fam.class_for(st, class_id)

@@ -76,7 +76,7 @@ def families(notice: Notice, klass: SchoolClass) -> list[Family]:
                 r.read_at if r else None,
                 r.confirmed_at if r else None,
                 (parent.pk, child.pk) in reminded,
-            )  # fmt: skip
+            )
         )
     return out
 

@@ -118,7 +118,7 @@ class Notice(ScopedModel):
         return self.title
 
     @property
-    def ack_deadline(self):  # noqa: ANN201 - a datetime or None
+    def ack_deadline(self):
         import datetime as dt
 
         if self.ack_hours and self.published_at:

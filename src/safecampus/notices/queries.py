@@ -158,10 +158,9 @@ def standing_of(user: Any, notice: Notice) -> Standing:
                 st.classes.append(klass)
     if bureau_asks(notice):
         for m in memberships(user, Perm.SEND_NOTICES, bureau=False):
-            if aud.under(m.unit.path) and aud.typed(m.unit.school_type, True):
-                if m.unit not in st.schools:
-                    st.schools.append(m.unit)
-    items = [i for i in inbox_for_notice(user, notice)]
+            if aud.under(m.unit.path) and aud.typed(m.unit.school_type, True) and m.unit not in st.schools:
+                st.schools.append(m.unit)
+    items = inbox_for_notice(user, notice)
     st.item = items[0] if items else None
     return st
 

@@ -112,10 +112,10 @@ def clean_notice(unit: Unit, data: dict[str, Any], *, require_future: bool = Tru
             data.get("body"), MAX_BODY, "body", multiline=True, required=_("Write the text of the notice.")
         ),
     )
-    take("kind", lambda: _choice(data.get("kind"), NoticeKind, NoticeKind.NOTICE, "kind",
-                                 _("Choose the kind: notice, warning or letter to parents.")))  # fmt: skip
-    take("confirm", lambda: _choice(data.get("confirm"), ConfirmMode, ConfirmMode.READ, "confirm",
-                                    _("Choose how recipients confirm: read, confirm or receipt.")))  # fmt: skip
+    kinds = _("Choose the kind: notice, warning or letter to parents.")
+    modes = _("Choose how recipients confirm: read, confirm or receipt.")
+    take("kind", lambda: _choice(data.get("kind"), NoticeKind, NoticeKind.NOTICE, "kind", kinds))
+    take("confirm", lambda: _choice(data.get("confirm"), ConfirmMode, ConfirmMode.READ, "confirm", modes))
     take("question", lambda: clean_text(data.get("question"), 200, "question"))
     take("signature", lambda: _flag(data.get("signature"), "signature"))
     take("deadline", lambda: _moment(data.get("deadline"), "deadline"))

@@ -91,7 +91,7 @@ def confirm(request: HttpRequest, notice_id: int) -> HttpResponse:
     notice, _st = get_notice_for(user, notice_id)
     data = {k: request.POST.get(k) for k in ("student_id", "answer", "signature")}
     try:
-        _rows, fresh = receipts.confirm(notice, user=user, data=data)
+        receipts.confirm(notice, user=user, data=data)
     except DomainError as exc:
         messages.error(request, str(exc.message))
     else:
@@ -122,8 +122,10 @@ def compose(request: HttpRequest) -> HttpResponse:
         if not original.require_forward or not st.schools:
             raise Http404
         unit = schools.school_of(st, request.GET.get("unit") or request.POST.get("unit") or st.schools[0].pk)
-        initial = {**initial_of(original), "units": [], "classes": [], "grades": [], "school_types": [],
-                   "ack_hours": None, "require_forward": False, "require_report": False, "parents": True}  # fmt: skip
+        initial = {**initial_of(original), "units": [], "classes": [], "grades": [], "school_types": []}
+        initial.update(
+            {"ack_hours": None, "require_forward": False, "require_report": False, "parents": True}
+        )
     else:
         unit = _sender_or_404(user, request.GET.get("unit") or request.POST.get("unit"))
     if request.method == "POST":
