@@ -10,6 +10,7 @@ import pytest
 
 from safecampus.accounts.models import User
 from safecampus.notices.models import Notice, Receipt
+from safecampus.roster.models import Student
 
 
 def post(client, url: str, data: dict | None = None, **extra):
@@ -126,6 +127,7 @@ def test_bad_signatures_and_children(county_api, parent_api, letter_data, pupil)
 def test_not_a_recipient_is_404(api_client_for, county_api, letter_data, roster, outsider, head_teacher):
     notice_id = post(county_api, "/api/v1/notices", letter_data()).json()["id"]
     other_parent = User.objects.filter(guardianships__student__unit__code="demo-c1-k2-s1").first()
+    klass = Student.objects.filter(unit__code="demo-c1-k1-s1").first().school_class_id
     for user in (outsider, other_parent):
         c = api_client_for(user)
         for method, url in (
@@ -134,8 +136,8 @@ def test_not_a_recipient_is_404(api_client_for, county_api, letter_data, roster,
             ("post", f"/api/v1/notices/{notice_id}/confirm"),
             ("get", f"/api/v1/notices/{notice_id}/reach?unit=demo-c1-k1"),
             ("get", f"/api/v1/notices/{notice_id}/reach/children?unit=demo-c1-k1"),
-            ("get", f"/api/v1/notices/{notice_id}/families"),
-            ("post", f"/api/v1/notices/{notice_id}/remind"),
+            ("get", f"/api/v1/notices/{notice_id}/classes/{klass}/families"),
+            ("post", f"/api/v1/notices/{notice_id}/classes/{klass}/remind"),
             ("get", f"/api/v1/notices/{notice_id}/schools"),
             ("post", f"/api/v1/notices/{notice_id}/acknowledge"),
             ("post", f"/api/v1/notices/{notice_id}/withdraw"),

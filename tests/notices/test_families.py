@@ -116,6 +116,6 @@ def test_bureaus_and_managers_never_see_family_names(
             == 404
         )
     api = api_client_for(head_teacher)
-    listed = api.get(f"/api/v1/notices/{n.pk}/families?class={klass.pk}").json()
+    listed = api.get(f"/api/v1/notices/{n.pk}/classes/{klass.pk}/families").json()
     assert {f["child"] for f in listed} >= {pupil.name}
     assert [f["confirmed_at"] is not None for f in listed if f["student_id"] == pupil.pk] == [True]

@@ -11,8 +11,9 @@
   recipient → 404. `POST /notices/{id}/publish`, `/withdraw`.
 - `GET /notices/{id}/reach?unit=CODE` (`&grade=ID`, `&class=ID`) → `{"recipients", "read",
   "confirmed", "read_rate", "confirm_rate", "unit", "name"}`; `…/reach/children` → a list of those.
-- `GET /notices/{id}/families?class=ID` (the class's head teacher only: names of the families and
-  whether they confirmed); `POST /notices/{id}/remind` `{"class"}` → `{"reminded"}`.
+- `GET /notices/{id}/classes/{class_id}/families` (the class's head teacher only: names of the
+  families and whether they confirmed); `POST /notices/{id}/classes/{class_id}/remind` →
+  `{"reminded"}` (each family at most once a day).
 - `GET /notices/{id}/schools?unit=CODE` (a bureau's asks, per school); `POST
   /notices/{id}/acknowledge` `{"unit"}`; `POST /notices/{id}/report` `{"unit", "text"}`.
 """
@@ -40,6 +41,7 @@ from .queries import InboxItem, get_notice_for, inbox, sent_by
 router = Router(tags=["notices"])
 
 NoticeId = Path[int, P(ge=1, le=MAX_ID, description="Notice id.")]
+ClassId = Path[int, P(ge=1, le=MAX_ID, description="A class the caller heads.")]
 MAX_LIMIT = 500
 
 
@@ -144,10 +146,6 @@ class NoticeReachQuery(Schema):
     class_: int | None = Field(None, alias="class", ge=1, le=MAX_ID, description="A class of the school.")
 
 
-class NoticeClassQuery(Schema):
-    class_: int | None = Field(None, alias="class", ge=1, le=MAX_ID, description="A class one heads.")
-
-
 class NoticeUnitQuery(Schema):
     unit: str | None = Field(None, max_length=64, description="Code of the unit (default: one's own).")
 
@@ -171,12 +169,6 @@ class NoticeFamilyOut(Schema):
     read_at: dt.datetime | None
     confirmed_at: dt.datetime | None
     reminded_today: bool
-
-
-class NoticeRemindIn(Schema):
-    model_config = ConfigDict(extra="forbid")
-
-    class_id: int = Field(alias="class", ge=1, le=MAX_ID)
 
 
 class NoticeRemindOut(Schema):
@@ -370,15 +362,13 @@ def read_reach_children(
 
 
 @router.get(
-    "/{notice_id}/families",
+    "/{notice_id}/classes/{class_id}/families",
     response={200: list[NoticeFamilyOut], **ERRORS},
     summary="The class's families and their receipts (its head teacher only)",
 )
-def read_families(
-    request: HttpRequest, notice_id: NoticeId, q: Query[NoticeClassQuery]
-) -> list[dict[str, Any]]:
+def read_families(request: HttpRequest, notice_id: NoticeId, class_id: ClassId) -> list[dict[str, Any]]:
     notice, st = get_notice_for(request.auth, notice_id)  # type: ignore[attr-defined]
-    klass = _class(st, q.class_)
+    klass = _class(st, class_id)
     return [
         {
             "student_id": f.child.pk,
@@ -392,22 +382,22 @@ def read_families(
     ]
 
 
-def _class(st: Any, class_id: Any) -> Any:
-    if class_id in (None, "") and len(st.classes) == 1:
-        return st.classes[0]
+def _class(st: Any, class_id: int) -> Any:
     try:
-        return fam.class_for(st, id_param(class_id))
+        return fam.class_for(st, class_id)
     except PermissionDenied:
         raise Http404 from None
 
 
 @router.post(
-    "/{notice_id}/remind", response={200: NoticeRemindOut, **ERRORS}, summary="Remind the class's families"
+    "/{notice_id}/classes/{class_id}/remind",
+    response={200: NoticeRemindOut, **ERRORS},
+    summary="Remind the class's families not confirmed (each at most once a day)",
 )
-def remind(request: HttpRequest, notice_id: NoticeId, payload: NoticeRemindIn) -> dict[str, int]:
+def remind(request: HttpRequest, notice_id: NoticeId, class_id: ClassId) -> dict[str, int]:
     user = request.auth  # type: ignore[attr-defined]
     notice, st = get_notice_for(user, notice_id)
-    klass = _class(st, payload.class_id)
+    klass = _class(st, class_id)
     return {"reminded": fam.remind(notice, klass, actor=user)}
 
 

@@ -118,14 +118,14 @@ def calendar_page(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def use_proposal(request: HttpRequest, calendar_key: str) -> HttpResponse:
+def use_proposal(request: HttpRequest) -> HttpResponse:
     user = request.user
     code = request.POST.get("unit")
     try:
         unit = services.sender_unit(user, code)
     except PermissionDenied:
         raise Http404 from None
-    proposal = calendar.find(unit, calendar_key)
+    proposal = calendar.find(unit, str(request.POST.get("key") or "")[:40])
     if proposal is None:
         messages.info(request, _("This draft was already made for this season."))
         return redirect("notices:calendar")

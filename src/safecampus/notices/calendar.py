@@ -27,7 +27,7 @@ TEXTS: dict[str, tuple[Any, Any]] = {
         _("Drowning prevention: a letter to parents"),
         _(
             "Dear parents,\n\nThe weather is warm and children like to play near water. Every year "
-            "drowning takes children's lives. Please remind your child of the \u201csix don'ts\u201d: do not "
+            "drowning takes children's lives. Please remind your child of the “six don'ts”: do not "
             "swim without an adult, do not swim with classmates alone, do not swim in unfamiliar waters, "
             "do not swim in rivers, ponds or reservoirs without safety facilities, do not go into the "
             "water to rescue someone without the skill, and do not play near water on the way to and "
