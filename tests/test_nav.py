@@ -29,6 +29,7 @@ ADDRESSES = {
     "visitors:desk", "visitors:log", "visitors:mine", "visitors:watchlist",
     "defence:home", "defence:board",
     "exits:home", "pickups:home",
+    "notices:inbox", "notices:sent",
     "accounts:user_list", "roster_year:transfer_list",
     "core:audit_log",
     "webhooks:list",

@@ -38,6 +38,7 @@ DEMO_PARTS = (
     "DEFENCE",
     "EXITS",
     "PICKUPS",
+    "NOTICES",
 )
 WALKED: dict[str, str] = {}  # username → pages and routes walked (the run's summary shows it)
 

@@ -29,6 +29,7 @@ from safecampus.roster.models import SchoolClass
 from .exits import samples as exits
 from .guards import samples as guards
 from .hazards import samples as hazards
+from .notices import samples as notices
 from .risks import samples as risks
 from .roster.samples import ensure_k1_roster
 from .supervision import samples as supervision
@@ -143,6 +144,7 @@ def k1_samples(roster_samples):  # noqa: F811 - the tenancy walk's fixture
     supervision.k1_listing(), supervision.k1_letter()
     guards.k1_guard()  # a guard of demo-c1-k1-s1 (the staffing board and API read ?unit=)
     exits.k1_pass()  # an approved exit pass: its pages and the gate's lists read it
+    notices.k1_notice()  # the county's letter: its board and reach read ?unit=&grade=&class=
 
 
 def insider_values() -> dict[str, list[str]]:

@@ -28,6 +28,7 @@ from .duty import samples as duty
 from .exits import samples as exits
 from .fire import samples as fire
 from .guards import samples as guards
+from .notices import samples as notices
 from .hazards import samples as hazards
 from .patrols import samples as patrols
 from .pickups import samples as pickups
@@ -240,6 +241,8 @@ PARAM_SAMPLES: dict[str, Callable[[], object]] = {
     "exit_id": exits.exit_id,
     # pickups (tests/pickups/samples.py): a person a parent of demo-c1-k1-s1 authorised, with a photo
     "person_id": pickups.person_id,
+    # notices (tests/notices/samples.py): the county's letter to demo-c1-k1's parents, with a receipt
+    "notice_id": notices.notice_id,
 }
 # Path segment before a generic parameter (`units/{id}`) → sample.
 SEGMENT_SAMPLES: dict[str, Callable[[], object]] = {
@@ -354,6 +357,7 @@ def test_outsider_walk(demo, roster_samples, outsider_name):
     webhooks.endpoint_id()  # the county's webhook endpoint
     visitors.k1_visit(), visitors.k1_entry()  # a visit checked in and a watch-list entry
     exits.k1_pass()  # an approved exit pass of a pupil of demo-c1-k1-s1
+    notices.k1_notice()  # the county's letter to its parents, with a receipt
     outsider = User.objects.get(username=outsider_name)
     web = Client(raise_request_exception=False)
     web.force_login(outsider)
