@@ -28,8 +28,8 @@ from .duty import samples as duty
 from .exits import samples as exits
 from .fire import samples as fire
 from .guards import samples as guards
-from .notices import samples as notices
 from .hazards import samples as hazards
+from .notices import samples as notices
 from .patrols import samples as patrols
 from .pickups import samples as pickups
 from .responsibility import samples as responsibility

@@ -22,6 +22,7 @@ def test_list_prints_name_cell_table_and_counters(demo, capsys):
         "hazards\thazards_hazardcell\thazards,on_spot,due,on_time,closures",
         "inspections\tchecks_inspectioncell\tdue,done,on_time,missed,failed_items,hazards_raised",
         "letters\tresponsibility_lettercell\trequired,signed",
+        "notice_reach\tnotices_reachcell\tread,confirmed",
         "patrol_rounds\tpatrols_patrolcell\trounds,complete,incomplete,missed",
         "risks\trisks_riskcell\tpoints",
         "talks\ttalks_talkcell\tdue,done,on_day",

@@ -31,7 +31,6 @@ from pydantic import ConfigDict
 
 from safecampus.core.api import ERRORS, MAX_ID, SafeText
 from safecampus.core.errors import Invalid
-from safecampus.core.places import id_param
 
 from . import families as fam
 from . import reach, receipts, schools, services
